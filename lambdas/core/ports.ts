@@ -1,0 +1,196 @@
+/**
+ * Ports: what the core needs from the outside world. Adapters in `lambdas/adapters/` implement them
+ * (one file each); tests use the in-memory ones in `test/support/memory-ports.ts`.
+ * Nothing here knows about AWS.
+ */
+import type { Library } from './schemas/library';
+import type { Priority, Task, TaskErrorInfo, TaskStatus, TaskType, Usage } from './task';
+
+// ── Task store ───────────────────────────────────────────────────────────────
+
+export interface TaskPage {
+  items: Task[];
+  /** Opaque; pass back to get the next page. */
+  nextCursor?: string;
+}
+
+/** Fields a status change may set alongside the new status. */
+export interface TaskPatch {
+  status: TaskStatus;
+  updatedAt: string;
+  completedAt?: string;
+  leaseUntil?: string;
+  result?: unknown;
+  resultKey?: string;
+  error?: TaskErrorInfo;
+  usage?: Usage;
+  expiresAt?: number;
+}
+
+export interface TransitionCondition {
+  /** The task must currently be in one of these statuses. */
+  from: readonly TaskStatus[];
+  /** When set, the task's `attempts` must equal this (fences out a stale worker). */
+  attempts?: number;
+}
+
+export interface TaskStore {
+  /** Creates a task; throws TaskConflictError when the id exists. */
+  create(task: Task): Promise<void>;
+  get(taskId: string): Promise<Task | undefined>;
+  /** The owner's tasks, newest first. Throws ValidationError on a cursor that is not the owner's. */
+  listByOwner(owner: string, options: { limit: number; cursor?: string }): Promise<TaskPage>;
+  /** Conditional status change; throws TaskConflictError when the condition does not hold. Returns the new task. */
+  transition(taskId: string, condition: TransitionCondition, patch: TaskPatch): Promise<Task>;
+  /**
+   * Takes a task for processing: `pending` → `processing`, or `processing` whose lease has run out →
+   * `processing` again; increments `attempts` and sets the lease. Throws TaskConflictError otherwise.
+   */
+  claim(taskId: string, options: { now: string; leaseUntil: string }): Promise<Task>;
+  delete(taskId: string): Promise<void>;
+  /** Non-terminal tasks in `status` last updated before `updatedBefore` (ISO), oldest first. */
+  listStale(status: 'pending' | 'processing', updatedBefore: string, limit: number): Promise<Task[]>;
+}
+
+// ── Blob store ───────────────────────────────────────────────────────────────
+
+export interface BlobHead {
+  size: number;
+  contentType?: string;
+}
+
+export interface PresignedPost {
+  url: string;
+  fields: Record<string, string>;
+  expiresAt: string;
+}
+
+export interface BlobStore {
+  put(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
+  /** Undefined when the key does not exist. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** The first `length` bytes (for type detection from magic numbers). */
+  getPrefix(key: string, length: number): Promise<Uint8Array | undefined>;
+  head(key: string): Promise<BlobHead | undefined>;
+  /** Deletes keys; missing keys are fine. */
+  delete(keys: readonly string[]): Promise<void>;
+  /** A presigned POST bound to one key, content type and a byte-length range. */
+  presignPost(
+    key: string,
+    options: { contentType: string; minBytes: number; maxBytes: number; expiresInSeconds: number },
+  ): Promise<PresignedPost>;
+}
+
+// ── Queue ────────────────────────────────────────────────────────────────────
+
+/** Messages carry ids only; the worker reads everything else from the task store. */
+export interface TaskMessage {
+  taskId: string;
+}
+
+export interface TaskQueue {
+  send(message: TaskMessage, priority: Priority): Promise<void>;
+}
+
+// ── OCR ──────────────────────────────────────────────────────────────────────
+
+export interface OcrImage {
+  /** Blob key of the image (Textract reads it from S3 itself). */
+  key: string;
+  mediaType: 'image/jpeg' | 'image/png';
+  bytes: Uint8Array;
+}
+
+export interface OcrPage {
+  text: string;
+  /** Pages billed by the engine for this image (1 for a photo). */
+  pages: number;
+}
+
+export interface OcrEngine {
+  /** Reported in `usage.ocrEngine`, e.g. `textract` or `tesseract`. */
+  readonly name: string;
+  /** Throws TaskFailure('OCR_FAILURE' | 'INPUT_UNREADABLE') when the image cannot be read. */
+  recognize(image: OcrImage): Promise<OcrPage>;
+}
+
+// ── LLM ──────────────────────────────────────────────────────────────────────
+
+/** What a strategy asks of the model. Structured extractors (the offline `rules`) read `context`. */
+export interface LlmRequest {
+  strategy: TaskType;
+  system: string;
+  /** Conversation so far: the task prompt, and for a repair the previous answer and the problems. */
+  messages: { role: 'user' | 'assistant'; text: string }[];
+  /** The answer is a call of this tool whose input matches `inputSchema` (JSON Schema of the result). */
+  tool: { name: string; description: string; inputSchema: Record<string, unknown> };
+  maxTokens: number;
+  context: StrategyContext;
+}
+
+export interface LlmResponse {
+  /** The tool input (or JSON the model wrote); validated by the caller. */
+  output: unknown;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface LlmClient {
+  /** Reported in `usage.llmModel`. */
+  readonly model: string;
+  /** Throws TaskFailure('LLM_FAILURE') when the model cannot be reached within the retry budget. */
+  complete(request: LlmRequest): Promise<LlmResponse>;
+}
+
+/** The inputs a strategy works on. */
+export interface StrategyContext {
+  type: TaskType;
+  /** OCR text of all images, joined with page markers (empty for form_filling). */
+  ocrText: string;
+  library: Library;
+  /** Field names of the form to fill (form_filling only). */
+  fields?: string[];
+}
+
+// ── Caches and idempotency ───────────────────────────────────────────────────
+
+/** A key → JSON value cache with expiry. Keys are already scoped to the owner by the caller. */
+export interface Cache {
+  get<T>(key: string): Promise<T | undefined>;
+  put(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+}
+
+export type IdempotencyOutcome =
+  | { status: 'new' }
+  | { status: 'existing'; taskId: string; requestHash: string };
+
+export interface IdempotencyStore {
+  /**
+   * Records `key` → `taskId` for this owner unless a record exists; returns the existing record
+   * when there is one. Race-safe: of two concurrent claims exactly one gets `new`.
+   */
+  claim(
+    owner: string,
+    key: string,
+    record: { taskId: string; requestHash: string; ttlSeconds: number },
+  ): Promise<IdempotencyOutcome>;
+  release(owner: string, key: string): Promise<void>;
+}
+
+// ── Key wrapping (compat protocol) ───────────────────────────────────────────
+
+/** Wraps a client's AES key so it is never stored in plaintext (KMS on AWS, a local master key offline). */
+export interface KeyWrapper {
+  wrap(plaintext: Uint8Array): Promise<string>;
+  unwrap(wrapped: string): Promise<Uint8Array>;
+}
+
+// ── Clock and ids ────────────────────────────────────────────────────────────
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  newId(): string;
+}

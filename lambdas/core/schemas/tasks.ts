@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { TASK_ERROR_CODES } from '../errors';
+import { PRIORITIES, TASK_STATUSES, TASK_TYPES } from '../task';
+import { Library } from './library';
+
+export const MAX_IMAGES = 20;
+
+/** An image given inline (base64 of the file bytes) or by an upload id from `POST /v1/uploads`. */
+export const ImageRef = z.union([
+  z.strictObject({ data: z.string().min(1) }),
+  z.strictObject({ uploadId: z.string().min(1).max(128) }),
+]);
+export type ImageRef = z.infer<typeof ImageRef>;
+
+const Priority = z.enum(PRIORITIES);
+
+/** Body of `POST /v1/tasks/document` and `POST /v1/tasks/form`. */
+export const SubmitImagesRequest = z.strictObject({
+  images: z.array(ImageRef).min(1).max(MAX_IMAGES),
+  library: Library.optional(),
+  priority: Priority.default('normal'),
+});
+export type SubmitImagesRequest = z.infer<typeof SubmitImagesRequest>;
+
+export const FormSpec = z.strictObject({
+  id: z.string().max(256).optional(),
+  fields: z.array(z.string().min(1).max(200)).min(1).max(200),
+});
+
+/** Body of `POST /v1/tasks/form-filling`. */
+export const SubmitFormFillingRequest = z.strictObject({
+  form: FormSpec,
+  library: Library,
+  priority: Priority.default('normal'),
+});
+export type SubmitFormFillingRequest = z.infer<typeof SubmitFormFillingRequest>;
+
+export const IDEMPOTENCY_KEY_MAX = 128;
+
+/** 202 answer of a task submission (also sent as `Location: /v1/tasks/{taskId}`). */
+export const TaskSummary = z.object({
+  taskId: z.string(),
+  type: z.enum(TASK_TYPES),
+  status: z.enum(TASK_STATUSES),
+  priority: Priority,
+  createdAt: z.string(),
+});
+export type TaskSummary = z.infer<typeof TaskSummary>;
+
+export const UsageView = z.object({
+  pages: z.number().int(),
+  ocrEngine: z.string(),
+  llmModel: z.string(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  estimatedCostUsd: z.number(),
+  cacheHit: z.boolean(),
+});
+
+/** 200 answer of `GET /v1/tasks/{taskId}`. */
+export const TaskView = TaskSummary.extend({
+  updatedAt: z.string(),
+  completedAt: z.string().optional(),
+  result: z.unknown().optional(),
+  error: z.object({ code: z.enum(TASK_ERROR_CODES), message: z.string() }).optional(),
+  usage: UsageView.optional(),
+});
+export type TaskView = z.infer<typeof TaskView>;
+
+export const ListTasksQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
+
+export const ListTasksResponse = z.object({
+  items: z.array(TaskView),
+  nextCursor: z.string().optional(),
+});
+export type ListTasksResponse = z.infer<typeof ListTasksResponse>;
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});

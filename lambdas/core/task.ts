@@ -1,0 +1,96 @@
+import type { TaskErrorCode } from './errors';
+
+export const TASK_TYPES = ['document', 'form', 'form_filling'] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+
+export const TASK_STATUSES = ['pending', 'processing', 'completed', 'error'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const PRIORITIES = ['normal', 'high'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export type TerminalStatus = Extract<TaskStatus, 'completed' | 'error'>;
+
+/** Where a task came from: the v1 API or the DocuSnap Android compatibility protocol. */
+export type TaskSource = 'v1' | 'compat';
+
+/** One image input, stored in the blob store. */
+export interface ImageInput {
+  /** Blob key of the image bytes (under the owner's prefix). */
+  key: string;
+  mediaType: 'image/jpeg' | 'image/png';
+  bytes: number;
+  /** True when the key is an upload the client made; otherwise the API wrote it for this task. */
+  uploaded?: boolean;
+}
+
+export interface Usage {
+  pages: number;
+  ocrEngine: string;
+  llmModel: string;
+  inputTokens: number;
+  outputTokens: number;
+  estimatedCostUsd: number;
+  cacheHit: boolean;
+}
+
+export interface TaskErrorInfo {
+  code: TaskErrorCode;
+  message: string;
+}
+
+/** A task as the task store keeps it. */
+export interface Task {
+  taskId: string;
+  owner: string;
+  type: TaskType;
+  status: TaskStatus;
+  priority: Priority;
+  source: TaskSource;
+  createdAt: string;
+  updatedAt: string;
+  completedAt?: string;
+  /** Images to read (document, form). Empty for form_filling. */
+  images: ImageInput[];
+  /** Blob key of the JSON request details (library, form fields) stored beside the images. */
+  requestKey: string;
+  /** Every processing attempt increments this; it fences a stale worker out of completing the task. */
+  attempts: number;
+  /** A worker holds the task until this instant (ISO); after it, a redelivery may take it over. */
+  leaseUntil?: string;
+  result?: unknown;
+  /** Blob key of a result too large to keep in the task record. */
+  resultKey?: string;
+  error?: TaskErrorInfo;
+  usage?: Usage;
+  /** Epoch seconds after which the store expires the record (DynamoDB TTL). */
+  expiresAt: number;
+}
+
+/** The request details stored under `Task.requestKey`. */
+export interface TaskRequestDetails {
+  library?: unknown;
+  form?: { id?: string; fields: string[] };
+}
+
+const TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
+  pending: ['processing', 'error'],
+  // processing → processing: a redelivery takes over a task whose worker died (attempts + 1).
+  processing: ['processing', 'completed', 'error'],
+  completed: [],
+  error: [],
+};
+
+export function isTerminal(status: TaskStatus): status is TerminalStatus {
+  return status === 'completed' || status === 'error';
+}
+
+/** The state machine: pending → processing → completed | error, never backwards from a terminal status. */
+export function canTransition(from: TaskStatus, to: TaskStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** The statuses a task may be in for a move to `to` to be allowed. */
+export function allowedSources(to: TaskStatus): TaskStatus[] {
+  return (Object.keys(TRANSITIONS) as TaskStatus[]).filter((from) => canTransition(from, to));
+}

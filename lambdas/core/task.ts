@@ -65,6 +65,11 @@ export interface Task {
   usage?: Usage;
   /** Epoch seconds after which the store expires the record (DynamoDB TTL). */
   expiresAt: number;
+  /**
+   * Compat tasks only: the client's AES key, wrapped (KMS / local master key). The worker stores the
+   * result only encrypted under it (DESIGN §4).
+   */
+  clientKey?: string;
 }
 
 /** The request details stored under `Task.requestKey`. */

@@ -1,0 +1,128 @@
+/**
+ * BlobStore on one S3 bucket.
+ *
+ * The composition root must build the S3Client with `requestChecksumCalculation: 'WHEN_REQUIRED'`:
+ * otherwise the SDK adds a CRC32 of the (empty) body to presigned requests and every upload through them
+ * fails the checksum (docs: /work/shared/TOOLCHAIN.md).
+ */
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import type { BlobHead, BlobStore, PresignedPost } from '../core/ports';
+import { rethrowAwsError } from './aws-errors';
+
+/** DeleteObjects takes at most this many keys per request. */
+const DELETE_BATCH_SIZE = 1000;
+const NOT_FOUND_NAMES = new Set(['NoSuchKey', 'NotFound']);
+
+export class S3BlobStore implements BlobStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+    try {
+      await this.s3.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+      );
+    } catch (error) {
+      rethrowAwsError('S3', error);
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return Body ? await Body.transformToByteArray() : new Uint8Array();
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      rethrowAwsError('S3', error);
+    }
+  }
+
+  async getPrefix(key: string, length: number): Promise<Uint8Array | undefined> {
+    if (length <= 0) return (await this.head(key)) ? new Uint8Array() : undefined;
+    try {
+      const { Body } = await this.s3.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${length - 1}` }),
+      );
+      const bytes = Body ? await Body.transformToByteArray() : new Uint8Array();
+      // A server that ignores Range sends the whole object; the caller asked for the prefix only.
+      return bytes.subarray(0, length);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      // An empty object has no byte 0: S3 answers 416 InvalidRange.
+      if (error instanceof Error && error.name === 'InvalidRange') return new Uint8Array();
+      rethrowAwsError('S3', error);
+    }
+  }
+
+  async head(key: string): Promise<BlobHead | undefined> {
+    try {
+      const { ContentLength, ContentType } = await this.s3.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: key }),
+      );
+      return { size: ContentLength ?? 0, contentType: ContentType };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      rethrowAwsError('S3', error);
+    }
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    for (let start = 0; start < keys.length; start += DELETE_BATCH_SIZE) {
+      const batch = keys.slice(start, start + DELETE_BATCH_SIZE);
+      let failures: { Key?: string; Code?: string }[] | undefined;
+      try {
+        const { Errors } = await this.s3.send(
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: { Objects: batch.map((key) => ({ Key: key })), Quiet: true },
+          }),
+        );
+        failures = Errors;
+      } catch (error) {
+        rethrowAwsError('S3', error);
+      }
+      // DeleteObjects reports per-key failures in a 200 answer; deleting a missing key is not one of them.
+      if (failures && failures.length > 0) {
+        const list = failures.map((failure) => `${failure.Key}: ${failure.Code}`).join(', ');
+        throw new Error(`S3 could not delete ${failures.length} object(s): ${list}`);
+      }
+    }
+  }
+
+  async presignPost(
+    key: string,
+    options: { contentType: string; minBytes: number; maxBytes: number; expiresInSeconds: number },
+  ): Promise<PresignedPost> {
+    const expiresAt = new Date(Date.now() + options.expiresInSeconds * 1000).toISOString();
+    try {
+      const { url, fields } = await createPresignedPost(this.s3, {
+        Bucket: this.bucket,
+        Key: key,
+        // The key condition is added by createPresignedPost itself.
+        Conditions: [
+          ['content-length-range', options.minBytes, options.maxBytes],
+          ['eq', '$Content-Type', options.contentType],
+        ],
+        // The client posts every field back, so Content-Type must be one of them to meet the condition.
+        Fields: { 'Content-Type': options.contentType },
+        Expires: options.expiresInSeconds,
+      });
+      return { url, fields, expiresAt };
+    } catch (error) {
+      rethrowAwsError('S3', error);
+    }
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && NOT_FOUND_NAMES.has(error.name);
+}

@@ -1,0 +1,26 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { TaskMessage, TaskQueue } from '../core/ports';
+import type { Priority } from '../core/task';
+import { rethrowAwsError } from './aws-errors';
+
+/** TaskQueue on two SQS queues, one per priority; the worker reads both. */
+export class SqsTaskQueue implements TaskQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly urls: { normal: string; high: string },
+  ) {}
+
+  async send(message: TaskMessage, priority: Priority): Promise<void> {
+    try {
+      await this.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: this.urls[priority],
+          // The id only: the worker reads everything else from the task store.
+          MessageBody: JSON.stringify({ taskId: message.taskId }),
+        }),
+      );
+    } catch (error) {
+      rethrowAwsError('SQS', error);
+    }
+  }
+}

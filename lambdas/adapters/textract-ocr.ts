@@ -1,0 +1,113 @@
+import {
+  type Block,
+  DetectDocumentTextCommand,
+  type DetectDocumentTextResponse,
+  type TextractClient,
+} from '@aws-sdk/client-textract';
+import { TaskFailure } from '../core/errors';
+import type { OcrEngine, OcrImage, OcrPage } from '../core/ports';
+import { AttemptTimeoutError, httpStatusOf, isThrottle, type RetryTuning, withRetry } from './retry';
+
+export interface TextractOcrOptions {
+  /** Attempts, backoff and time sources; tests inject a virtual clock. */
+  retry?: RetryTuning;
+  /** Time for all attempts of one image. @default 20000 */
+  budgetMs?: number;
+  /** One DetectDocumentText call is aborted after this long. @default 8000 */
+  attemptTimeoutMs?: number;
+}
+
+/** Textract's answers for an image it cannot read: the input is at fault, so retrying is pointless. */
+const UNREADABLE_INPUT = new Set([
+  'InvalidParameterException',
+  'UnsupportedDocumentException',
+  'BadDocumentException',
+  'DocumentTooLargeException',
+  'InvalidS3ObjectException',
+]);
+
+/** OCR with Amazon Textract's synchronous DetectDocumentText, reading the image straight from S3. */
+export class TextractOcr implements OcrEngine {
+  readonly name = 'textract';
+  private readonly budgetMs: number;
+  private readonly attemptTimeoutMs: number;
+  private readonly retry: RetryTuning;
+
+  constructor(
+    private readonly client: TextractClient,
+    private readonly bucket: string,
+    options: TextractOcrOptions = {},
+  ) {
+    this.budgetMs = options.budgetMs ?? 20_000;
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 8_000;
+    this.retry = options.retry ?? {};
+  }
+
+  async recognize(image: OcrImage): Promise<OcrPage> {
+    const command = new DetectDocumentTextCommand({
+      Document: { S3Object: { Bucket: this.bucket, Name: image.key } },
+    });
+    let response: DetectDocumentTextResponse;
+    try {
+      response = await withRetry((abortSignal) => this.client.send(command, { abortSignal }), {
+        maxAttempts: 6,
+        baseDelayMs: 250,
+        maxDelayMs: 4_000,
+        budgetMs: this.budgetMs,
+        attemptTimeoutMs: this.attemptTimeoutMs,
+        isRetryable: isTransient,
+        ...this.retry,
+      });
+    } catch (error) {
+      throw this.failure(error, image.key);
+    }
+    return { text: linesInReadingOrder(response.Blocks ?? []), pages: response.DocumentMetadata?.Pages ?? 1 };
+  }
+
+  // Only names and AWS messages go into the failure: never the image itself.
+  private failure(error: unknown, key: string): TaskFailure {
+    const name = error instanceof Error ? error.name : 'UnknownError';
+    const detail = error instanceof Error ? error.message : String(error);
+    const object = `s3://${this.bucket}/${key}`;
+    if (UNREADABLE_INPUT.has(name)) {
+      return new TaskFailure('INPUT_UNREADABLE', `Textract cannot read ${object} (${name}: ${detail})`, {
+        cause: error,
+      });
+    }
+    if (name === 'AccessDeniedException') {
+      return new TaskFailure(
+        'OCR_FAILURE',
+        `Textract was denied access (${detail}): the worker role needs textract:DetectDocumentText, ` +
+          `s3:GetObject on ${object} and kms:Decrypt on the bucket key`,
+        { cause: error },
+      );
+    }
+    if (error instanceof AttemptTimeoutError) {
+      return new TaskFailure('OCR_FAILURE', `Textract did not answer for ${object}: ${detail}`, {
+        cause: error,
+      });
+    }
+    if (isThrottle(error)) {
+      return new TaskFailure(
+        'OCR_FAILURE',
+        `Textract kept throttling (${name}); gave up after the retries its ${this.budgetMs} ms budget allows`,
+        { cause: error },
+      );
+    }
+    return new TaskFailure('OCR_FAILURE', `Textract failed on ${object} (${name}: ${detail})`, {
+      cause: error,
+    });
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  return isThrottle(error) || error instanceof AttemptTimeoutError || (httpStatusOf(error) ?? 0) >= 500;
+}
+
+/** Textract lists LINE blocks in reading order; WORD blocks repeat the same text and are skipped. */
+function linesInReadingOrder(blocks: Block[]): string {
+  return blocks
+    .filter((block) => block.BlockType === 'LINE' && block.Text)
+    .map((block) => block.Text)
+    .join('\n');
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbIdempotencyStore } from '../../lambdas/adapters/dynamodb-idempotency';
+import type { Clock } from '../../lambdas/core/ports';
+import { useEmulators } from '../support/emulators';
+
+const emulators = useEmulators();
+
+class ManualClock implements Clock {
+  constructor(private instant = Date.UTC(2030, 0, 1)) {}
+  now() {
+    return new Date(this.instant);
+  }
+  advanceSeconds(seconds: number) {
+    this.instant += seconds * 1000;
+  }
+}
+
+let clock: ManualClock;
+let store: DynamoDbIdempotencyStore;
+
+beforeAll(() => {
+  clock = new ManualClock();
+  store = new DynamoDbIdempotencyStore(emulators.documentClient(), emulators.env.DOCUSNAP_TABLE, clock);
+});
+
+const record = (taskId: string, requestHash = 'hash-1') => ({ taskId, requestHash, ttlSeconds: 3600 });
+
+describe('DynamoDbIdempotencyStore', () => {
+  it('claims a fresh key, then returns the first record to a later claim', async () => {
+    const key = randomUUID();
+    expect(await store.claim('alice', key, record('task-1'))).toEqual({ status: 'new' });
+    expect(await store.claim('alice', key, record('task-2', 'hash-2'))).toEqual({
+      status: 'existing',
+      taskId: 'task-1',
+      requestHash: 'hash-1',
+    });
+  });
+
+  it('gives exactly one of two concurrent claims the key', async () => {
+    for (let round = 0; round < 5; round++) {
+      const key = randomUUID();
+      const outcomes = await Promise.all([
+        store.claim('alice', key, record('task-a', 'hash-a')),
+        store.claim('alice', key, record('task-b', 'hash-b')),
+      ]);
+      const winners = outcomes.filter((outcome) => outcome.status === 'new');
+      expect(winners).toHaveLength(1);
+      const loser = outcomes.find((outcome) => outcome.status === 'existing');
+      const winnerTask = outcomes[0]?.status === 'new' ? 'task-a' : 'task-b';
+      expect(loser).toMatchObject({ taskId: winnerTask, requestHash: winnerTask.replace('task', 'hash') });
+    }
+  });
+
+  it('scopes keys to the owner, also when an owner contains the separator', async () => {
+    const key = randomUUID();
+    expect(await store.claim('alice', `x#${key}`, record('task-1'))).toEqual({ status: 'new' });
+    expect(await store.claim('alice#x', key, record('task-2'))).toEqual({ status: 'new' });
+    expect(await store.claim('bob', `x#${key}`, record('task-3'))).toEqual({ status: 'new' });
+  });
+
+  it('treats an expired record as absent', async () => {
+    const key = randomUUID();
+    await store.claim('alice', key, { taskId: 'task-1', requestHash: 'h', ttlSeconds: 60 });
+    clock.advanceSeconds(60);
+    expect(await store.claim('alice', key, record('task-2'))).toEqual({ status: 'new' });
+    expect(await store.claim('alice', key, record('task-3'))).toMatchObject({ taskId: 'task-2' });
+  });
+
+  it('lets the key be claimed again after release', async () => {
+    const key = randomUUID();
+    await store.claim('alice', key, record('task-1'));
+    await store.release('alice', key);
+    expect(await store.claim('alice', key, record('task-2'))).toEqual({ status: 'new' });
+  });
+
+  it('releases a key that was never claimed without complaint', async () => {
+    await expect(store.release('alice', randomUUID())).resolves.toBeUndefined();
+  });
+});

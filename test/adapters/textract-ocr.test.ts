@@ -1,0 +1,161 @@
+import {
+  AccessDeniedException,
+  BadDocumentException,
+  DetectDocumentTextCommand,
+  InvalidS3ObjectException,
+  ProvisionedThroughputExceededException,
+  TextractClient,
+  UnsupportedDocumentException,
+} from '@aws-sdk/client-textract';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TextractOcr } from '../../lambdas/adapters/textract-ocr';
+import { TaskFailure } from '../../lambdas/core/errors';
+import type { OcrImage } from '../../lambdas/core/ports';
+
+const textract = mockClient(TextractClient);
+afterEach(() => textract.reset());
+
+// Distinctive bytes: if they ever leak into an error message, the assertions below catch it.
+const image: OcrImage = {
+  key: 'inputs/user-1/task-1/0',
+  mediaType: 'image/png',
+  bytes: new TextEncoder().encode('SECRET-IMAGE-BYTES'),
+};
+
+/** Waits cost nothing: the virtual clock jumps ahead instead. */
+function virtualClock() {
+  let clock = 0;
+  return {
+    now: () => clock,
+    sleep: async (ms: number) => {
+      clock += ms;
+    },
+    random: () => 0.5,
+  };
+}
+
+function ocr(options: ConstructorParameters<typeof TextractOcr>[2] = {}) {
+  return new TextractOcr(new TextractClient({}), 'docusnap-uploads', { retry: virtualClock(), ...options });
+}
+
+const throttled = () =>
+  new ProvisionedThroughputExceededException({ message: 'Provisioned rate exceeded', $metadata: {} });
+
+const invoice = {
+  DocumentMetadata: { Pages: 1 },
+  Blocks: [
+    { BlockType: 'PAGE' as const, Id: 'p' },
+    { BlockType: 'LINE' as const, Text: 'ACME Ltd' },
+    { BlockType: 'WORD' as const, Text: 'ACME' },
+    { BlockType: 'WORD' as const, Text: 'Ltd' },
+    { BlockType: 'LINE' as const, Text: 'Invoice No: 42' },
+    { BlockType: 'WORD' as const, Text: 'Invoice' },
+    { BlockType: 'LINE' as const, Text: 'Total: 99.00' },
+  ],
+};
+
+async function failureOf(promise: Promise<unknown>): Promise<TaskFailure> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TaskFailure);
+  return error as TaskFailure;
+}
+
+describe('TextractOcr', () => {
+  it('asks Textract to read the image straight from S3 by bucket and key', async () => {
+    textract.on(DetectDocumentTextCommand).resolves(invoice);
+    await ocr().recognize(image);
+    const calls = textract.commandCalls(DetectDocumentTextCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual({
+      Document: { S3Object: { Bucket: 'docusnap-uploads', Name: 'inputs/user-1/task-1/0' } },
+    });
+  });
+
+  it('returns the LINE texts in order, one per line, and the pages Textract billed', async () => {
+    textract.on(DetectDocumentTextCommand).resolves({ ...invoice, DocumentMetadata: { Pages: 2 } });
+    await expect(ocr().recognize(image)).resolves.toEqual({
+      text: 'ACME Ltd\nInvoice No: 42\nTotal: 99.00',
+      pages: 2,
+    });
+  });
+
+  it('counts one page when Textract reports no metadata', async () => {
+    textract.on(DetectDocumentTextCommand).resolves({ Blocks: invoice.Blocks });
+    expect((await ocr().recognize(image)).pages).toBe(1);
+  });
+
+  it('retries a throttled call and returns the text of the attempt that succeeds', async () => {
+    textract
+      .on(DetectDocumentTextCommand)
+      .rejectsOnce(throttled())
+      .rejectsOnce(throttled())
+      .resolves(invoice);
+    const page = await ocr().recognize(image);
+    expect(page.text).toContain('Invoice No: 42');
+    expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(3);
+  });
+
+  it('fails with OCR_FAILURE once throttling outlasts the budget', async () => {
+    textract.on(DetectDocumentTextCommand).rejects(throttled());
+    const failure = await failureOf(ocr({ budgetMs: 3_000, attemptTimeoutMs: 1_000 }).recognize(image));
+    expect(failure.code).toBe('OCR_FAILURE');
+    expect(failure.message).toMatch(/throttling/);
+    const calls = textract.commandCalls(DetectDocumentTextCommand).length;
+    expect(calls).toBeGreaterThan(1);
+    expect(calls).toBeLessThan(6);
+  });
+
+  it.each([
+    ['BadDocumentException', () => new BadDocumentException({ message: 'cannot read', $metadata: {} })],
+    [
+      'UnsupportedDocumentException',
+      () => new UnsupportedDocumentException({ message: 'format', $metadata: {} }),
+    ],
+    ['InvalidS3ObjectException', () => new InvalidS3ObjectException({ message: 'no object', $metadata: {} })],
+  ])('reports %s as INPUT_UNREADABLE without retrying', async (_, error) => {
+    textract.on(DetectDocumentTextCommand).rejects(error());
+    const failure = await failureOf(ocr().recognize(image));
+    expect(failure.code).toBe('INPUT_UNREADABLE');
+    expect(failure.message).toContain('inputs/user-1/task-1/0');
+    expect(failure.message).not.toContain('SECRET-IMAGE-BYTES');
+    expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(1);
+  });
+
+  it('reports AccessDenied as OCR_FAILURE with the permissions an operator should check', async () => {
+    textract
+      .on(DetectDocumentTextCommand)
+      .rejects(new AccessDeniedException({ message: 'not authorized', $metadata: {} }));
+    const failure = await failureOf(ocr().recognize(image));
+    expect(failure.code).toBe('OCR_FAILURE');
+    expect(failure.message).toContain('s3:GetObject');
+    expect(failure.message).toContain('kms:Decrypt');
+    expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(1);
+  });
+
+  it('aborts a hung call after the per-attempt timeout and fails with OCR_FAILURE', async () => {
+    textract.on(DetectDocumentTextCommand).callsFake(() => new Promise(() => {}));
+    const failure = await failureOf(ocr({ budgetMs: 50, attemptTimeoutMs: 20 }).recognize(image));
+    expect(failure.code).toBe('OCR_FAILURE');
+    expect(failure.message).toMatch(/did not answer/);
+    const [call] = textract.commandCalls(DetectDocumentTextCommand);
+    const sendOptions = (call?.args as unknown[] | undefined)?.[1] as
+      | { abortSignal?: AbortSignal }
+      | undefined;
+    expect(sendOptions?.abortSignal?.aborted).toBe(true);
+  });
+
+  it('retries a 5xx from Textract and fails with OCR_FAILURE when it persists', async () => {
+    const serverError = Object.assign(new Error('internal'), {
+      name: 'InternalServerError',
+      $metadata: { httpStatusCode: 500 },
+    });
+    textract.on(DetectDocumentTextCommand).rejects(serverError);
+    const failure = await failureOf(ocr({ retry: { ...virtualClock(), maxAttempts: 2 } }).recognize(image));
+    expect(failure.code).toBe('OCR_FAILURE');
+    expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(2);
+  });
+});

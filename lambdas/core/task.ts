@@ -79,7 +79,8 @@ export interface TaskRequestDetails {
 }
 
 const TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
-  pending: ['processing', 'error'],
+  // pending → pending: the sweeper re-sends a stale task's message and touches its updatedAt.
+  pending: ['pending', 'processing', 'error'],
   // processing → processing: a redelivery takes over a task whose worker died (attempts + 1).
   processing: ['processing', 'completed', 'error'],
   completed: [],

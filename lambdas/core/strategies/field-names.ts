@@ -1,0 +1,130 @@
+/**
+ * Similarity of field names as people write them ("DOB", "Date of birth", "Birth date"): case,
+ * punctuation and word order do not matter, and a few common synonyms mean the same thing.
+ */
+import { IDENTITY_FIELD_NAMES } from './prompts';
+
+/** Dice similarity at or above which two field names are taken to mean the same field. */
+export const FIELD_MATCH_THRESHOLD = 0.8;
+
+const TOKEN_SYNONYMS: Record<string, string> = {
+  no: 'number',
+  nr: 'number',
+  num: 'number',
+  tel: 'telephone',
+  phone: 'telephone',
+  mobile: 'telephone',
+  cell: 'telephone',
+  dob: 'date birth',
+  birthday: 'date birth',
+  birthdate: 'date birth',
+  birthplace: 'place birth',
+  surname: 'last name',
+  lastname: 'last name',
+  forename: 'first name',
+  firstname: 'first name',
+  names: 'name',
+  zip: 'postal code',
+  zipcode: 'postal code',
+  postcode: 'postal code',
+  addr: 'address',
+  gender: 'sex',
+  expiry: 'expiry date',
+  expires: 'expiry date',
+  expiration: 'expiry date',
+};
+
+/** Words that add nothing to what a field is ("Applicant's name" is the name). */
+const FILLER_WORDS = new Set([
+  'of',
+  'the',
+  'a',
+  'an',
+  'your',
+  'my',
+  'in',
+  'for',
+  'to',
+  'please',
+  'enter',
+  's',
+  'applicant',
+  'holder',
+  'bearer',
+  'customer',
+  'client',
+]);
+
+/** Applied after the word synonyms, on whole words, in this order. */
+const PHRASE_SYNONYMS: [string, string][] = [
+  ['e mail', 'email'],
+  ['email address', 'email'],
+  ['telephone number', 'telephone'],
+  ['full name', 'name'],
+  ['complete name', 'name'],
+  ['given name', 'first name'],
+  ['christian name', 'first name'],
+  ['family name', 'last name'],
+];
+
+/** The words a field name is made of, after synonyms, without filler words. */
+export function fieldNameWords(name: string): Set<string> {
+  const words = name
+    .toLowerCase()
+    .replace(/\b(\p{L})\.(?=\p{L}\b)/gu, '$1')
+    .replace(/#/g, ' number ')
+    .split(/[^\p{L}\p{N}]+/u)
+    .flatMap((word) => (TOKEN_SYNONYMS[word] ?? word).split(' '))
+    .filter((word) => word.length > 0 && !FILLER_WORDS.has(word));
+  let phrase = ` ${words.join(' ')} `;
+  for (const [from, to] of PHRASE_SYNONYMS) phrase = phrase.replaceAll(` ${from} `, ` ${to} `);
+  return new Set(phrase.split(' ').filter(Boolean));
+}
+
+/** Edit distance of at most one, so an OCR slip ("Adress") still matches a long enough word. */
+function nearlyEqual(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.min(a.length, b.length) < 5 || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** Dice coefficient of the two names' word sets (0 = nothing shared, 1 = the same words). */
+export function fieldNameSimilarity(a: string, b: string): number {
+  const left = [...fieldNameWords(a)];
+  const right = [...fieldNameWords(b)];
+  if (left.length === 0 || right.length === 0) return 0;
+  const unmatched = [...right];
+  let shared = 0;
+  for (const word of left) {
+    const index = unmatched.findIndex((other) => nearlyEqual(word, other));
+    if (index === -1) continue;
+    unmatched.splice(index, 1);
+    shared++;
+  }
+  return (2 * shared) / (left.length + right.length);
+}
+
+/** Labels identity documents print that name one of the canonical identity fields. */
+const IDENTITY_ALIASES: [RegExp, (typeof IDENTITY_FIELD_NAMES)[number]][] = [
+  [/^(passport|licen[cs]e|card|id|document|doc)\s*(no|nr|number|#)\.?$/i, 'Document Number'],
+  [/^(name|full name|holder'?s? name|name of holder)$/i, 'Full Name'],
+  [/^(valid (until|thru|to)|date of expiry|expiry|expires)$/i, 'Expiry Date'],
+  [/^(issued|issued on|date of issue)$/i, 'Issue Date'],
+  [/^(issued by|authority)$/i, 'Issuing Authority'],
+  [/^(gender)$/i, 'Sex'],
+  [/^(citizenship)$/i, 'Nationality'],
+  [/^(pob|birth ?place)$/i, 'Place of Birth'],
+  [/^(residence|residential address|home address)$/i, 'Address'],
+];
+
+/** The canonical identity field a printed label names (`DOB` → `Date of Birth`), or undefined. */
+export function identityFieldName(label: string): string | undefined {
+  // Bilingual documents print "Surname / Nom": the first language decides.
+  const printed = label.split('/')[0].trim();
+  const alias = IDENTITY_ALIASES.find(([pattern]) => pattern.test(printed));
+  if (alias) return alias[1];
+  return IDENTITY_FIELD_NAMES.find((name) => fieldNameSimilarity(name, printed) === 1);
+}

@@ -1,0 +1,56 @@
+import type { StrategyContext } from '../ports';
+import { FormFillingResult } from '../schemas/results';
+import { isRecord, labelKey, readReference, stringValue } from './normalise';
+import { formFillingPrompt } from './prompts';
+import type { Strategy } from './strategy';
+import { WRAPPED_RESULT_KEY } from './tool-schema';
+
+function looksLikeFilledValue(value: unknown): boolean {
+  return isRecord(value) && 'value' in value && 'source' in value;
+}
+
+/** The field map from the tool input `{ values: {...} }`; a bare map is accepted too. */
+function filledValues(raw: Record<string, unknown>): Record<string, unknown> {
+  const wrapped = raw[WRAPPED_RESULT_KEY];
+  // A bare map holding a form field called "values" has a filled value there, not a map.
+  if (isRecord(wrapped) && !looksLikeFilledValue(wrapped)) return wrapped;
+  return raw;
+}
+
+/** An answer that is not an object, or wraps something other than a map, is left to fail validation. */
+function isFillingShaped(raw: unknown): raw is Record<string, unknown> {
+  return isRecord(raw) && (!(WRAPPED_RESULT_KEY in raw) || isRecord(raw[WRAPPED_RESULT_KEY]));
+}
+
+/**
+ * Only keys that name one of the form's fields (case- and whitespace-insensitively; written back exactly
+ * as given), a non-empty string value, and a source that is a library item (typed by its list).
+ */
+export function normaliseFormFilling(
+  raw: Record<string, unknown>,
+  context: StrategyContext,
+): FormFillingResult {
+  const fieldByKey = new Map((context.fields ?? []).map((field) => [labelKey(field), field]));
+  const result: FormFillingResult = {};
+  for (const [key, answer] of Object.entries(filledValues(raw))) {
+    const field = fieldByKey.get(labelKey(key));
+    if (field === undefined || field in result || !isRecord(answer)) continue;
+    const value = stringValue(answer.value);
+    const source = readReference(context.library, answer.source);
+    if (value === undefined || source === undefined) continue;
+    result[field] = { value, source };
+  }
+  return result;
+}
+
+export const formFillingStrategy: Strategy<FormFillingResult> = {
+  type: 'form_filling',
+  promptVersion: 'form-filling-1',
+  resultSchema: FormFillingResult,
+  toolName: 'fill_form',
+  toolDescription: "Gives values for a form's fields, each with the library item it was taken from.",
+  // Up to 200 fields of short values with their sources.
+  maxTokens: 8192,
+  buildPrompt: (context) => formFillingPrompt(context, formFillingStrategy.toolName),
+  normalise: (raw, context) => (isFillingShaped(raw) ? normaliseFormFilling(raw, context) : raw),
+};

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { RulesLlm } from '../../lambdas/adapters/rules-llm';
+import type { StrategyContext } from '../../lambdas/core/ports';
+import type { Library } from '../../lambdas/core/schemas/library';
+import { DocumentResult, FormFillingResult, FormResult } from '../../lambdas/core/schemas/results';
+import { joinPages } from '../../lambdas/core/strategies/ocr-text';
+import { strategyFor } from '../../lambdas/core/strategies/registry';
+import { runStrategy } from '../../lambdas/core/strategies/run-strategy';
+
+const INVOICE = `ACME SUPPLIES LTD
+12 Market Street, Springfield
+INVOICE
+Invoice No: INV-2024-0042      Date: 2024-03-05
+Bill To: Jane Doe
+Description            Qty   Amount
+Printer paper A4        2    19.98
+Subtotal: 19.98
+VAT (20%): 4.00
+Total Due: 23.98 EUR
+Payment due by: 04/04/2024
+Thank you for your business!`;
+
+const ID_CARD = `REPUBLIC OF EXAMPLE
+NATIONAL IDENTITY CARD
+Surname / Nom: DOE
+Given names: JANE MARIE
+DOB: 14.07.1990
+Sex: F
+Nationality: EXAMPLIAN
+Card No: X1234567
+Date of expiry: 02 FEB 2031`;
+
+const FORM = `EMPLOYMENT APPLICATION FORM
+Position applied for: Warehouse Assistant
+Full Name: ____________________
+Date of Birth: ________   Phone Number: ________
+Email:
+Marital status: [ ] Single [ ] Married
+☐ I agree to the terms
+Signature .............   Date ..........`;
+
+const library: Library = {
+  docs: [
+    {
+      id: 'passport-1',
+      name: 'Passport',
+      extractedInfo: {
+        'Full Name': 'Jane Marie Doe',
+        'Last Name': 'Doe',
+        'Date of Birth': 'Jul 14, 1990',
+        'Document Number': 'P998877',
+      },
+    },
+    { id: 'contract-9', name: 'Acme Supplies Contract', extractedInfo: { Supplier: 'Acme Supplies Ltd' } },
+    { id: 'unrelated', name: 'Electricity Bill', extractedInfo: { Account: 'EL-555' } },
+  ],
+  forms: [{ id: 'gym-2', name: 'Gym Signup', formFields: [{ name: 'Mobile', value: '+1 555 0100' }] }],
+};
+
+const llm = new RulesLlm();
+
+async function run(type: StrategyContext['type'], ocrText: string, fields?: string[]) {
+  const outcome = await runStrategy(strategyFor(type), { type, ocrText, library, fields }, llm);
+  // The offline model answers in the contract's shape on its own: it never needs a repair and costs nothing.
+  expect(outcome).toMatchObject({ repaired: false, inputTokens: 0, outputTokens: 0 });
+  return outcome.result;
+}
+
+describe('RulesLlm', () => {
+  it('is the offline "rules" model', () => {
+    expect(llm.model).toBe('rules');
+  });
+
+  it('reads an invoice: heading title, keyword tags, labelled values, related library items', async () => {
+    const result = DocumentResult.parse(await run('document', joinPages([INVOICE])));
+    expect(result.title).toBe('Acme Supplies Ltd');
+    expect(result.tags).toEqual(['invoice', 'tax']);
+    expect(result.kv).toEqual({
+      'Invoice No': 'INV-2024-0042',
+      Date: 'Mar 05, 2024',
+      'Bill To': 'Jane Doe',
+      Subtotal: '19.98',
+      'VAT (20%)': '4.00',
+      'Total Due': '23.98 EUR',
+      // Day 04 / month 04: the same date read either way.
+      'Payment due by': 'Apr 04, 2024',
+    });
+    expect(result.related).toEqual([{ type: 'doc', resource_id: 'contract-9' }]);
+    expect(result.description).toMatch(
+      /^This document appears to be an invoice, also about tax\. It lists 7/,
+    );
+  });
+
+  it('reads an ID card with the canonical identity field names', async () => {
+    const result = DocumentResult.parse(await run('document', joinPages([ID_CARD])));
+    expect(result.tags).toEqual(['id card']);
+    expect(result.title).toBe('Republic of Example');
+    expect(result.kv).toMatchObject({
+      'Full Name': 'JANE MARIE DOE',
+      'Date of Birth': 'Jul 14, 1990',
+      Sex: 'F',
+      Nationality: 'EXAMPLIAN',
+      'Document Number': 'X1234567',
+      'Expiry Date': 'Feb 02, 2031',
+    });
+    expect(result.kv).not.toHaveProperty('DOB');
+  });
+
+  it('reads a form: pre-filled values in kv, blanks (underscores, boxes, dots, empty labels) in fields', async () => {
+    const result = FormResult.parse(await run('form', joinPages([FORM])));
+    expect(result.title).toBe('Employment Application Form');
+    expect(result.kv).toEqual({
+      'Form Type': 'Employment Application Form',
+      'Position applied for': 'Warehouse Assistant',
+    });
+    expect(result.fields).toEqual([
+      'Full Name',
+      'Date of Birth',
+      'Phone Number',
+      'Email',
+      'Marital status',
+      'I agree to the terms',
+      'Signature',
+      'Date',
+    ]);
+    expect(result.tags).toEqual(['application']);
+  });
+
+  it('pads a one-word heading to a 3-word title from the next heading lines', async () => {
+    const result = DocumentResult.parse(await run('document', 'RECEIPT\nCorner Bakery\nTotal: 4.50'));
+    expect(result.title).toBe('Receipt Corner Bakery');
+  });
+
+  it('reads real tesseract output of the ID card fixture, titling it with the holder name', async () => {
+    // What TesseractOcr reads from test/fixtures/id-card.jpg.
+    const ocrText = `IDENTITY CARD\nName: John Smith\n\nDate of Birth: 07/04/1990\nID Number: X1234567\nNationality: Canadian\nExpiry Date: 2030-01-31`;
+    const result = DocumentResult.parse(await run('document', joinPages([ocrText])));
+    expect(result).toMatchObject({ title: 'Identity Card John Smith', tags: ['id card'] });
+    expect(result.kv).toEqual({
+      'Full Name': 'John Smith',
+      // July 4 in the US, 7 April elsewhere: left as printed.
+      'Date of Birth': '07/04/1990',
+      'Document Number': 'X1234567',
+      Nationality: 'Canadian',
+      'Expiry Date': 'Jan 31, 2030',
+    });
+  });
+
+  it('does not pad a title with a closing sentence', async () => {
+    const ocrText =
+      'INVOICE\nVendor: Acme Office Supplies\nTotal Amount: 149.90\nThank you for your business.';
+    const result = DocumentResult.parse(await run('document', ocrText));
+    expect(result.title).toBe('Invoice Acme Office Supplies');
+  });
+
+  it('fills form fields by similar names and synonyms, leaving out what the library lacks', async () => {
+    const fields = ['Surname', 'D.O.B.', 'Phone', 'Passport Number', 'Blood Group', 'First Name'];
+    const result = FormFillingResult.parse(await run('form_filling', '', fields));
+    expect(result).toEqual({
+      Surname: { value: 'Doe', source: { type: 'doc', resource_id: 'passport-1' } },
+      'D.O.B.': { value: 'Jul 14, 1990', source: { type: 'doc', resource_id: 'passport-1' } },
+      Phone: { value: '+1 555 0100', source: { type: 'form', resource_id: 'gym-2' } },
+      'Passport Number': { value: 'P998877', source: { type: 'doc', resource_id: 'passport-1' } },
+    });
+  });
+
+  it('answers form filling in the wrapped tool shape', async () => {
+    const context: StrategyContext = {
+      type: 'form_filling',
+      ocrText: '',
+      library,
+      fields: ['Date of Birth'],
+    };
+    const response = await llm.complete({
+      strategy: 'form_filling',
+      system: 'ignored',
+      messages: [{ role: 'user', text: 'ignored' }],
+      tool: { name: 'fill_form', description: '', inputSchema: { type: 'object' } },
+      maxTokens: 100,
+      context,
+    });
+    expect(response.output).toEqual({
+      values: {
+        'Date of Birth': { value: 'Jul 14, 1990', source: { type: 'doc', resource_id: 'passport-1' } },
+      },
+    });
+  });
+
+  it('still gives a valid result for an empty text', async () => {
+    const result = DocumentResult.parse(await run('document', ''));
+    expect(result).toMatchObject({
+      title: 'Untitled Scanned Document',
+      tags: ['document'],
+      kv: {},
+      related: [],
+    });
+  });
+});

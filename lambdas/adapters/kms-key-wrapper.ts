@@ -1,0 +1,46 @@
+import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { KeyWrapper } from '../core/ports';
+import { rethrowAwsError } from './aws-errors';
+
+// KMS checks it on Decrypt, so a ciphertext made for another purpose cannot be unwrapped as a client key.
+const ENCRYPTION_CONTEXT = { purpose: 'docusnap-compat-client-key' };
+
+/** KeyWrapper on AWS: a compat client's AES key is stored only as a KMS ciphertext. */
+export class KmsKeyWrapper implements KeyWrapper {
+  constructor(
+    private readonly kms: KMSClient,
+    private readonly keyId: string,
+  ) {}
+
+  async wrap(plaintext: Uint8Array): Promise<string> {
+    try {
+      const { CiphertextBlob } = await this.kms.send(
+        new EncryptCommand({
+          KeyId: this.keyId,
+          Plaintext: plaintext,
+          EncryptionContext: ENCRYPTION_CONTEXT,
+        }),
+      );
+      if (!CiphertextBlob) throw new Error('KMS returned no ciphertext');
+      return Buffer.from(CiphertextBlob).toString('base64');
+    } catch (error) {
+      rethrowAwsError('KMS', error);
+    }
+  }
+
+  async unwrap(wrapped: string): Promise<Uint8Array> {
+    try {
+      const { Plaintext } = await this.kms.send(
+        new DecryptCommand({
+          KeyId: this.keyId,
+          CiphertextBlob: Buffer.from(wrapped, 'base64'),
+          EncryptionContext: ENCRYPTION_CONTEXT,
+        }),
+      );
+      if (!Plaintext) throw new Error('KMS returned no plaintext');
+      return Plaintext;
+    } catch (error) {
+      rethrowAwsError('KMS', error);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { imageSize } from 'image-size';
+import { ApiError } from './errors';
+import { MAX_IMAGE_BYTES } from './schemas/uploads';
+import type { ImageInput } from './task';
+
+/** Textract's synchronous limit on either side of an image. */
+export const MAX_IMAGE_SIDE_PX = 10_000;
+
+export type AcceptedMediaType = ImageInput['mediaType'];
+export type RecognisedMediaType = AcceptedMediaType | 'application/pdf' | 'image/tiff';
+
+/** What the API learned about an image from its bytes. */
+export interface InspectedImage {
+  mediaType: AcceptedMediaType;
+  width: number;
+  height: number;
+}
+
+const SIGNATURES: { mediaType: RecognisedMediaType; bytes: number[] }[] = [
+  { mediaType: 'image/jpeg', bytes: [0xff, 0xd8, 0xff] },
+  { mediaType: 'image/png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { mediaType: 'application/pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] },
+  { mediaType: 'image/tiff', bytes: [0x49, 0x49, 0x2a, 0x00] },
+  { mediaType: 'image/tiff', bytes: [0x4d, 0x4d, 0x00, 0x2a] },
+];
+
+/** The media type the magic number at the start of `bytes` announces, if any we know. */
+export function detectMediaType(bytes: Uint8Array): RecognisedMediaType | undefined {
+  return SIGNATURES.find(({ bytes: signature }) => signature.every((byte, i) => bytes[i] === byte))
+    ?.mediaType;
+}
+
+/** 413 when an image is larger than Textract's synchronous limit. */
+export function checkImageSize(size: number, label: string): void {
+  if (size > MAX_IMAGE_BYTES) {
+    throw new ApiError(
+      'PAYLOAD_TOO_LARGE',
+      `${label} is ${size} bytes; an image may be at most ${MAX_IMAGE_BYTES}`,
+    );
+  }
+}
+
+/**
+ * Decides type and dimensions from the bytes, never from a declared type. `bytes` may be only the start
+ * of the file (enough for the header); `totalSize` is the whole file's size.
+ */
+export function inspectImage(bytes: Uint8Array, label: string, totalSize = bytes.byteLength): InspectedImage {
+  checkImageSize(totalSize, label);
+  const mediaType = detectMediaType(bytes);
+  if (mediaType === 'application/pdf' || mediaType === 'image/tiff') {
+    throw new ApiError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `${label} is ${mediaType === 'application/pdf' ? 'a PDF' : 'a TIFF'}, which is recognised but not accepted yet; send JPEG or PNG`,
+    );
+  }
+  if (mediaType === undefined) {
+    throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `${label} is not a JPEG or PNG image`);
+  }
+  let width: number;
+  let height: number;
+  try {
+    ({ width, height } = imageSize(bytes));
+  } catch {
+    throw new ApiError('INVALID_IMAGE', `${label} has an unreadable ${mediaType} header`);
+  }
+  if (!(width > 0 && height > 0)) {
+    throw new ApiError('INVALID_IMAGE', `${label} has no readable dimensions`);
+  }
+  if (width > MAX_IMAGE_SIDE_PX || height > MAX_IMAGE_SIDE_PX) {
+    throw new ApiError(
+      'INVALID_IMAGE',
+      `${label} is ${width}x${height} px; a side may be at most ${MAX_IMAGE_SIDE_PX} px`,
+    );
+  }
+  return { mediaType, width, height };
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Decodes strict base64 (whitespace and line breaks allowed, as encoders wrap lines). `path` names the
+ * field in the request, for the error details.
+ */
+export function decodeBase64Image(data: string, path: string): Uint8Array {
+  const compact = data.replace(/\s+/g, '');
+  // Checked before decoding so a huge string is refused without allocating its bytes.
+  const decodedSize = Math.floor((compact.length * 3) / 4) - (compact.match(/=*$/)?.[0].length ?? 0);
+  checkImageSize(decodedSize, path);
+  if (compact.length === 0 || !BASE64.test(compact)) {
+    throw new ApiError('VALIDATION_ERROR', 'image data is not valid base64', [
+      { path, message: 'must be the base64 of the file bytes' },
+    ]);
+  }
+  return new Uint8Array(Buffer.from(compact, 'base64'));
+}

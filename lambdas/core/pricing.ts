@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** USD prices the cost estimate uses; sources and dates are in docs/cost.md (re-check them before relying on them). */
+export interface PricingTable {
+  /** OCR engine name (`usage.ocrEngine`) → price of one billed page. */
+  ocr: Record<string, { perPageUsd: number }>;
+  /** Model id without a cross-region prefix (`us.`, `eu.`, …) → price per million tokens. */
+  llm: Record<string, { inputPerMillionUsd: number; outputPerMillionUsd: number }>;
+}
+
+const FREE_LLM = { inputPerMillionUsd: 0, outputPerMillionUsd: 0 };
+
+/** On-demand, us-east-1, standard tier (docs/cost.md). */
+export const DEFAULT_PRICING: PricingTable = {
+  ocr: {
+    // DetectDocumentText, first million pages a month.
+    textract: { perPageUsd: 1.5 / 1000 },
+    tesseract: { perPageUsd: 0 },
+    simulated: { perPageUsd: 0 },
+  },
+  llm: {
+    'amazon.nova-micro-v1:0': { inputPerMillionUsd: 0.035, outputPerMillionUsd: 0.14 },
+    'amazon.nova-lite-v1:0': { inputPerMillionUsd: 0.06, outputPerMillionUsd: 0.24 },
+    'amazon.nova-pro-v1:0': { inputPerMillionUsd: 0.8, outputPerMillionUsd: 3.2 },
+    'anthropic.claude-haiku-4-5-20251001-v1:0': { inputPerMillionUsd: 1, outputPerMillionUsd: 5 },
+    'anthropic.claude-sonnet-4-20250514-v1:0': { inputPerMillionUsd: 3, outputPerMillionUsd: 15 },
+    'anthropic.claude-sonnet-4-5-20250929-v1:0': { inputPerMillionUsd: 3, outputPerMillionUsd: 15 },
+    rules: FREE_LLM,
+  },
+};
+
+const PricingOverride = z.strictObject({
+  ocr: z.record(z.string(), z.strictObject({ perPageUsd: z.number().min(0) })).optional(),
+  llm: z
+    .record(
+      z.string(),
+      z.strictObject({ inputPerMillionUsd: z.number().min(0), outputPerMillionUsd: z.number().min(0) }),
+    )
+    .optional(),
+});
+
+/** The default table with the entries of a `DOCUSNAP_PRICING` JSON laid over it. Throws on invalid JSON. */
+export function pricingWithOverride(json: string | undefined): PricingTable {
+  if (json === undefined || json.trim() === '') return DEFAULT_PRICING;
+  const override = PricingOverride.parse(JSON.parse(json));
+  return {
+    ocr: { ...DEFAULT_PRICING.ocr, ...override.ocr },
+    llm: { ...DEFAULT_PRICING.llm, ...override.llm },
+  };
+}
+
+/** Inference profiles (`us.`, `eu.`, `apac.`, `global.`) cost the same as the model they route to. */
+function baseModelId(model: string): string {
+  return model.replace(/^(us|eu|apac|jp|au|ca|us-gov|global)\./, '');
+}
+
+/** What the calls a task actually made cost: cached pages and cached LLM answers are free. */
+export interface BilledUsage {
+  ocrEngine: string;
+  /** Pages the OCR engine was called for (cache hits excluded). */
+  billedPages: number;
+  llmModel: string;
+  /** Tokens of the LLM calls made (0 when the answer came from the cache). */
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
+ * Estimated USD cost, rounded to a millionth of a dollar. An engine or model missing from the table
+ * counts as free: the estimate is a guide, not a bill (docs/cost.md).
+ */
+export function estimateCost(usage: BilledUsage, pricing: PricingTable = DEFAULT_PRICING): number {
+  const ocr = pricing.ocr[usage.ocrEngine]?.perPageUsd ?? 0;
+  const llm = pricing.llm[usage.llmModel] ?? pricing.llm[baseModelId(usage.llmModel)] ?? FREE_LLM;
+  const cost =
+    usage.billedPages * ocr +
+    (usage.inputTokens * llm.inputPerMillionUsd + usage.outputTokens * llm.outputPerMillionUsd) / 1_000_000;
+  return Math.round(cost * 1_000_000) / 1_000_000;
+}

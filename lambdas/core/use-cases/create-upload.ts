@@ -1,0 +1,41 @@
+import { ApiError } from '../errors';
+import { checkImageSize } from '../images';
+import type { BlobStore, IdGenerator } from '../ports';
+import {
+  type CreateUploadRequest,
+  type CreateUploadResponse,
+  MAX_IMAGE_BYTES,
+  UPLOAD_CONTENT_TYPES,
+} from '../schemas/uploads';
+import { uploadKey } from './blob-keys';
+
+/** How long a presigned POST stays usable. */
+export const UPLOAD_EXPIRY_SECONDS = 15 * 60;
+
+export interface CreateUploadDependencies {
+  blobs: BlobStore;
+  ids: IdGenerator;
+}
+
+/** `POST /v1/uploads`: a presigned POST for one image under the caller's own prefix. */
+export async function createUpload(
+  { blobs, ids }: CreateUploadDependencies,
+  owner: string,
+  request: CreateUploadRequest,
+): Promise<CreateUploadResponse> {
+  if (!(UPLOAD_CONTENT_TYPES as readonly string[]).includes(request.contentType)) {
+    throw new ApiError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `contentType must be one of ${UPLOAD_CONTENT_TYPES.join(', ')}`,
+    );
+  }
+  checkImageSize(request.contentLength, 'the upload');
+  const uploadId = ids.newId();
+  const post = await blobs.presignPost(uploadKey(owner, uploadId), {
+    contentType: request.contentType,
+    minBytes: 1,
+    maxBytes: MAX_IMAGE_BYTES,
+    expiresInSeconds: UPLOAD_EXPIRY_SECONDS,
+  });
+  return { uploadId, url: post.url, fields: post.fields, expiresAt: post.expiresAt };
+}

@@ -1,0 +1,19 @@
+import pLimit from 'p-limit';
+import type { ListTasksQuery, ListTasksResponse } from '../schemas/tasks';
+import type { GetTaskDependencies } from './get-task';
+import { viewWithResult } from './get-task';
+
+/** Large results live in the blob store; read a page's worth of them a few at a time. */
+const RESULT_READS_IN_PARALLEL = 8;
+
+/** `GET /v1/tasks?limit=&cursor=`: the caller's tasks, newest first. */
+export async function listTasks(
+  deps: GetTaskDependencies,
+  owner: string,
+  query: ListTasksQuery,
+): Promise<ListTasksResponse> {
+  const page = await deps.tasks.listByOwner(owner, { limit: query.limit, cursor: query.cursor });
+  const limit = pLimit(RESULT_READS_IN_PARALLEL);
+  const items = await Promise.all(page.items.map((task) => limit(() => viewWithResult(deps.blobs, task))));
+  return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
+}

@@ -1,0 +1,264 @@
+import pLimit from 'p-limit';
+import { TaskConflictError, TaskFailure } from '../errors';
+import type {
+  BlobStore,
+  Cache,
+  Clock,
+  LlmClient,
+  OcrEngine,
+  OcrPage,
+  StrategyContext,
+  TaskStore,
+} from '../ports';
+import type { PricingTable } from '../pricing';
+import { estimateCost } from '../pricing';
+import { EMPTY_LIBRARY, Library } from '../schemas/library';
+import { joinPages } from '../strategies/ocr-text';
+import { strategyFor } from '../strategies/registry';
+import { runStrategy } from '../strategies/run-strategy';
+import { isTerminal, type Task, type TaskRequestDetails, type TaskType, type Usage } from '../task';
+import { resultKey } from './blob-keys';
+import { taskBlobKeys } from './delete-task';
+import { canonicalJson, sha256Hex } from './hashing';
+
+/** A result larger than this goes to the blob store; DynamoDB items stop at 400 KB. */
+export const MAX_INLINE_RESULT_BYTES = 300 * 1000;
+
+/** Turns a compat task's result into the only form it may be stored in (encrypted under the client's key). */
+export type ResultSealer = (task: Task, result: unknown) => Promise<unknown>;
+
+export interface ProcessingSettings {
+  /** The worker's own timeout: the lease a claim takes. */
+  workerTimeoutSeconds: number;
+  /** Images of one task read in parallel. */
+  ocrConcurrency: number;
+  keepInputs: boolean;
+  retentionDays: number;
+}
+
+export interface ProcessTaskDependencies {
+  tasks: TaskStore;
+  blobs: BlobStore;
+  cache: Cache;
+  ocr: OcrEngine;
+  llm: LlmClient;
+  clock: Clock;
+  pricing: PricingTable;
+  settings: ProcessingSettings;
+  resultSealer?: ResultSealer;
+}
+
+export type ProcessOutcome =
+  | { outcome: 'completed'; type: TaskType; usage: Usage }
+  | { outcome: 'failed'; type: TaskType; code: TaskFailure['code']; usage: Usage }
+  /** Missing or already terminal: a duplicate delivery. */
+  | { outcome: 'skipped' }
+  /** Another worker holds a live lease: retry the message later. */
+  | { outcome: 'busy' }
+  /** Another worker took the task over and finished it first. */
+  | { outcome: 'superseded'; type: TaskType };
+
+/** What a task has consumed so far; a failure still reports it. */
+interface Progress {
+  pages: number;
+  billedPages: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheHit: boolean;
+}
+
+/** The worker's use case (docs/architecture.md "Task processing"). Other exceptions propagate: the message is retried. */
+export async function processTask(deps: ProcessTaskDependencies, taskId: string): Promise<ProcessOutcome> {
+  const claimed = await claimTask(deps, taskId);
+  if (!('taskId' in claimed)) return claimed;
+
+  const progress: Progress = { pages: 0, billedPages: 0, inputTokens: 0, outputTokens: 0, cacheHit: false };
+  try {
+    const result = await produceResult(deps, claimed, progress);
+    const stored = claimed.source === 'compat' ? await sealed(deps, claimed, result) : result;
+    const usage = usageOf(deps, progress);
+    const placement = await placeResult(deps.blobs, claimed, stored);
+    const now = deps.clock.now().toISOString();
+    const done = await finish(deps, claimed, {
+      status: 'completed',
+      updatedAt: now,
+      completedAt: now,
+      usage,
+      ...placement,
+    });
+    return done
+      ? { outcome: 'completed', type: claimed.type, usage }
+      : { outcome: 'superseded', type: claimed.type };
+  } catch (error) {
+    if (!(error instanceof TaskFailure)) throw error;
+    const usage = usageOf(deps, progress);
+    const now = deps.clock.now().toISOString();
+    const done = await finish(deps, claimed, {
+      status: 'error',
+      updatedAt: now,
+      completedAt: now,
+      usage,
+      error: { code: error.code, message: error.message },
+    });
+    return done
+      ? { outcome: 'failed', type: claimed.type, code: error.code, usage }
+      : { outcome: 'superseded', type: claimed.type };
+  }
+}
+
+async function claimTask(deps: ProcessTaskDependencies, taskId: string): Promise<Task | ProcessOutcome> {
+  const task = await deps.tasks.get(taskId);
+  if (!task || isTerminal(task.status)) return { outcome: 'skipped' };
+  const now = deps.clock.now();
+  if (task.status === 'processing' && task.leaseUntil !== undefined && task.leaseUntil > now.toISOString()) {
+    return { outcome: 'busy' };
+  }
+  const leaseUntil = new Date(now.getTime() + deps.settings.workerTimeoutSeconds * 1000).toISOString();
+  try {
+    return await deps.tasks.claim(taskId, { now: now.toISOString(), leaseUntil });
+  } catch (error) {
+    if (!(error instanceof TaskConflictError)) throw error;
+    // Someone moved it between our read and our claim: finished (duplicate) or taken (busy).
+    const current = await deps.tasks.get(taskId);
+    return !current || isTerminal(current.status) ? { outcome: 'skipped' } : { outcome: 'busy' };
+  }
+}
+
+async function produceResult(
+  deps: ProcessTaskDependencies,
+  task: Task,
+  progress: Progress,
+): Promise<unknown> {
+  const details = await readDetails(deps.blobs, task);
+  const texts = await readImages(deps, task, progress);
+  const parsedLibrary = Library.safeParse(details.library ?? EMPTY_LIBRARY);
+  const context: StrategyContext = {
+    type: task.type,
+    ocrText: texts.length > 0 ? joinPages(texts) : '',
+    library: parsedLibrary.success ? parsedLibrary.data : EMPTY_LIBRARY,
+    ...(details.form && { fields: details.form.fields }),
+  };
+  const strategy = strategyFor(task.type);
+  const cacheKey = `llm:${encodeURIComponent(task.owner)}:${sha256Hex(
+    canonicalJson({
+      strategy: task.type,
+      promptVersion: strategy.promptVersion,
+      model: deps.llm.model,
+      text: context.ocrText,
+      library: context.library,
+      fields: context.fields ?? null,
+    }),
+  )}`;
+  // Compat results may only be stored encrypted (DESIGN §4), so they never enter the plaintext cache.
+  const cacheable = task.source !== 'compat';
+  if (cacheable) {
+    const cached = await deps.cache.get<{ result: unknown }>(cacheKey);
+    if (cached) {
+      progress.cacheHit = true;
+      return cached.result;
+    }
+  }
+  const answer = await runStrategy(strategy, context, deps.llm);
+  progress.inputTokens = answer.inputTokens;
+  progress.outputTokens = answer.outputTokens;
+  if (cacheable) await deps.cache.put(cacheKey, { result: answer.result }, ttlSeconds(deps));
+  return answer.result;
+}
+
+async function readDetails(blobs: BlobStore, task: Task): Promise<TaskRequestDetails> {
+  const stored = await blobs.get(task.requestKey);
+  if (!stored) throw new TaskFailure('INPUT_UNREADABLE', 'the request details of this task are missing');
+  try {
+    return JSON.parse(new TextDecoder().decode(stored)) as TaskRequestDetails;
+  } catch (cause) {
+    throw new TaskFailure('INPUT_UNREADABLE', 'the request details of this task are not JSON', { cause });
+  }
+}
+
+/** OCR text per image, in order, through the owner's OCR cache and under the concurrency limit. */
+async function readImages(deps: ProcessTaskDependencies, task: Task, progress: Progress): Promise<string[]> {
+  const limit = pLimit(Math.max(1, deps.settings.ocrConcurrency));
+  const pages = await Promise.all(
+    task.images.map((image, n) =>
+      limit(async () => {
+        const bytes = await deps.blobs.get(image.key);
+        if (!bytes) throw new TaskFailure('INPUT_UNREADABLE', `image ${n + 1} of this task is missing`);
+        const key = `ocr:${encodeURIComponent(task.owner)}:${sha256Hex(bytes)}`;
+        const cached = await deps.cache.get<OcrPage>(key);
+        if (cached) return { page: cached, billed: false };
+        const page = await deps.ocr.recognize({ key: image.key, mediaType: image.mediaType, bytes });
+        await deps.cache.put(key, page, ttlSeconds(deps));
+        return { page, billed: true };
+      }),
+    ),
+  );
+  for (const { page, billed } of pages) {
+    progress.pages += page.pages;
+    if (billed) progress.billedPages += page.pages;
+  }
+  return pages.map(({ page }) => page.text);
+}
+
+async function sealed(deps: ProcessTaskDependencies, task: Task, result: unknown): Promise<unknown> {
+  if (!deps.resultSealer) {
+    throw new TaskFailure('INTERNAL_ERROR', 'this worker cannot encrypt results for compat clients');
+  }
+  return deps.resultSealer(task, result);
+}
+
+async function placeResult(
+  blobs: BlobStore,
+  task: Task,
+  result: unknown,
+): Promise<{ result: unknown } | { resultKey: string }> {
+  const json = JSON.stringify(result);
+  if (Buffer.byteLength(json) <= MAX_INLINE_RESULT_BYTES) return { result };
+  const key = resultKey(task.owner, task.taskId);
+  await blobs.put(key, json, 'application/json');
+  return { resultKey: key };
+}
+
+/**
+ * Conditional on the attempt we claimed, so a stale worker never overwrites its successor. False when
+ * that condition failed. Inputs go once the task is terminal, unless kept.
+ */
+async function finish(
+  deps: ProcessTaskDependencies,
+  task: Task,
+  patch: Parameters<TaskStore['transition']>[2],
+): Promise<boolean> {
+  try {
+    await deps.tasks.transition(task.taskId, { from: ['processing'], attempts: task.attempts }, patch);
+  } catch (error) {
+    if (error instanceof TaskConflictError) return false;
+    throw error;
+  }
+  if (!deps.settings.keepInputs) {
+    // The task is already terminal; a failed delete is left to the bucket's lifecycle rule.
+    await deps.blobs.delete(taskBlobKeys(task, { withResult: false })).catch(() => {});
+  }
+  return true;
+}
+
+function usageOf(deps: ProcessTaskDependencies, progress: Progress): Usage {
+  return {
+    pages: progress.pages,
+    ocrEngine: deps.ocr.name,
+    llmModel: deps.llm.model,
+    inputTokens: progress.inputTokens,
+    outputTokens: progress.outputTokens,
+    estimatedCostUsd: estimateCost(
+      {
+        ocrEngine: deps.ocr.name,
+        billedPages: progress.billedPages,
+        llmModel: deps.llm.model,
+        inputTokens: progress.inputTokens,
+        outputTokens: progress.outputTokens,
+      },
+      deps.pricing,
+    ),
+    cacheHit: progress.cacheHit,
+  };
+}
+
+const ttlSeconds = (deps: ProcessTaskDependencies) => deps.settings.retentionDays * 86_400;

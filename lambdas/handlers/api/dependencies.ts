@@ -1,0 +1,41 @@
+/**
+ * Composition root of the API handlers: DynamoDB, S3 and SQS adapters only (no Textract, Bedrock or
+ * tesseract here, so the API bundles stay small). Built on first use, once per cold start; tests and
+ * the local runtime may replace it first with `useApiDependencies(...)`.
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDbIdempotencyStore } from '../../adapters/dynamodb-idempotency';
+import { DynamoDbTaskStore } from '../../adapters/dynamodb-task-store';
+import { S3BlobStore } from '../../adapters/s3-blob-store';
+import { SqsTaskQueue } from '../../adapters/sqs-task-queue';
+import type { SubmitTaskDependencies } from '../../core/use-cases/submit-task';
+import { documentClient, s3Client, sqsClient } from '../aws-clients';
+import { type Config, config } from '../config';
+
+/** Everything the API's use cases need (each takes the part it uses). */
+export type ApiDependencies = SubmitTaskDependencies;
+
+let current: ApiDependencies | undefined;
+
+/** Replaces the dependencies (tests, local runtime); `undefined` goes back to building from the environment. */
+export function useApiDependencies(dependencies: ApiDependencies | undefined): void {
+  current = dependencies;
+}
+
+export function dependencies(): ApiDependencies {
+  current ??= fromConfig(config());
+  return current;
+}
+
+export function fromConfig(settings: Config): ApiDependencies {
+  const doc = documentClient();
+  return {
+    tasks: new DynamoDbTaskStore(doc, settings.table),
+    blobs: new S3BlobStore(s3Client(settings), settings.bucket),
+    queue: new SqsTaskQueue(sqsClient(), settings.queueUrls),
+    idempotency: new DynamoDbIdempotencyStore(doc, settings.table),
+    clock: { now: () => new Date() },
+    ids: { newId: () => randomUUID() },
+    retentionDays: settings.retentionDays,
+  };
+}

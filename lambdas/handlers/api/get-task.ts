@@ -1,0 +1,9 @@
+import { getTask } from '../../core/use-cases/get-task';
+import { dependencies } from './dependencies';
+import { apiHandler, ownerOf, pathParameter } from './http';
+
+/** `GET /v1/tasks/{taskId}` */
+export const handler = apiHandler(async (event) => {
+  const owner = ownerOf(event);
+  return { status: 200, body: await getTask(dependencies(), owner, pathParameter(event, 'taskId')) };
+});

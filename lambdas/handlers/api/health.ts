@@ -1,0 +1,4 @@
+import { apiHandler } from './http';
+
+/** `GET /v1/health`: no token, no dependencies. */
+export const handler = apiHandler(async () => ({ status: 200, body: { status: 'ok' } }));

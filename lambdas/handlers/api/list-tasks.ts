@@ -1,0 +1,16 @@
+import { ListTasksQuery } from '../../core/schemas/tasks';
+import { listTasks } from '../../core/use-cases/list-tasks';
+import { dependencies } from './dependencies';
+import { apiHandler, ownerOf, validate } from './http';
+
+/** `GET /v1/tasks?limit=&cursor=` */
+export const handler = apiHandler(async (event) => {
+  const owner = ownerOf(event);
+  const query = validate(
+    ListTasksQuery,
+    event.queryStringParameters ?? {},
+    'The query string is invalid',
+    'query',
+  );
+  return { status: 200, body: await listTasks(dependencies(), owner, query) };
+});

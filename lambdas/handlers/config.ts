@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { type PricingTable, pricingWithOverride } from '../core/pricing';
+
+/**
+ * The environment of docs/architecture.md, parsed once into a typed object. The only place that reads
+ * `process.env` for the API, worker, dead-letter and sweeper handlers.
+ */
+export interface Config {
+  table: string;
+  bucket: string;
+  queueUrls: { normal: string; high: string };
+  ocr: 'textract' | 'tesseract' | 'simulated';
+  llm: 'bedrock' | 'openai' | 'rules';
+  bedrockModelId: string;
+  openai: { baseUrl?: string; model?: string; apiKey?: string };
+  retentionDays: number;
+  keepInputs: boolean;
+  workerTimeoutSeconds: number;
+  ocrConcurrency: number;
+  pendingTimeoutSeconds: number;
+  processingTimeoutSeconds: number;
+  pricing: PricingTable;
+  /** Compat result sealing in the worker: KMS on AWS, a local master key file offline. */
+  kmsKeyId?: string;
+  masterKeyFile?: string;
+  /** Emulators serve buckets by path, not by virtual host (set when `AWS_ENDPOINT_URL_S3` is). */
+  s3ForcePathStyle: boolean;
+}
+
+const required = z.string().trim().min(1);
+const optional = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((value) => value === 'true' || value === '1');
+
+const Environment = z.object({
+  DOCUSNAP_TABLE: required,
+  DOCUSNAP_BUCKET: required,
+  DOCUSNAP_QUEUE_URL: required,
+  DOCUSNAP_HIGH_QUEUE_URL: required,
+  DOCUSNAP_OCR: z.enum(['textract', 'tesseract', 'simulated']).default('textract'),
+  DOCUSNAP_LLM: z.enum(['bedrock', 'openai', 'rules']).default('bedrock'),
+  DOCUSNAP_BEDROCK_MODEL_ID: required.default('us.amazon.nova-lite-v1:0'),
+  DOCUSNAP_OPENAI_BASE_URL: optional,
+  DOCUSNAP_OPENAI_MODEL: optional,
+  DOCUSNAP_OPENAI_API_KEY: optional,
+  DOCUSNAP_RETENTION_DAYS: positiveInt(7),
+  DOCUSNAP_KEEP_INPUTS: flag,
+  DOCUSNAP_WORKER_TIMEOUT_S: positiveInt(90),
+  DOCUSNAP_OCR_CONCURRENCY: positiveInt(4),
+  DOCUSNAP_PENDING_TIMEOUT_S: positiveInt(300),
+  DOCUSNAP_PROCESSING_TIMEOUT_S: positiveInt(600),
+  DOCUSNAP_PRICING: z
+    .string()
+    .optional()
+    .transform((json, ctx) => {
+      try {
+        return pricingWithOverride(json);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `not a pricing table: ${String(error)}` });
+        return z.NEVER;
+      }
+    }),
+  DOCUSNAP_KMS_KEY_ID: optional,
+  DOCUSNAP_MASTER_KEY_FILE: optional,
+  AWS_ENDPOINT_URL_S3: optional,
+});
+
+/** Thrown at cold start; names every missing or invalid variable. */
+export class ConfigurationError extends Error {
+  constructor(
+    readonly variables: string[],
+    detail: string,
+  ) {
+    super(`Invalid configuration: ${detail}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = Environment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return {
+        name,
+        text: env[name] === undefined ? `${name} is missing` : `${name} is invalid: ${issue.message}`,
+      };
+    });
+    throw new ConfigurationError(
+      problems.map((problem) => problem.name),
+      problems.map((problem) => problem.text).join('; '),
+    );
+  }
+  const e = parsed.data;
+  if (e.DOCUSNAP_LLM === 'openai' && (!e.DOCUSNAP_OPENAI_BASE_URL || !e.DOCUSNAP_OPENAI_MODEL)) {
+    throw new ConfigurationError(
+      ['DOCUSNAP_OPENAI_BASE_URL', 'DOCUSNAP_OPENAI_MODEL'],
+      'DOCUSNAP_LLM=openai needs DOCUSNAP_OPENAI_BASE_URL and DOCUSNAP_OPENAI_MODEL',
+    );
+  }
+  return {
+    table: e.DOCUSNAP_TABLE,
+    bucket: e.DOCUSNAP_BUCKET,
+    queueUrls: { normal: e.DOCUSNAP_QUEUE_URL, high: e.DOCUSNAP_HIGH_QUEUE_URL },
+    ocr: e.DOCUSNAP_OCR,
+    llm: e.DOCUSNAP_LLM,
+    bedrockModelId: e.DOCUSNAP_BEDROCK_MODEL_ID,
+    openai: {
+      baseUrl: e.DOCUSNAP_OPENAI_BASE_URL,
+      model: e.DOCUSNAP_OPENAI_MODEL,
+      apiKey: e.DOCUSNAP_OPENAI_API_KEY,
+    },
+    retentionDays: e.DOCUSNAP_RETENTION_DAYS,
+    keepInputs: e.DOCUSNAP_KEEP_INPUTS,
+    workerTimeoutSeconds: e.DOCUSNAP_WORKER_TIMEOUT_S,
+    ocrConcurrency: e.DOCUSNAP_OCR_CONCURRENCY,
+    pendingTimeoutSeconds: e.DOCUSNAP_PENDING_TIMEOUT_S,
+    processingTimeoutSeconds: e.DOCUSNAP_PROCESSING_TIMEOUT_S,
+    pricing: e.DOCUSNAP_PRICING,
+    kmsKeyId: e.DOCUSNAP_KMS_KEY_ID,
+    masterKeyFile: e.DOCUSNAP_MASTER_KEY_FILE,
+    s3ForcePathStyle: e.AWS_ENDPOINT_URL_S3 !== undefined,
+  };
+}
+
+let parsed: Config | undefined;
+
+/** The process environment's configuration, parsed on first use (once per cold start). */
+export function config(): Config {
+  parsed ??= parseConfig(process.env);
+  return parsed;
+}
+
+/** Powertools' own variables with this project's defaults; apart from the rest so logging works even when config() throws. */
+export function observability(env: Record<string, string | undefined> = process.env): {
+  serviceName: string;
+  namespace: string;
+} {
+  return {
+    serviceName: env.POWERTOOLS_SERVICE_NAME || 'docusnap',
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE || 'DocuSnap',
+  };
+}

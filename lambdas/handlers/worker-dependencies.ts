@@ -1,0 +1,134 @@
+/**
+ * Composition root of the worker, dead-letter and sweeper handlers. Textract and Bedrock are imported
+ * statically (they are what runs on AWS); the local providers (tesseract, rules, openai, simulated) are
+ * loaded by a path the bundler cannot follow, so the Lambda bundle never carries them. Built on first use,
+ * once per cold start; tests and the local runtime may replace it first with `useWorkerDependencies(...)`.
+ */
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { TextractClient } from '@aws-sdk/client-textract';
+import { BedrockLlm } from '../adapters/bedrock-llm';
+import { DynamoDbCache } from '../adapters/dynamodb-cache';
+import { DynamoDbTaskStore } from '../adapters/dynamodb-task-store';
+import { KmsKeyWrapper } from '../adapters/kms-key-wrapper';
+import { LocalKeyWrapper } from '../adapters/local-key-wrapper';
+import { S3BlobStore } from '../adapters/s3-blob-store';
+import { SqsTaskQueue } from '../adapters/sqs-task-queue';
+import { TextractOcr } from '../adapters/textract-ocr';
+import { createResultSealer } from '../core/compat/seal-result';
+import type { LlmClient, OcrEngine, TaskQueue } from '../core/ports';
+import type { ProcessTaskDependencies, ResultSealer } from '../core/use-cases/process-task';
+import { documentClient, s3Client, sqsClient } from './aws-clients';
+import { type Config, config } from './config';
+
+/** Everything the worker-side use cases need; each takes the part it uses. */
+export interface WorkerDependencies extends ProcessTaskDependencies {
+  queue: TaskQueue;
+  keepInputs: boolean;
+  pendingTimeoutSeconds: number;
+  processingTimeoutSeconds: number;
+}
+
+/** Shares of the worker timeout one OCR call and one LLM call may spend, retries included. */
+const OCR_BUDGET_SHARE = 0.2;
+const LLM_BUDGET_SHARE = 0.3;
+
+let current: WorkerDependencies | undefined;
+let building: Promise<WorkerDependencies> | undefined;
+
+/** Replaces the dependencies (tests, local runtime); `undefined` goes back to building from the environment. */
+export function useWorkerDependencies(dependencies: WorkerDependencies | undefined): void {
+  current = dependencies;
+  building = undefined;
+}
+
+export async function dependencies(): Promise<WorkerDependencies> {
+  if (current) return current;
+  building ??= fromConfig(config()).then(
+    (built) => {
+      current ??= built;
+      return current;
+    },
+    (error: unknown) => {
+      building = undefined;
+      throw error;
+    },
+  );
+  return building;
+}
+
+export async function fromConfig(settings: Config): Promise<WorkerDependencies> {
+  const doc = documentClient();
+  return {
+    tasks: new DynamoDbTaskStore(doc, settings.table),
+    blobs: new S3BlobStore(s3Client(settings), settings.bucket),
+    cache: new DynamoDbCache(doc, settings.table),
+    queue: new SqsTaskQueue(sqsClient(), settings.queueUrls),
+    ocr: await ocrEngine(settings),
+    llm: await llmClient(settings),
+    clock: { now: () => new Date() },
+    pricing: settings.pricing,
+    settings: {
+      workerTimeoutSeconds: settings.workerTimeoutSeconds,
+      ocrConcurrency: settings.ocrConcurrency,
+      keepInputs: settings.keepInputs,
+      retentionDays: settings.retentionDays,
+    },
+    keepInputs: settings.keepInputs,
+    pendingTimeoutSeconds: settings.pendingTimeoutSeconds,
+    processingTimeoutSeconds: settings.processingTimeoutSeconds,
+    resultSealer: await resultSealer(settings),
+  };
+}
+
+/** A local-only adapter, by a specifier esbuild leaves alone (a literal would be bundled). */
+function localAdapter<Module>(file: string): Promise<Module> {
+  const specifier = ['..', 'adapters', file].join('/');
+  return import(/* @vite-ignore */ specifier) as Promise<Module>;
+}
+
+async function ocrEngine(settings: Config): Promise<OcrEngine> {
+  switch (settings.ocr) {
+    case 'textract':
+      return new TextractOcr(new TextractClient({}), settings.bucket, {
+        budgetMs: settings.workerTimeoutSeconds * 1000 * OCR_BUDGET_SHARE,
+      });
+    case 'tesseract': {
+      const { TesseractOcr } =
+        await localAdapter<typeof import('../adapters/tesseract-ocr')>('tesseract-ocr');
+      return new TesseractOcr();
+    }
+    case 'simulated': {
+      // The latency of a simulated page is injected by the local runtime (DOCUSNAP_FAULTS ocr.latency).
+      const { SimulatedOcr } =
+        await localAdapter<typeof import('../adapters/simulated-ocr')>('simulated-ocr');
+      return new SimulatedOcr({ latencyMs: 0 });
+    }
+  }
+}
+
+async function llmClient(settings: Config): Promise<LlmClient> {
+  switch (settings.llm) {
+    case 'bedrock':
+      return new BedrockLlm(new BedrockRuntimeClient({}), settings.bedrockModelId, {
+        budgetMs: settings.workerTimeoutSeconds * 1000 * LLM_BUDGET_SHARE,
+      });
+    case 'openai': {
+      const { OpenAiLlm } = await localAdapter<typeof import('../adapters/openai-llm')>('openai-llm');
+      const { baseUrl = '', model = '', apiKey } = settings.openai;
+      return new OpenAiLlm({ baseUrl, model, apiKey });
+    }
+    case 'rules': {
+      const { RulesLlm } = await localAdapter<typeof import('../adapters/rules-llm')>('rules-llm');
+      return new RulesLlm();
+    }
+  }
+}
+
+/** Compat results are stored only encrypted under the client's key, unwrapped by KMS or the local master key. */
+async function resultSealer(settings: Config): Promise<ResultSealer | undefined> {
+  if (settings.kmsKeyId) return createResultSealer(new KmsKeyWrapper(new KMSClient({}), settings.kmsKeyId));
+  if (settings.masterKeyFile)
+    return createResultSealer(await LocalKeyWrapper.fromFile(settings.masterKeyFile));
+  return undefined;
+}

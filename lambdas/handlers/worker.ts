@@ -1,0 +1,52 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { processTask } from '../core/use-cases/process-task';
+import { countForType, logger, recordUsage } from './powertools';
+import { taskIdOf } from './task-message';
+import { dependencies, type WorkerDependencies } from './worker-dependencies';
+
+/** A record that fails comes back after the visibility timeout; the others in its batch are done. */
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  const deps = await dependencies();
+  // One processor per invocation: the local runtime runs several invocations at once in one process.
+  const processor = new BatchProcessor(EventType.SQS);
+  // Metrics go out as single metrics (one dimension set each), so there is no buffer to flush.
+  return processPartialResponse(event, (record: SQSRecord) => processRecord(deps, record), processor, {
+    context,
+    throwOnFullBatchFailure: false,
+  });
+}
+
+async function processRecord(deps: WorkerDependencies, record: SQSRecord): Promise<void> {
+  const taskId = taskIdOf(record);
+  if (taskId === undefined) return;
+  const log = logger.createChild({ persistentKeys: { taskId, messageId: record.messageId } });
+  log.setCorrelationId(taskId);
+  let outcome: Awaited<ReturnType<typeof processTask>>;
+  try {
+    outcome = await processTask(deps, taskId);
+  } catch (error) {
+    log.error('processing failed; the message will be retried', { error });
+    throw error;
+  }
+  switch (outcome.outcome) {
+    case 'completed':
+      countForType('TasksCompleted', outcome.type, 1);
+      recordUsage(outcome.type, outcome.usage);
+      log.info('task completed', { usage: outcome.usage });
+      return;
+    case 'failed':
+      countForType('TasksFailed', outcome.type, 1);
+      recordUsage(outcome.type, outcome.usage);
+      log.warn('task failed', { code: outcome.code });
+      return;
+    case 'busy':
+      // Reported as this record's failure, so it comes back once the other worker's lease has run out.
+      log.info('task is held by another worker; retrying later');
+      throw new Error(`task ${taskId} is held by another worker`);
+    case 'skipped':
+    case 'superseded':
+      log.info(`task ${outcome.outcome}: nothing to do`);
+      return;
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * Builds the OpenAPI 3.1 description of the v1 API from the same zod schemas the handlers validate with,
+ * so the document cannot drift from the code (test/scripts/openapi.test.ts fails when docs/openapi.json is stale).
+ */
+import { z } from 'zod';
+import { API_ERROR_STATUS, type ApiErrorCode } from '../lambdas/core/errors';
+import { DocumentResult, FormFillingResult, FormResult } from '../lambdas/core/schemas/results';
+import {
+  ErrorBody,
+  ListTasksResponse,
+  SubmitFormFillingRequest,
+  SubmitImagesRequest,
+  TaskSummary,
+  TaskView,
+} from '../lambdas/core/schemas/tasks';
+import {
+  CreateUploadRequest,
+  CreateUploadResponse,
+  UPLOAD_CONTENT_TYPES,
+} from '../lambdas/core/schemas/uploads';
+
+type JsonSchema = Record<string, unknown>;
+
+function schema(type: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+function errorResponses(...codes: ApiErrorCode[]) {
+  const byStatus = new Map<number, ApiErrorCode[]>();
+  for (const code of codes) {
+    const status = API_ERROR_STATUS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [
+      String(status),
+      { description: list.join(' | '), content: { 'application/json': { schema: ref('Error') } } },
+    ]),
+  );
+}
+
+const COMMON_ERRORS: ApiErrorCode[] = ['UNAUTHORIZED', 'THROTTLED', 'UNAVAILABLE', 'INTERNAL_ERROR'];
+const SUBMIT_ERRORS: ApiErrorCode[] = [
+  'INVALID_JSON',
+  'VALIDATION_ERROR',
+  'UPLOAD_NOT_FOUND',
+  'IDEMPOTENCY_CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INVALID_IMAGE',
+  ...COMMON_ERRORS,
+];
+
+const json = (s: JsonSchema) => ({ 'application/json': { schema: s } });
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'Same key and body from the same user returns the first task; another body is 409.',
+  schema: { type: 'string', minLength: 1, maxLength: 128 },
+};
+const taskIdParam = { name: 'taskId', in: 'path', required: true, schema: { type: 'string' } };
+const accepted = {
+  description: 'Accepted; poll the Location.',
+  headers: { Location: { schema: { type: 'string' }, description: '/v1/tasks/{taskId}' } },
+  content: json(ref('TaskSummary')),
+};
+
+function submit(summary: string, body: string) {
+  return {
+    post: {
+      summary,
+      security: [{ bearer: [] }],
+      parameters: [idempotencyKey],
+      requestBody: { required: true, content: json(ref(body)) },
+      responses: { '202': accepted, ...errorResponses(...SUBMIT_ERRORS) },
+    },
+  };
+}
+
+export function buildOpenApiDocument() {
+  const taskView = schema(TaskView, 'output');
+  (taskView.properties as JsonSchema).result = {
+    description: 'Present when completed; its shape depends on `type`.',
+    anyOf: [ref('DocumentResult'), ref('FormResult'), ref('FormFillingResult')],
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'DocuSnap API',
+      version: '1.0.0',
+      description:
+        'Asynchronous document understanding: submit a task, get its id at once, poll for the result. ' +
+        'Every /v1 route except /v1/health needs `Authorization: Bearer <JWT>`; a task is visible only to its owner.',
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        Error: schema(ErrorBody, 'output'),
+        CreateUploadRequest: {
+          ...schema(CreateUploadRequest, 'input'),
+          properties: {
+            contentType: { type: 'string', enum: [...UPLOAD_CONTENT_TYPES] },
+            contentLength: { type: 'integer', minimum: 1, maximum: 10 * 1024 * 1024 },
+          },
+        },
+        CreateUploadResponse: schema(CreateUploadResponse, 'output'),
+        SubmitImagesRequest: schema(SubmitImagesRequest, 'input'),
+        SubmitFormFillingRequest: schema(SubmitFormFillingRequest, 'input'),
+        TaskSummary: schema(TaskSummary, 'output'),
+        TaskView: taskView,
+        ListTasksResponse: {
+          ...schema(ListTasksResponse, 'output'),
+          properties: {
+            items: { type: 'array', items: ref('TaskView') },
+            nextCursor: { type: 'string' },
+          },
+        },
+        DocumentResult: schema(DocumentResult, 'output'),
+        FormResult: schema(FormResult, 'output'),
+        FormFillingResult: schema(FormFillingResult, 'output'),
+      },
+    },
+    paths: {
+      '/v1/health': {
+        get: {
+          summary: 'Liveness',
+          responses: {
+            '200': {
+              description: 'OK',
+              content: json({ type: 'object', properties: { status: { const: 'ok' } } }),
+            },
+          },
+        },
+      },
+      '/v1/uploads': {
+        post: {
+          summary: 'Presigned POST for an image too large to send inline',
+          security: [{ bearer: [] }],
+          requestBody: { required: true, content: json(ref('CreateUploadRequest')) },
+          responses: {
+            '201': {
+              description: 'POST the file as multipart/form-data: every `fields` entry, then `file`.',
+              content: json(ref('CreateUploadResponse')),
+            },
+            ...errorResponses(
+              'INVALID_JSON',
+              'VALIDATION_ERROR',
+              'PAYLOAD_TOO_LARGE',
+              'UNSUPPORTED_MEDIA_TYPE',
+              ...COMMON_ERRORS,
+            ),
+          },
+        },
+      },
+      '/v1/tasks/document': submit('Extract a document', 'SubmitImagesRequest'),
+      '/v1/tasks/form': submit('Extract a form and its blank fields', 'SubmitImagesRequest'),
+      '/v1/tasks/form-filling': submit(
+        "Fill a form's fields from the user's library",
+        'SubmitFormFillingRequest',
+      ),
+      '/v1/tasks': {
+        get: {
+          summary: "The caller's tasks, newest first",
+          security: [{ bearer: [] }],
+          parameters: [
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': { description: 'A page', content: json(ref('ListTasksResponse')) },
+            ...errorResponses('VALIDATION_ERROR', ...COMMON_ERRORS),
+          },
+        },
+      },
+      '/v1/tasks/{taskId}': {
+        get: {
+          summary: 'A task, with its result once completed',
+          security: [{ bearer: [] }],
+          parameters: [taskIdParam],
+          responses: {
+            '200': { description: 'The task', content: json(ref('TaskView')) },
+            ...errorResponses('TASK_NOT_FOUND', ...COMMON_ERRORS),
+          },
+        },
+        delete: {
+          summary: 'Delete a task, its inputs and its result',
+          security: [{ bearer: [] }],
+          parameters: [taskIdParam],
+          responses: {
+            '204': { description: 'Deleted' },
+            ...errorResponses('TASK_NOT_FOUND', ...COMMON_ERRORS),
+          },
+        },
+      },
+    },
+  };
+}
+
+export function renderOpenApiDocument(): string {
+  return `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+}

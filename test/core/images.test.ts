@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../lambdas/core/errors';
+import { decodeBase64Image, detectMediaType, inspectImage } from '../../lambdas/core/images';
+import { MAX_IMAGE_BYTES } from '../../lambdas/core/schemas/uploads';
+import { pngHeader, pngImage } from '../support/events';
+
+const jpeg = new Uint8Array(readFileSync(new URL('../fixtures/id-card.jpg', import.meta.url)));
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ApiError) return `${error.status} ${error.code}`;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('images', () => {
+  it('reads type and dimensions of a PNG and a JPEG from their bytes', () => {
+    expect(inspectImage(pngImage(30, 20), 'images[0]')).toEqual({
+      mediaType: 'image/png',
+      width: 30,
+      height: 20,
+    });
+    const inspected = inspectImage(jpeg, 'images[0]');
+    expect(inspected.mediaType).toBe('image/jpeg');
+    expect(inspected.width).toBeGreaterThan(0);
+  });
+
+  it('recognises PDF and TIFF but refuses them as not yet accepted (415)', () => {
+    const pdf = new TextEncoder().encode('%PDF-1.7\n...');
+    const tiff = new Uint8Array([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0]);
+    expect(detectMediaType(pdf)).toBe('application/pdf');
+    expect(detectMediaType(tiff)).toBe('image/tiff');
+    expect(() => inspectImage(pdf, 'images[0]')).toThrow(/PDF.*not accepted yet/);
+    expect(codeOf(() => inspectImage(tiff, 'images[0]'))).toBe('415 UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('refuses bytes of no known type (415), whatever the caller may think they are', () => {
+    expect(codeOf(() => inspectImage(new TextEncoder().encode('GIF89a....'), 'images[0]'))).toBe(
+      '415 UNSUPPORTED_MEDIA_TYPE',
+    );
+  });
+
+  it('refuses a PNG signature followed by garbage (422)', () => {
+    const broken = new Uint8Array([...pngHeader(10, 10).slice(0, 8), 1, 2, 3]);
+    expect(codeOf(() => inspectImage(broken, 'images[0]'))).toBe('422 INVALID_IMAGE');
+  });
+
+  it('refuses a JPEG header whose frame is cut off (422)', () => {
+    expect(codeOf(() => inspectImage(jpeg.slice(0, 4), 'images[0]'))).toBe('422 INVALID_IMAGE');
+  });
+
+  it('accepts 10,000 px a side and refuses 10,001 (422)', () => {
+    expect(inspectImage(pngHeader(10_000, 10_000), 'images[0]').width).toBe(10_000);
+    expect(codeOf(() => inspectImage(pngHeader(10_001, 50), 'images[0]'))).toBe('422 INVALID_IMAGE');
+    expect(codeOf(() => inspectImage(pngHeader(50, 10_001), 'images[0]'))).toBe('422 INVALID_IMAGE');
+  });
+
+  it('refuses an image over 10 MiB (413) before looking at its content', () => {
+    expect(codeOf(() => inspectImage(pngImage(), 'images[0]', MAX_IMAGE_BYTES + 1))).toBe(
+      '413 PAYLOAD_TOO_LARGE',
+    );
+    expect(inspectImage(pngImage(), 'images[0]', MAX_IMAGE_BYTES).mediaType).toBe('image/png');
+  });
+
+  it('decodes base64 (line breaks allowed) and refuses what is not base64 with the field path', () => {
+    const png = pngImage();
+    const wrapped = Buffer.from(png)
+      .toString('base64')
+      .replace(/(.{76})/g, '$1\n');
+    expect(decodeBase64Image(wrapped, 'images.0.data')).toEqual(png);
+    for (const bad of ['not base64!', 'abc', '====', '']) {
+      try {
+        decodeBase64Image(bad, 'images.2.data');
+        expect.unreachable(`accepted ${bad}`);
+      } catch (error) {
+        expect(error).toMatchObject({
+          status: 400,
+          code: 'VALIDATION_ERROR',
+          details: [{ path: 'images.2.data' }],
+        });
+      }
+    }
+  });
+
+  it('refuses base64 whose decoded size is over 10 MiB (413)', () => {
+    const huge = 'A'.repeat(Math.ceil((MAX_IMAGE_BYTES + 3) / 3) * 4);
+    expect(codeOf(() => decodeBase64Image(huge, 'images.0.data'))).toBe('413 PAYLOAD_TOO_LARGE');
+  });
+});

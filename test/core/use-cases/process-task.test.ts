@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest';
+import { TaskFailure } from '../../../lambdas/core/errors';
+import type { LlmRequest } from '../../../lambdas/core/ports';
+import { SubmitFormFillingRequest, SubmitImagesRequest } from '../../../lambdas/core/schemas/tasks';
+import type { TaskType } from '../../../lambdas/core/task';
+import { getTask } from '../../../lambdas/core/use-cases/get-task';
+import { processTask } from '../../../lambdas/core/use-cases/process-task';
+import { submitTask } from '../../../lambdas/core/use-cases/submit-task';
+import { base64, pngImage } from '../../support/events';
+import { type MemoryWorld, memoryWorld, validAnswer } from '../../support/memory-ports';
+
+const library = { docs: [{ id: 'd1', name: 'Passport', extractedInfo: { Name: 'Jane Doe' } }], forms: [] };
+
+async function submit(world: MemoryWorld, owner: string, seeds: number[], type: TaskType = 'document') {
+  const request = SubmitImagesRequest.parse({
+    images: seeds.map((seed) => ({ data: base64(pngImage(6, 6, seed)) })),
+  });
+  const { summary } = await submitTask(world, owner, { type: type as 'document', request });
+  return summary.taskId;
+}
+
+/** A promise with its resolver, to hold a fake call open while another worker runs. */
+function gate() {
+  let open: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
+}
+
+describe('processTask', () => {
+  it('reads each image, runs the strategy, completes the task with its usage and deletes the inputs', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [1, 2]);
+    const outcome = await processTask(world, taskId);
+    const usage = {
+      pages: 2,
+      ocrEngine: 'textract',
+      llmModel: 'us.amazon.nova-lite-v1:0',
+      inputTokens: 1000,
+      outputTokens: 200,
+      // 2 pages × $0.0015 + 1000 × $0.06/M + 200 × $0.24/M
+      estimatedCostUsd: 0.003108,
+      cacheHit: false,
+    };
+    expect(outcome).toEqual({ outcome: 'completed', type: 'document', usage });
+    expect(world.ocr.calls).toHaveLength(2);
+    expect(world.llm.calls[0]?.context.ocrText).toMatch(/Page 1[\s\S]*ACME INVOICE[\s\S]*Page 2/);
+    const view = await getTask(world, 'user-a', taskId);
+    expect(view).toMatchObject({ status: 'completed', completedAt: '2026-01-01T00:00:00.000Z', usage });
+    expect(view.result).toMatchObject({
+      title: expect.any(String),
+      tags: ['invoice'],
+      kv: { Total: '42.00 EUR' },
+    });
+    expect([...world.blobs.blobs.keys()]).toEqual([]);
+  });
+
+  it('keeps the inputs when configured to', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [1]);
+    await processTask({ ...world, settings: { ...world.settings, keepInputs: true } }, taskId);
+    expect(world.blobs.blobs.size).toBe(2);
+  });
+
+  it('treats a duplicate delivery of a finished task as a no-op', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [1]);
+    await processTask(world, taskId);
+    const before = await world.tasks.get(taskId);
+    expect(await processTask(world, taskId)).toEqual({ outcome: 'skipped' });
+    expect(await processTask(world, 'no-such-task')).toEqual({ outcome: 'skipped' });
+    expect(await world.tasks.get(taskId)).toEqual(before);
+    expect(world.llm.calls).toHaveLength(1);
+  });
+
+  it('resumes a task whose worker died once the lease runs out, and completes it once', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [1]);
+    const answer = world.llm.answer;
+    world.llm.answer = () => {
+      throw new Error('worker crashed');
+    };
+    await expect(processTask(world, taskId)).rejects.toThrow('worker crashed');
+    expect((await world.tasks.get(taskId))?.status).toBe('processing');
+
+    world.llm.answer = answer;
+    world.clock.advance(30);
+    expect(await processTask(world, taskId)).toEqual({ outcome: 'busy' });
+    world.clock.advance(61);
+    expect((await processTask(world, taskId)).outcome).toBe('completed');
+    expect(await world.tasks.get(taskId)).toMatchObject({ status: 'completed', attempts: 2 });
+    expect(await processTask(world, taskId)).toEqual({ outcome: 'skipped' });
+  });
+
+  it('lets only one of two workers racing for a pending task process it', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [1]);
+    const outcomes = await Promise.all([processTask(world, taskId), processTask(world, taskId)]);
+    expect(outcomes.map((outcome) => outcome.outcome).sort()).toEqual(['busy', 'completed']);
+    expect(world.llm.calls).toHaveLength(1);
+  });
+
+  it('fences out a stale worker: after a takeover only the new attempt completes', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [1]);
+    const slow = gate();
+    const reached = gate();
+    world.llm.answer = (request: LlmRequest) => {
+      world.llm.answer = validAnswer;
+      reached.open();
+      return slow.opened.then(() => validAnswer(request));
+    };
+    const stale = processTask(world, taskId);
+    await reached.opened;
+    world.clock.advance(91);
+    const fresh = await processTask(world, taskId);
+    slow.open();
+    expect(fresh.outcome).toBe('completed');
+    expect(await stale).toEqual({ outcome: 'superseded', type: 'document' });
+    expect(await world.tasks.get(taskId)).toMatchObject({ status: 'completed', attempts: 2 });
+  });
+
+  it('answers identical inputs from the owner’s caches with no OCR or LLM call, and says so', async () => {
+    const world = memoryWorld();
+    const first = await submit(world, 'user-a', [7]);
+    await processTask(world, first);
+    const second = await submit(world, 'user-a', [7]);
+    const outcome = await processTask(world, second);
+    expect(world.ocr.calls).toHaveLength(1);
+    expect(world.llm.calls).toHaveLength(1);
+    expect(outcome).toMatchObject({
+      outcome: 'completed',
+      usage: { pages: 1, cacheHit: true, inputTokens: 0, outputTokens: 0, estimatedCostUsd: 0 },
+    });
+    expect((await getTask(world, 'user-a', second)).result).toEqual(
+      (await getTask(world, 'user-a', first)).result,
+    );
+  });
+
+  it('never answers one user from another user’s cache', async () => {
+    const world = memoryWorld();
+    await processTask(world, await submit(world, 'user-a', [7]));
+    const theirs = await submit(world, 'user-b', [7]);
+    const outcome = await processTask(world, theirs);
+    expect(world.ocr.calls).toHaveLength(2);
+    expect(world.llm.calls).toHaveLength(2);
+    expect(outcome).toMatchObject({ usage: { cacheHit: false } });
+    expect([...world.cache.entries.keys()].filter((key) => key.includes('user-b'))).toHaveLength(2);
+  });
+
+  it('ends the task INVALID_LLM_OUTPUT after one failed repair', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [1]);
+    world.llm.answer = () => 'this is not JSON';
+    expect(await processTask(world, taskId)).toMatchObject({ outcome: 'failed', code: 'INVALID_LLM_OUTPUT' });
+    expect(world.llm.calls).toHaveLength(2);
+    const view = await getTask(world, 'user-a', taskId);
+    expect(view).toMatchObject({
+      status: 'error',
+      error: { code: 'INVALID_LLM_OUTPUT' },
+      usage: { pages: 1 },
+    });
+    expect(view.result).toBeUndefined();
+    expect(world.blobs.blobs.size).toBe(0);
+  });
+
+  it('ends the task with the OCR engine’s failure code', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [1]);
+    world.ocr.failure = new TaskFailure('OCR_FAILURE', 'Textract could not read the image');
+    expect(await processTask(world, taskId)).toMatchObject({ outcome: 'failed', code: 'OCR_FAILURE' });
+    expect(world.llm.calls).toHaveLength(0);
+    expect((await getTask(world, 'user-a', taskId)).error).toEqual({
+      code: 'OCR_FAILURE',
+      message: 'Textract could not read the image',
+    });
+  });
+
+  it('ends the task INPUT_UNREADABLE when an input image is gone', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [1]);
+    await world.blobs.delete([`inputs/user-a/${taskId}/0`]);
+    expect(await processTask(world, taskId)).toMatchObject({ outcome: 'failed', code: 'INPUT_UNREADABLE' });
+  });
+
+  it('fills a form from the library with no OCR call', async () => {
+    const world = memoryWorld();
+    const request = SubmitFormFillingRequest.parse({ form: { fields: ['Name'] }, library });
+    const { summary } = await submitTask(world, 'user-a', { type: 'form_filling', request });
+    expect(await processTask(world, summary.taskId)).toMatchObject({
+      outcome: 'completed',
+      usage: { pages: 0 },
+    });
+    expect(world.ocr.calls).toHaveLength(0);
+    expect(world.llm.calls[0]?.context.fields).toEqual(['Name']);
+    expect((await getTask(world, 'user-a', summary.taskId)).result).toEqual({
+      Name: { value: 'Jane Doe', source: { type: 'doc', resource_id: 'd1' } },
+    });
+  });
+
+  it('keeps a result over 300 KB in the blob store and serves it from there', async () => {
+    const world = memoryWorld();
+    const fields = Array.from({ length: 200 }, (_, n) => `Field ${n}`);
+    const bigLibrary = { docs: [{ id: 'd1' }], forms: [] };
+    const request = SubmitFormFillingRequest.parse({ form: { fields }, library: bigLibrary });
+    const { summary } = await submitTask(world, 'user-a', { type: 'form_filling', request });
+    world.llm.answer = () =>
+      Object.fromEntries(
+        fields.map((field) => [
+          field,
+          { value: 'x'.repeat(2000), source: { type: 'doc', resource_id: 'd1' } },
+        ]),
+      );
+    await processTask(world, summary.taskId);
+    const task = await world.tasks.get(summary.taskId);
+    expect(task?.result).toBeUndefined();
+    expect(task?.resultKey).toBe(`results/user-a/${summary.taskId}.json`);
+    const view = await getTask(world, 'user-a', summary.taskId);
+    expect(Object.keys(view.result as object)).toHaveLength(200);
+  });
+
+  it('stores a compat task’s result only sealed, and keeps it out of the plaintext cache', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'client-1', [1]);
+    const stored = world.tasks.tasks.get(taskId);
+    if (!stored) throw new Error('no task');
+    world.tasks.tasks.set(taskId, { ...stored, source: 'compat', clientKey: 'wrapped' });
+    const sealResult = async (_task: unknown, result: unknown) => ({
+      encrypted: `sealed:${JSON.stringify(result).length}`,
+    });
+    expect((await processTask({ ...world, resultSealer: sealResult }, taskId)).outcome).toBe('completed');
+    expect((await world.tasks.get(taskId))?.result).toEqual({
+      encrypted: expect.stringMatching(/^sealed:\d+$/),
+    });
+    expect([...world.cache.entries.keys()].some((key) => key.startsWith('llm:'))).toBe(false);
+  });
+
+  it('refuses to store a compat result when no sealer is configured', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'client-1', [1]);
+    const stored = world.tasks.tasks.get(taskId);
+    if (!stored) throw new Error('no task');
+    world.tasks.tasks.set(taskId, { ...stored, source: 'compat', clientKey: 'wrapped' });
+    expect(await processTask(world, taskId)).toMatchObject({ outcome: 'failed', code: 'INTERNAL_ERROR' });
+    expect((await world.tasks.get(taskId))?.result).toBeUndefined();
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { SubmitImagesRequest } from '../../../lambdas/core/schemas/tasks';
+import { processTask } from '../../../lambdas/core/use-cases/process-task';
+import { submitTask } from '../../../lambdas/core/use-cases/submit-task';
+import { sweepStaleTasks } from '../../../lambdas/core/use-cases/sweep-stale-tasks';
+import { base64, pngImage } from '../../support/events';
+import { type MemoryWorld, memoryWorld } from '../../support/memory-ports';
+
+async function submit(world: MemoryWorld, seed = 0, priority: 'normal' | 'high' = 'normal') {
+  const request = SubmitImagesRequest.parse({ images: [{ data: base64(pngImage(4, 4, seed)) }], priority });
+  return (await submitTask(world, 'user-a', { type: 'document', request })).summary.taskId;
+}
+
+describe('sweepStaleTasks', () => {
+  it('re-sends a task left pending past the pending timeout, once per timeout', async () => {
+    const world = memoryWorld();
+    const stale = await submit(world, 1, 'high');
+    world.clock.advance(301);
+    const fresh = await submit(world, 2);
+    world.queue.sent.length = 0;
+
+    expect(await sweepStaleTasks(world)).toEqual({ requeued: 1, timedOut: 0 });
+    expect(world.queue.sent).toEqual([{ message: { taskId: stale }, priority: 'high' }]);
+    expect((await world.tasks.get(stale))?.updatedAt).toBe('2026-01-01T00:05:01.000Z');
+    expect((await world.tasks.get(fresh))?.updatedAt).toBe('2026-01-01T00:05:01.000Z');
+
+    world.clock.advance(60);
+    expect(await sweepStaleTasks(world)).toEqual({ requeued: 0, timedOut: 0 });
+    world.clock.advance(300);
+    expect((await sweepStaleTasks(world)).requeued).toBe(2);
+  });
+
+  it('fails a task left processing past the processing timeout with PROCESSING_TIMEOUT', async () => {
+    const world = memoryWorld();
+    const stuck = await submit(world, 1);
+    await world.tasks.claim(stuck, {
+      now: '2026-01-01T00:00:00.000Z',
+      leaseUntil: '2026-01-01T00:01:30.000Z',
+    });
+    world.clock.advance(500);
+    const recent = await submit(world, 2);
+    await world.tasks.claim(recent, {
+      now: world.clock.now().toISOString(),
+      leaseUntil: '2026-01-01T00:09:50.000Z',
+    });
+    const finished = await submit(world, 3);
+    await processTask(world, finished);
+    world.clock.advance(101);
+
+    expect(await sweepStaleTasks(world)).toEqual({ requeued: 0, timedOut: 1 });
+    expect(await world.tasks.get(stuck)).toMatchObject({
+      status: 'error',
+      error: { code: 'PROCESSING_TIMEOUT' },
+      usage: { pages: 0, ocrEngine: 'textract', cacheHit: false },
+    });
+    expect((await world.tasks.get(recent))?.status).toBe('processing');
+    expect((await world.tasks.get(finished))?.status).toBe('completed');
+    expect([...world.blobs.blobs.keys()].some((key) => key.includes(stuck))).toBe(false);
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { s3Client } from '../../lambdas/handlers/aws-clients';
+import { ConfigurationError, parseConfig } from '../../lambdas/handlers/config';
+import { fromConfig } from '../../lambdas/handlers/worker-dependencies';
+
+const base = {
+  DOCUSNAP_TABLE: 'docusnap',
+  DOCUSNAP_BUCKET: 'docusnap-bucket',
+  DOCUSNAP_QUEUE_URL: 'http://127.0.0.1:1/queue/normal',
+  DOCUSNAP_HIGH_QUEUE_URL: 'http://127.0.0.1:1/queue/high',
+};
+
+describe('handlers/config', () => {
+  it('applies the defaults of docs/architecture.md', () => {
+    expect(parseConfig(base)).toMatchObject({
+      table: 'docusnap',
+      queueUrls: { normal: base.DOCUSNAP_QUEUE_URL, high: base.DOCUSNAP_HIGH_QUEUE_URL },
+      ocr: 'textract',
+      llm: 'bedrock',
+      bedrockModelId: 'us.amazon.nova-lite-v1:0',
+      retentionDays: 7,
+      keepInputs: false,
+      workerTimeoutSeconds: 90,
+      ocrConcurrency: 4,
+      pendingTimeoutSeconds: 300,
+      processingTimeoutSeconds: 600,
+      s3ForcePathStyle: false,
+    });
+  });
+
+  it('names every missing variable', () => {
+    try {
+      parseConfig({ DOCUSNAP_TABLE: 't', DOCUSNAP_QUEUE_URL: 'q' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as ConfigurationError).variables).toEqual(['DOCUSNAP_BUCKET', 'DOCUSNAP_HIGH_QUEUE_URL']);
+      expect((error as Error).message).toMatch(
+        /DOCUSNAP_BUCKET is missing.*DOCUSNAP_HIGH_QUEUE_URL is missing/,
+      );
+    }
+  });
+
+  it('refuses invalid values, naming the variable', () => {
+    expect(() => parseConfig({ ...base, DOCUSNAP_OCR: 'abbyy' })).toThrow(/DOCUSNAP_OCR is invalid/);
+    expect(() => parseConfig({ ...base, DOCUSNAP_WORKER_TIMEOUT_S: '-5' })).toThrow(
+      /DOCUSNAP_WORKER_TIMEOUT_S/,
+    );
+    expect(() => parseConfig({ ...base, DOCUSNAP_PRICING: '{"ocr":5}' })).toThrow(
+      /DOCUSNAP_PRICING is invalid/,
+    );
+    expect(() => parseConfig({ ...base, DOCUSNAP_LLM: 'openai' })).toThrow(/DOCUSNAP_OPENAI_BASE_URL/);
+  });
+
+  it('reads overrides: keep inputs, pricing, and path-style S3 when an S3 endpoint is set', async () => {
+    const parsed = parseConfig({
+      ...base,
+      DOCUSNAP_KEEP_INPUTS: 'true',
+      DOCUSNAP_PRICING: '{"ocr":{"textract":{"perPageUsd":0.001}}}',
+      AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4569',
+    });
+    expect(parsed.keepInputs).toBe(true);
+    expect(parsed.pricing.ocr.textract?.perPageUsd).toBe(0.001);
+    const s3 = s3Client(parsed);
+    expect(s3.config.forcePathStyle).toBe(true);
+    expect(await s3.config.requestChecksumCalculation()).toBe('WHEN_REQUIRED');
+    s3.destroy();
+  });
+});
+
+describe('worker composition', () => {
+  it('builds the AWS providers by default', async () => {
+    const deps = await fromConfig(parseConfig(base));
+    expect(deps.ocr.name).toBe('textract');
+    expect(deps.llm.model).toBe('us.amazon.nova-lite-v1:0');
+    expect(deps.resultSealer).toBeUndefined();
+  });
+
+  it('loads the local providers on demand', async () => {
+    const deps = await fromConfig(parseConfig({ ...base, DOCUSNAP_OCR: 'simulated', DOCUSNAP_LLM: 'rules' }));
+    expect(deps.ocr.name).toBe('simulated');
+    expect(deps.llm.model).toBe('rules');
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * The real adapters over the embedded emulators (dynalite, s3rver, fauxqs), built by the composition roots
+ * from the environment: upload by presigned POST, submit by upload id, the worker on the real SQS message,
+ * read, list, delete. Only OCR and LLM are the offline providers (simulated, rules).
+ */
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as createUpload } from '../../lambdas/handlers/api/create-upload';
+import { handler as deleteTask } from '../../lambdas/handlers/api/delete-task';
+import { handler as getTask } from '../../lambdas/handlers/api/get-task';
+import { handler as listTasks } from '../../lambdas/handlers/api/list-tasks';
+import { handler as submitDocument } from '../../lambdas/handlers/api/submit-document';
+import { handler as worker } from '../../lambdas/handlers/worker';
+import { toSqsEvent } from '../../local/sqs-event';
+import { applyEnv, useEmulators } from '../support/emulators';
+import { apiEvent, pngImage } from '../support/events';
+
+const emulators = useEmulators();
+let restore: () => void = () => {};
+beforeAll(() => {
+  restore = applyEnv({ DOCUSNAP_OCR: 'simulated', DOCUSNAP_LLM: 'rules' });
+});
+afterAll(() => restore());
+
+const json = (result: { body?: string }) => JSON.parse(result.body ?? '{}');
+
+describe('API and worker over the emulators', () => {
+  it('uploads, submits by upload id, processes the queued message, reads, lists and deletes', async () => {
+    const image = pngImage(40, 30);
+    const upload = await createUpload(
+      apiEvent('POST /v1/uploads', { body: { contentType: 'image/png', contentLength: image.byteLength } }),
+    );
+    expect(upload.statusCode).toBe(201);
+    const { uploadId, url, fields } = json(upload);
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields as Record<string, string>)) form.append(name, value);
+    form.append('file', new Blob([image], { type: 'image/png' }));
+    const posted = await fetch(url, { method: 'POST', body: form });
+    expect(posted.status).toBeLessThan(300);
+
+    const foreign = await submitDocument(
+      apiEvent('POST /v1/tasks/document', { sub: 'user-b', body: { images: [{ uploadId }] } }),
+    );
+    expect(json(foreign).error.code).toBe('UPLOAD_NOT_FOUND');
+
+    const submitted = await submitDocument(
+      apiEvent('POST /v1/tasks/document', {
+        body: { images: [{ uploadId }] },
+        headers: { 'Idempotency-Key': 'e2e' },
+      }),
+    );
+    expect(submitted.statusCode).toBe(202);
+    const { taskId } = json(submitted);
+
+    const sqs = emulators.sqs();
+    const queueUrl = emulators.env.DOCUSNAP_QUEUE_URL;
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    expect(received.Messages?.map((message) => JSON.parse(message.Body ?? '{}'))).toEqual([{ taskId }]);
+    const batch = await worker(
+      toSqsEvent(received.Messages ?? [], 'arn:aws:sqs:us-east-1:000000000000:q', 'us-east-1'),
+    );
+    expect(batch.batchItemFailures).toEqual([]);
+    for (const message of received.Messages ?? []) {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    }
+
+    const read = json(await getTask(apiEvent('GET /v1/tasks/{taskId}', { pathParameters: { taskId } })));
+    expect(read).toMatchObject({
+      taskId,
+      status: 'completed',
+      result: { title: expect.any(String), tags: expect.any(Array) },
+      usage: { pages: 1, ocrEngine: 'simulated', llmModel: 'rules', estimatedCostUsd: 0, cacheHit: false },
+    });
+    const listed = json(await listTasks(apiEvent('GET /v1/tasks', { query: { limit: '5' } })));
+    expect(listed.items.map((item: { taskId: string }) => item.taskId)).toEqual([taskId]);
+
+    expect(
+      (await deleteTask(apiEvent('DELETE /v1/tasks/{taskId}', { pathParameters: { taskId } }))).statusCode,
+    ).toBe(204);
+    expect(
+      (await getTask(apiEvent('GET /v1/tasks/{taskId}', { pathParameters: { taskId } }))).statusCode,
+    ).toBe(404);
+  });
+});

@@ -1,7 +1,7 @@
 /**
- * Composition root of the worker, dead-letter and sweeper handlers. Textract and Bedrock are imported
- * statically (they are what runs on AWS); the local providers (tesseract, rules, openai, simulated) are
- * loaded by a path the bundler cannot follow, so the Lambda bundle never carries them. Built on first use,
+ * Composition root of the worker, dead-letter and sweeper handlers. Every provider is imported statically
+ * except tesseract (a large WebAssembly engine for laptops only), which is loaded by a path the bundler
+ * cannot follow, so the Lambda bundle never carries it. Built on first use,
  * once per cold start; tests and the local runtime may replace it first with `useWorkerDependencies(...)`.
  */
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
@@ -12,7 +12,10 @@ import { DynamoDbCache } from '../adapters/dynamodb-cache';
 import { DynamoDbTaskStore } from '../adapters/dynamodb-task-store';
 import { KmsKeyWrapper } from '../adapters/kms-key-wrapper';
 import { LocalKeyWrapper } from '../adapters/local-key-wrapper';
+import { OpenAiLlm } from '../adapters/openai-llm';
+import { RulesLlm } from '../adapters/rules-llm';
 import { S3BlobStore } from '../adapters/s3-blob-store';
+import { SimulatedOcr } from '../adapters/simulated-ocr';
 import { SqsTaskQueue } from '../adapters/sqs-task-queue';
 import { TextractOcr } from '../adapters/textract-ocr';
 import { createResultSealer } from '../core/compat/seal-result';
@@ -87,10 +90,11 @@ function localAdapter<Module>(file: string): Promise<Module> {
   return import(/* @vite-ignore */ specifier) as Promise<Module>;
 }
 
+// Textract and Bedrock clients make one attempt per call: the adapters' retry layer owns backoff and budget.
 async function ocrEngine(settings: Config): Promise<OcrEngine> {
   switch (settings.ocr) {
     case 'textract':
-      return new TextractOcr(new TextractClient({}), settings.bucket, {
+      return new TextractOcr(new TextractClient({ maxAttempts: 1 }), settings.bucket, {
         budgetMs: settings.workerTimeoutSeconds * 1000 * OCR_BUDGET_SHARE,
       });
     case 'tesseract': {
@@ -98,30 +102,24 @@ async function ocrEngine(settings: Config): Promise<OcrEngine> {
         await localAdapter<typeof import('../adapters/tesseract-ocr')>('tesseract-ocr');
       return new TesseractOcr();
     }
-    case 'simulated': {
+    case 'simulated':
       // The latency of a simulated page is injected by the local runtime (DOCUSNAP_FAULTS ocr.latency).
-      const { SimulatedOcr } =
-        await localAdapter<typeof import('../adapters/simulated-ocr')>('simulated-ocr');
       return new SimulatedOcr({ latencyMs: 0 });
-    }
   }
 }
 
 async function llmClient(settings: Config): Promise<LlmClient> {
   switch (settings.llm) {
     case 'bedrock':
-      return new BedrockLlm(new BedrockRuntimeClient({}), settings.bedrockModelId, {
+      return new BedrockLlm(new BedrockRuntimeClient({ maxAttempts: 1 }), settings.bedrockModelId, {
         budgetMs: settings.workerTimeoutSeconds * 1000 * LLM_BUDGET_SHARE,
       });
     case 'openai': {
-      const { OpenAiLlm } = await localAdapter<typeof import('../adapters/openai-llm')>('openai-llm');
       const { baseUrl = '', model = '', apiKey } = settings.openai;
       return new OpenAiLlm({ baseUrl, model, apiKey });
     }
-    case 'rules': {
-      const { RulesLlm } = await localAdapter<typeof import('../adapters/rules-llm')>('rules-llm');
+    case 'rules':
       return new RulesLlm();
-    }
   }
 }
 

@@ -2,7 +2,7 @@
  * Builds the OpenAPI 3.1 description of the v1 API from the same zod schemas the handlers validate with,
  * so the document cannot drift from the code (test/scripts/openapi.test.ts fails when docs/openapi.json is stale).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_ERROR_STATUS, type ApiErrorCode } from '../lambdas/core/errors';
 import { DocumentResult, FormFillingResult, FormResult } from '../lambdas/core/schemas/results';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** USD prices the cost estimate uses; sources and dates are in docs/cost.md (re-check them before relying on them). */
 export interface PricingTable {

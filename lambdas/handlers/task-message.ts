@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from './powertools';
 
 const TaskMessage = z.object({ taskId: z.string().min(1).max(256) });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Upper bound on the serialized library (DESIGN §3). */
 export const MAX_LIBRARY_BYTES = 256 * 1024;

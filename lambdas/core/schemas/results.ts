@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A flat `kv` map: nested values are flattened to `a.b` / `a.1` before they get here. */
 export const KeyValues = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TASK_ERROR_CODES } from '../errors';
 import { PRIORITIES, TASK_STATUSES, TASK_TYPES } from '../task';
 import { Library } from './library';

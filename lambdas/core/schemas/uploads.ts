@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 

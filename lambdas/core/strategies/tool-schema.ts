@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isRecord } from './normalise';
 
 /** The property a non-object result is wrapped in, since Bedrock tools take an object schema only. */

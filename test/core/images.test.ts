@@ -86,6 +86,13 @@ describe('images', () => {
     }
   });
 
+  it('decodes an image just under the 10 MiB limit', () => {
+    const bytes = new Uint8Array(MAX_IMAGE_BYTES - 1).fill(7);
+    expect(decodeBase64Image(Buffer.from(bytes).toString('base64'), 'images.0.data').length).toBe(
+      bytes.length,
+    );
+  });
+
   it('refuses base64 whose decoded size is over 10 MiB (413)', () => {
     const huge = 'A'.repeat(Math.ceil((MAX_IMAGE_BYTES + 3) / 3) * 4);
     expect(codeOf(() => decodeBase64Image(huge, 'images.0.data'))).toBe('413 PAYLOAD_TOO_LARGE');

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { createDocusnapApp } from '../lib/app';
+
+createDocusnapApp().app.synth();

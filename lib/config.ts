@@ -1,0 +1,94 @@
+import * as z from 'zod';
+import { splitWorkerConcurrency } from './concurrency';
+
+/** Amazon Nova Lite through the US cross-region inference profile: low cost, tool use in Converse. */
+export const DEFAULT_BEDROCK_MODEL_ID = 'us.amazon.nova-lite-v1:0';
+
+/** The worker's own timeout (DESIGN §8); queue visibility and the task lease derive from it. */
+export const WORKER_TIMEOUT_SECONDS = 90;
+
+/** CDK context values arrive as strings from `-c key=value` and as JSON values from cdk.json. */
+const contextInteger = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const contextBoolean = z.union([
+  z.boolean(),
+  z.enum(['true', 'false']).transform((value) => value === 'true'),
+]);
+
+const contextSchema = z
+  .object({
+    stage: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,19}$/, 'stage must be lower-case letters, digits and dashes (max 20)')
+      .default('dev'),
+    bedrockModelId: z.string().min(1).default(DEFAULT_BEDROCK_MODEL_ID),
+    workerConcurrency: contextInteger(1, 1000).default(10),
+    retentionDays: contextInteger(1, 365).default(7),
+    compatRoutes: contextBoolean.default(true),
+    apiRateLimit: contextInteger(1, 10_000).default(50),
+    apiBurstLimit: contextInteger(1, 5_000).default(100),
+    compatRateLimit: contextInteger(1, 10_000).default(10),
+    compatBurstLimit: contextInteger(1, 5_000).default(20),
+    alarmEmail: z.email().optional(),
+    retainData: contextBoolean.optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.workerConcurrency < 4) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workerConcurrency'],
+        message: `workerConcurrency must be at least 4 (each queue's event source needs at least 2), got ${value.workerConcurrency}`,
+      });
+    }
+  });
+
+export type DocusnapContext = z.input<typeof contextSchema>;
+
+/** Everything the stack needs from the outside, parsed and validated once. */
+export interface DocusnapConfig {
+  readonly stage: string;
+  readonly bedrockModelId: string;
+  /** Reserved concurrency of the worker: the pool of tasks processed at once. */
+  readonly workerConcurrency: number;
+  /** Event-source maxConcurrency per queue; sums to at most workerConcurrency. */
+  readonly queueConcurrency: { readonly high: number; readonly normal: number };
+  readonly retentionDays: number;
+  readonly compatRoutes: boolean;
+  readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly compatThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly alarmEmail?: string;
+  /** Keep data (key, table, bucket, user pool, secret) when the stack is deleted. */
+  readonly retainData: boolean;
+}
+
+export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof DocusnapContext)[];
+
+/** Production-like stages keep their data on stack deletion unless `retainData` says otherwise. */
+const isProductionStage = (stage: string) => /^prod/.test(stage);
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the CDK context values (`node.tryGetContext`) into the typed configuration. */
+export function parseConfig(context: Record<string, unknown>): DocusnapConfig {
+  const parsed = contextSchema.safeParse(context);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'context'}: ${issue.message}`,
+    );
+    throw new ConfigError(`invalid DocuSnap context: ${problems.join('; ')}`);
+  }
+  const value = parsed.data;
+  return {
+    stage: value.stage,
+    bedrockModelId: value.bedrockModelId,
+    workerConcurrency: value.workerConcurrency,
+    queueConcurrency: splitWorkerConcurrency(value.workerConcurrency),
+    retentionDays: value.retentionDays,
+    compatRoutes: value.compatRoutes,
+    apiThrottle: { rateLimit: value.apiRateLimit, burstLimit: value.apiBurstLimit },
+    compatThrottle: { rateLimit: value.compatRateLimit, burstLimit: value.compatBurstLimit },
+    alarmEmail: value.alarmEmail,
+    retainData: value.retainData ?? isProductionStage(value.stage),
+  };
+}

@@ -1,0 +1,113 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { Api } from './api';
+import { CompatProtocol } from './compat';
+import { type DocusnapConfig, WORKER_TIMEOUT_SECONDS } from './config';
+import { type HandlerEntryResolver, handlerSourcePath } from './handler-entries';
+import type { HandlerRuntimeSettings } from './handler-function';
+import { METRICS_NAMESPACE, METRICS_SERVICE, Observability } from './observability';
+import { TaskQueues } from './queues';
+import { Storage } from './storage';
+import { Worker } from './worker';
+
+export interface DocusnapStackProps extends StackProps {
+  readonly config: DocusnapConfig;
+  /** @default the handlers under lambdas/handlers */
+  readonly entryFor?: HandlerEntryResolver;
+  /** See HandlerRuntimeSettings.bundleCacheKey. @default - bundles are always rebuilt */
+  readonly bundleCacheKey?: string;
+}
+
+/** The whole DocuSnap backend of one stage. */
+export class DocusnapStack extends Stack {
+  readonly storage: Storage;
+  readonly queues: TaskQueues;
+  readonly api: Api;
+  readonly worker: Worker;
+  readonly compat?: CompatProtocol;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: DocusnapStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = config.retainData ? RetentionDays.THREE_MONTHS : RetentionDays.TWO_WEEKS;
+    const workerTimeout = Duration.seconds(WORKER_TIMEOUT_SECONDS);
+
+    this.storage = new Storage(this, 'Storage', { retentionDays: config.retentionDays, removalPolicy });
+    this.queues = new TaskQueues(this, 'Queues', { encryptionKey: this.storage.key, workerTimeout });
+
+    const functions: HandlerRuntimeSettings = {
+      entryFor: props.entryFor ?? handlerSourcePath,
+      bundleCacheKey: props.bundleCacheKey,
+      logRetention,
+      removalPolicy,
+      // Every handler's config parses the same base variables; none of them grants anything by itself.
+      environment: {
+        DOCUSNAP_TABLE: this.storage.table.tableName,
+        DOCUSNAP_BUCKET: this.storage.bucket.bucketName,
+        DOCUSNAP_QUEUE_URL: this.queues.normal.queueUrl,
+        DOCUSNAP_HIGH_QUEUE_URL: this.queues.high.queueUrl,
+        DOCUSNAP_RETENTION_DAYS: String(config.retentionDays),
+        POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+    };
+
+    this.api = new Api(this, 'Api', {
+      storage: this.storage,
+      queues: this.queues,
+      functions,
+      throttle: config.apiThrottle,
+      accessLogRetention: logRetention,
+      removalPolicy,
+    });
+    if (config.compatRoutes) {
+      this.compat = new CompatProtocol(this, 'Compat', {
+        api: this.api,
+        storage: this.storage,
+        queues: this.queues,
+        functions,
+        throttle: config.compatThrottle,
+        logRetention,
+        removalPolicy,
+      });
+    }
+    this.worker = new Worker(this, 'Worker', {
+      storage: this.storage,
+      queues: this.queues,
+      functions,
+      timeout: workerTimeout,
+      concurrency: config.workerConcurrency,
+      queueConcurrency: config.queueConcurrency,
+      bedrockModelId: config.bedrockModelId,
+      keyWrappingKey: this.compat?.keyWrappingKey,
+    });
+    this.observability = new Observability(this, 'Observability', {
+      queues: this.queues,
+      httpApi: this.api.httpApi,
+      worker: this.worker.worker,
+      deadLetterHandler: this.worker.deadLetterHandler,
+      sweeper: this.worker.sweeper,
+      bedrockModelId: config.bedrockModelId,
+      encryptionKey: this.storage.key,
+      alarmEmail: config.alarmEmail,
+      dashboardName: `DocuSnap-${config.stage}`,
+    });
+
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output('ApiUrl', this.api.url, 'Base URL of the HTTP API (v1 routes under /v1)');
+    output('UserPoolId', this.api.userPool.userPoolId, 'Cognito user pool of the API users');
+    output(
+      'UserPoolClientId',
+      this.api.userPoolClient.userPoolClientId,
+      'Cognito app client for the mobile app',
+    );
+    output('BucketName', this.storage.bucket.bucketName, 'Uploads bucket');
+    output('TableName', this.storage.table.tableName, 'Task table');
+    output('AlarmTopicArn', this.observability.alarmTopic.topicArn, 'SNS topic the alarms publish to');
+  }
+}

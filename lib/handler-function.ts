@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { type HandlerEntryResolver, type HandlerName, PROJECT_ROOT } from './handler-entries';
+
+/** Settings every handler function of one stack shares. */
+export interface HandlerRuntimeSettings {
+  /** Where each handler's source file is. */
+  readonly entryFor: HandlerEntryResolver;
+  /** Environment every function gets (table, bucket, queue URLs, retention, Powertools). */
+  readonly environment: Record<string, string>;
+  readonly logRetention: RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  /**
+   * When set, each bundle's asset hash is derived from this key (a digest of all sources) instead of
+   * the bundle output, so an unchanged bundle already in the cloud assembly is reused, not rebuilt.
+   * @default - hash of the bundle output (always rebuilt)
+   */
+  readonly bundleCacheKey?: string;
+}
+
+export interface HandlerFunctionProps {
+  readonly handler: HandlerName;
+  readonly settings: HandlerRuntimeSettings;
+  readonly description: string;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** Added to the shared environment. */
+  readonly environment?: Record<string, string>;
+  /** @default - unreserved */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * The local-only providers are loaded with dynamic import() by the composition roots and must never
+ * reach a Lambda bundle (tesseract ships WASM and language data, ~30 MB).
+ */
+export const NEVER_BUNDLED_MODULES = ['tesseract.js', '@tesseract.js-data/eng'];
+
+/** CommonJS dependencies call require(); an ESM bundle has none unless it is recreated here. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export const BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // The SDK is bundled (pinned versions, ~2x faster module init than the runtime's copy: docs/deploy.md).
+  bundleAwsSDK: true,
+  externalModules: NEVER_BUNDLED_MODULES,
+  // Warnings and errors only: the per-file size listing drowns synth and test output.
+  logLevel: LogLevel.WARNING,
+};
+
+/** A DocuSnap Lambda handler: Node 24 on ARM64, ESM bundle built locally by esbuild, its own log group. */
+export class HandlerFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    const { settings } = props;
+    const entry = settings.entryFor(props.handler);
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
+    });
+    super(scope, id, {
+      entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      logGroup,
+      projectRoot: bundleRoot(entry),
+      depsLockFilePath: path.join(bundleRoot(entry), 'package-lock.json'),
+      environment: {
+        ...settings.environment,
+        ...props.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        ...BUNDLING,
+        assetHash: settings.bundleCacheKey ? bundleHash(settings.bundleCacheKey, entry) : undefined,
+      },
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'AWSLambdaBasicExecutionRole only allows writing this function’s CloudWatch logs; it is the AWS-maintained minimum.',
+    });
+  }
+}
+
+/** The repository, or, for an entry outside it (a test's stand-in), the entry's own directory and lockfile. */
+function bundleRoot(entry: string): string {
+  return path.relative(PROJECT_ROOT, entry).startsWith('..') ? path.dirname(entry) : PROJECT_ROOT;
+}
+
+function bundleHash(cacheKey: string, entry: string): string {
+  return createHash('sha256')
+    .update(cacheKey)
+    .update('\0')
+    .update(path.relative(PROJECT_ROOT, entry))
+    .update('\0')
+    .update(JSON.stringify(BUNDLING))
+    .digest('hex');
+}

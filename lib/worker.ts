@@ -1,0 +1,172 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { bedrockInvokeStatement } from './bedrock-access';
+import { HandlerFunction, type HandlerRuntimeSettings } from './handler-function';
+import { acknowledgeGrantWildcards, nagResourceName } from './nag-acknowledgements';
+import { type TaskQueues, VISIBILITY_TIMEOUT_FACTOR } from './queues';
+import type { Storage } from './storage';
+
+/** Seconds a task may stay `pending` / `processing` before the sweeper acts (docs/architecture.md). */
+export const PENDING_TIMEOUT_SECONDS = 300;
+export const PROCESSING_TIMEOUT_SECONDS = 600;
+
+export interface WorkerProps {
+  readonly storage: Storage;
+  readonly queues: TaskQueues;
+  readonly functions: HandlerRuntimeSettings;
+  /** The worker's own timeout; the queues' visibility timeout is six times it. */
+  readonly timeout: Duration;
+  /** Reserved concurrency: the pool of tasks processed at once. */
+  readonly concurrency: number;
+  /** Event-source maxConcurrency per queue; must sum to at most `concurrency`. */
+  readonly queueConcurrency: { readonly high: number; readonly normal: number };
+  /** Converse model or inference-profile id. */
+  readonly bedrockModelId: string;
+  /**
+   * The key that wraps compat clients' AES keys; the worker unwraps it to seal results.
+   * @default - compat routes off, no key
+   */
+  readonly keyWrappingKey?: IKey;
+  /** @default every 5 minutes */
+  readonly sweepInterval?: Duration;
+}
+
+/** The asynchronous side: the worker pool on both task queues, the dead-letter handler and the sweeper. */
+export class Worker extends Construct {
+  readonly worker: HandlerFunction;
+  readonly deadLetterHandler: HandlerFunction;
+  readonly sweeper: HandlerFunction;
+  readonly sweepSchedule: Rule;
+
+  constructor(scope: Construct, id: string, props: WorkerProps) {
+    super(scope, id);
+    validateWorkerProps(props);
+    const { bucket, table, key } = props.storage;
+
+    this.worker = new HandlerFunction(this, 'Worker', {
+      handler: 'worker',
+      settings: props.functions,
+      description: 'DocuSnap worker: OCR (Textract) and LLM (Bedrock) for one task per message',
+      memorySize: 1024,
+      timeout: props.timeout,
+      reservedConcurrentExecutions: props.concurrency,
+      environment: {
+        DOCUSNAP_OCR: 'textract',
+        DOCUSNAP_LLM: 'bedrock',
+        DOCUSNAP_BEDROCK_MODEL_ID: props.bedrockModelId,
+        DOCUSNAP_WORKER_TIMEOUT_S: String(props.timeout.toSeconds()),
+        ...(props.keyWrappingKey ? { DOCUSNAP_KMS_KEY_ID: props.keyWrappingKey.keyArn } : {}),
+      },
+    });
+    table.grantReadWriteData(this.worker);
+    // Textract reads the image from S3 with the caller's permissions, so the worker needs both prefixes.
+    bucket.grantRead(this.worker, 'inputs/*');
+    bucket.grantRead(this.worker, 'uploads/*');
+    bucket.grantPut(this.worker, 'results/*');
+    for (const prefix of ['inputs/*', 'uploads/*']) bucket.grantDelete(this.worker, prefix);
+    // Textract reads SSE-KMS objects with the worker's permissions, so the worker must decrypt with the key.
+    key.grantDecrypt(this.worker);
+    props.keyWrappingKey?.grantDecrypt(this.worker);
+    this.worker.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'TextractDetectDocumentText',
+        actions: ['textract:DetectDocumentText'],
+        // Textract's DetectDocumentText supports no resource-level permissions: "*" is the only form.
+        resources: ['*'],
+      }),
+    );
+    const bedrockInvoke = bedrockInvokeStatement(this, props.bedrockModelId);
+    this.worker.addToRolePolicy(bedrockInvoke);
+    for (const modelArn of bedrockInvoke.resources.filter((arn) =>
+      nagResourceName(this, arn).includes('*'),
+    )) {
+      Validations.of(this.worker).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResourceName(this, modelArn)}]`,
+        reason:
+          'A cross-region inference profile routes to the same foundation model in several regions; the region is the only wildcard.',
+      });
+    }
+    for (const [queue, maxConcurrency] of [
+      [props.queues.high, props.queueConcurrency.high],
+      [props.queues.normal, props.queueConcurrency.normal],
+    ] as const) {
+      this.worker.addEventSource(
+        new SqsEventSource(queue, {
+          // One task per invocation: the worker timeout is one task's lease, not a batch's.
+          batchSize: 1,
+          maxConcurrency,
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
+    Validations.of(this.worker).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'textract:DetectDocumentText has no resource-level permissions; "*" is the only resource it accepts.',
+    });
+    acknowledgeGrantWildcards(this.worker);
+
+    this.deadLetterHandler = new HandlerFunction(this, 'DeadLetterHandler', {
+      handler: 'deadLetter',
+      settings: props.functions,
+      description: 'DocuSnap dead-letter handler: marks the tasks of dead messages as error',
+      timeout: Duration.seconds(30),
+    });
+    table.grantReadWriteData(this.deadLetterHandler);
+    for (const prefix of ['inputs/*', 'uploads/*', 'results/*'])
+      bucket.grantDelete(this.deadLetterHandler, prefix);
+    this.deadLetterHandler.addEventSource(
+      new SqsEventSource(props.queues.deadLetter, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    acknowledgeGrantWildcards(this.deadLetterHandler);
+
+    this.sweeper = new HandlerFunction(this, 'Sweeper', {
+      handler: 'sweeper',
+      settings: props.functions,
+      description: 'DocuSnap sweeper: re-enqueues stale pending tasks, fails tasks processing too long',
+      timeout: Duration.seconds(60),
+      // One sweep at a time: two would re-send the same stale tasks.
+      reservedConcurrentExecutions: 1,
+      environment: {
+        DOCUSNAP_PENDING_TIMEOUT_S: String(PENDING_TIMEOUT_SECONDS),
+        DOCUSNAP_PROCESSING_TIMEOUT_S: String(PROCESSING_TIMEOUT_SECONDS),
+      },
+    });
+    table.grantReadWriteData(this.sweeper);
+    props.queues.normal.grantSendMessages(this.sweeper);
+    props.queues.high.grantSendMessages(this.sweeper);
+    acknowledgeGrantWildcards(this.sweeper);
+    this.sweepSchedule = new Rule(this, 'SweepSchedule', {
+      description: 'Runs the DocuSnap sweeper',
+      schedule: Schedule.rate(props.sweepInterval ?? Duration.minutes(5)),
+      targets: [new LambdaFunction(this.sweeper, { retryAttempts: 0 })],
+    });
+  }
+}
+
+function validateWorkerProps(props: WorkerProps): void {
+  const { high, normal } = props.queueConcurrency;
+  if (high < 2 || normal < 2) {
+    throw new Error(
+      `each queue's maxConcurrency must be at least 2 (Lambda's minimum), got ${high}/${normal}`,
+    );
+  }
+  if (high + normal > props.concurrency) {
+    // Deliveries beyond the reserved concurrency are throttled and burn the messages' receive counts.
+    throw new Error(
+      `queue maxConcurrency ${high}+${normal} exceeds the worker's reserved ${props.concurrency}`,
+    );
+  }
+  const visibilitySeconds = props.timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR;
+  if (visibilitySeconds >= PROCESSING_TIMEOUT_SECONDS) {
+    // The sweeper would fail a task whose crashed worker's message is still waiting to come back.
+    throw new Error(
+      `queue visibility ${visibilitySeconds} s must stay below the sweeper's processing timeout ${PROCESSING_TIMEOUT_SECONDS} s`,
+    );
+  }
+}

@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BEDROCK_MODEL_ID, parseConfig } from '../../lib/config';
+import { PROJECT_ROOT } from '../../lib/handler-entries';
+
+describe('configuration from CDK context', () => {
+  it('has a working default for every knob', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      stage: 'dev',
+      bedrockModelId: DEFAULT_BEDROCK_MODEL_ID,
+      workerConcurrency: 10,
+      retentionDays: 7,
+      compatRoutes: true,
+      retainData: false,
+    });
+    expect(config.alarmEmail).toBeUndefined();
+    expect(DEFAULT_BEDROCK_MODEL_ID).toBe('us.amazon.nova-lite-v1:0');
+  });
+
+  it('reads `-c key=value` strings as numbers and booleans', () => {
+    const config = parseConfig({
+      stage: 'qa',
+      workerConcurrency: '12',
+      retentionDays: '30',
+      compatRoutes: 'false',
+      apiRateLimit: '20',
+      apiBurstLimit: '40',
+      bedrockModelId: 'eu.amazon.nova-lite-v1:0',
+      alarmEmail: 'ops@example.com',
+    });
+    expect(config).toMatchObject({
+      stage: 'qa',
+      workerConcurrency: 12,
+      retentionDays: 30,
+      compatRoutes: false,
+      apiThrottle: { rateLimit: 20, burstLimit: 40 },
+      bedrockModelId: 'eu.amazon.nova-lite-v1:0',
+      alarmEmail: 'ops@example.com',
+    });
+  });
+
+  it('splits the worker pool between the queues without exceeding it', () => {
+    for (const workerConcurrency of [4, 5, 10, 11, 100]) {
+      const { queueConcurrency } = parseConfig({ workerConcurrency });
+      expect(queueConcurrency.high).toBeGreaterThanOrEqual(2);
+      expect(queueConcurrency.normal).toBeGreaterThanOrEqual(2);
+      expect(queueConcurrency.high + queueConcurrency.normal).toBeLessThanOrEqual(workerConcurrency);
+    }
+  });
+
+  it('rejects a worker concurrency below 4 with a clear message', () => {
+    expect(() => parseConfig({ workerConcurrency: 3 })).toThrow(
+      /workerConcurrency must be at least 4.*got 3/,
+    );
+    expect(() => parseConfig({ workerConcurrency: '2.5' })).toThrow(/workerConcurrency/);
+  });
+
+  it('rejects a stage name that cannot name a stack, and a malformed e-mail', () => {
+    expect(() => parseConfig({ stage: 'Prod_1' })).toThrow(/stage/);
+    expect(() => parseConfig({ alarmEmail: 'not-an-address' })).toThrow(/alarmEmail/);
+  });
+
+  it('keeps data for production stages unless told otherwise', () => {
+    expect(parseConfig({ stage: 'prod' }).retainData).toBe(true);
+    expect(parseConfig({ stage: 'production' }).retainData).toBe(true);
+    expect(parseConfig({ stage: 'prod', retainData: 'false' }).retainData).toBe(false);
+    expect(parseConfig({ stage: 'dev', retainData: true }).retainData).toBe(true);
+  });
+});
+
+describe('cdk.json', () => {
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8'));
+
+  it('synthesizes offline: no notices, no telemetry, the tsx app entry', () => {
+    expect(cdkJson.notices).toBe(false);
+    expect(cdkJson.context['cli-telemetry']).toBe(false);
+    expect(cdkJson.app).toBe('npx tsx bin/docusnap.ts');
+  });
+});

@@ -1,0 +1,212 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bedrockModelResources } from '../../lib/bedrock-access';
+import { HandlerFunction } from '../../lib/handler-function';
+import { SYNTH_TIMEOUT_MS, type Synthesized, synthesize } from './synth';
+import { type CfnJson, flatten, TemplateQueries } from './template-queries';
+
+let synth: Synthesized;
+let t: TemplateQueries;
+let handlers: HandlerFunction[];
+beforeAll(() => {
+  synth = synthesize();
+  t = new TemplateQueries(synth.stack, synth.template);
+  handlers = synth.stack.node
+    .findAll()
+    .filter((node): node is HandlerFunction => node instanceof HandlerFunction);
+}, SYNTH_TIMEOUT_MS);
+
+const compat = () => {
+  if (!synth.stack.compat) throw new Error('compat routes are on by default');
+  return synth.stack.compat;
+};
+const compatFn = (name: 'compatProcess' | 'compatPublicKey') =>
+  compat().functions.get(name) as HandlerFunction;
+
+/** Every IAM statement of the stack with the role (logical id) it is attached to. */
+function allStatements(): { role: string; statement: CfnJson }[] {
+  const fromPolicies = Object.values(t.resources('AWS::IAM::Policy')).flatMap((policy) =>
+    policy.Properties.Roles.flatMap((role: CfnJson) =>
+      policy.Properties.PolicyDocument.Statement.map((statement: CfnJson) => ({ role: role.Ref, statement })),
+    ),
+  );
+  const inline = Object.entries(t.resources('AWS::IAM::Role')).flatMap(([role, resource]) =>
+    (resource.Properties.Policies ?? []).flatMap((policy: CfnJson) =>
+      policy.PolicyDocument.Statement.map((statement: CfnJson) => ({ role, statement })),
+    ),
+  );
+  return [...fromPolicies, ...inline];
+}
+const actionsOf = (statement: CfnJson): string[] => [statement.Action].flat();
+const roleOf = (fn: IConstruct) => t.of(fn).Properties.Role['Fn::GetAtt'][0] as string;
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing unacknowledged', () => {
+    const report = new AwsSolutionsChecks().validateScope(synth.stack);
+    const findings = report.violations.map(
+      (violation) =>
+        `${violation.ruleName} at ${violation.violatingResources.map((r) => r.resourceLogicalId)}`,
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('has every acknowledgement on the resource it concerns, with its reason', () => {
+    const acknowledgements = synth.stack.node.findAll().flatMap((node) =>
+      node.node.metadata
+        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+        .map(([id, reason]) => ({ at: node, id, reason })),
+    );
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const { at, id, reason } of acknowledgements) {
+      expect(at, `${id} acknowledged on the whole stack`).not.toBe(synth.stack);
+      expect(reason.length, `${id} at ${at.node.path}`).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe('least privilege', () => {
+  it('allows Resource "*" only for Textract DetectDocumentText, which has no resource-level permissions', () => {
+    const starStatements = allStatements().filter(({ statement }) =>
+      [statement.Resource].flat().includes('*'),
+    );
+    expect(starStatements.map(({ role, statement }) => ({ role, actions: actionsOf(statement) }))).toEqual([
+      { role: roleOf(synth.stack.worker.worker), actions: ['textract:DetectDocumentText'] },
+    ]);
+  });
+
+  it('gives Textract and Bedrock to the worker alone', () => {
+    const paidActions = allStatements().filter(({ statement }) =>
+      actionsOf(statement).some((action) => /^(textract|bedrock):/.test(action)),
+    );
+    expect(new Set(paidActions.map(({ role }) => role))).toEqual(
+      new Set([roleOf(synth.stack.worker.worker)]),
+    );
+    for (const fn of [...synth.stack.api.functions.values(), ...compat().functions.values()]) {
+      expect(
+        t.allowedActions(fn).filter((action) => /^(textract|bedrock):/.test(action)),
+        fn.node.path,
+      ).toEqual([]);
+    }
+  });
+
+  it('scopes bedrock:InvokeModel to the Nova Lite inference profile and the model it routes to', () => {
+    const invoke = t
+      .roleStatements(synth.stack.worker.worker)
+      .filter((statement) => actionsOf(statement).includes('bedrock:InvokeModel'));
+    expect(invoke).toHaveLength(1);
+    expect(actionsOf(invoke[0])).toEqual(['bedrock:InvokeModel']);
+    expect([invoke[0].Resource].flat().map(flatten)).toEqual([
+      'arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/us.amazon.nova-lite-v1:0',
+      'arn:<AWS::Partition>:bedrock:*::foundation-model/amazon.nova-lite-v1:0',
+    ]);
+  });
+
+  it('scopes a plain model id to that model in the stack region', () => {
+    const stack = new Stack(new App(), 'Scratch', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const resources = bedrockModelResources(stack, 'amazon.nova-micro-v1:0');
+    expect(resources.inferenceProfileArn).toBeUndefined();
+    expect(resources.foundationModelArns.map((arn) => flatten(stack.resolve(arn)))).toEqual([
+      'arn:<AWS::Partition>:bedrock:eu-west-1::foundation-model/amazon.nova-micro-v1:0',
+    ]);
+  });
+
+  it('gives the health and check-status handlers no permissions at all', () => {
+    const health = synth.stack.api.functions.get('health');
+    const checkStatus = compat().functions.get('compatCheckStatus');
+    for (const fn of [health, checkStatus]) {
+      if (!fn) throw new Error('missing handler');
+      expect(t.allowedActions(fn), fn.node.path).toEqual([]);
+    }
+  });
+
+  it('lets the upload handler only put objects under uploads/', () => {
+    const createUpload = synth.stack.api.functions.get('createUpload');
+    if (!createUpload) throw new Error('missing handler');
+    const statements = t.roleStatements(createUpload);
+    const s3 = statements.filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:')),
+    );
+    expect(s3.flatMap((statement) => [statement.Resource].flat().map(flatten))).toEqual([
+      `<${t.id(synth.stack.storage.bucket)}.Arn>/uploads/*`,
+    ]);
+    expect(statements.flatMap(actionsOf).some((action) => action.startsWith('dynamodb:'))).toBe(false);
+  });
+});
+
+describe('compat RSA key', () => {
+  it('is readable by the /process handler alone', () => {
+    const secretRef = { Ref: t.id(compat().privateKeySecret) };
+    const readers = allStatements().filter(
+      ({ statement }) =>
+        actionsOf(statement).includes('secretsmanager:GetSecretValue') &&
+        JSON.stringify(statement.Resource) === JSON.stringify(secretRef),
+    );
+    expect(readers.map(({ role }) => role)).toEqual([roleOf(compatFn('compatProcess'))]);
+    const anySecretReader = allStatements().filter(({ statement }) =>
+      actionsOf(statement).some((action) => /^secretsmanager:(GetSecretValue|\*)$/.test(action)),
+    );
+    expect(anySecretReader.map(({ role }) => role)).toEqual([roleOf(compatFn('compatProcess'))]);
+    expect(
+      t.of(compatFn('compatProcess')).Properties.Environment.Variables.DOCUSNAP_COMPAT_KEY_SECRET_ID,
+    ).toEqual(secretRef);
+  });
+
+  it('is written by the deploy-time key generator', () => {
+    const writes = t
+      .roleStatements(compat().keyGenerator)
+      .filter((statement) => actionsOf(statement).includes('secretsmanager:PutSecretValue'));
+    expect(writes.map((statement) => statement.Resource)).toEqual([{ Ref: t.id(compat().privateKeySecret) }]);
+  });
+
+  it('never appears in the template: only the secret id goes in, only the public PEM comes out', () => {
+    const json = JSON.stringify(t.template.toJSON());
+    expect(json).not.toMatch(/PRIVATE KEY/);
+    expect(t.of(compat().privateKeySecret).Properties.SecretString).toBeUndefined();
+    const keyPair = t.of(compat().keyPair);
+    expect(Object.keys(keyPair.Properties).sort()).toEqual(['SecretId', 'ServiceToken']);
+    const attributesRead = [
+      ...json.matchAll(new RegExp(`"Fn::GetAtt":\\["${t.id(compat().keyPair)}","([^"]+)"\\]`, 'g')),
+    ];
+    expect(new Set(attributesRead.map((match) => match[1]))).toEqual(new Set(['PublicKeyPem']));
+    expect(JSON.stringify(t.template.toJSON().Outputs)).not.toContain(t.id(compat().keyPair));
+  });
+
+  it('reaches GET /public-key as an environment variable, never through the secret', () => {
+    const publicKey = compatFn('compatPublicKey');
+    const variables = t.of(publicKey).Properties.Environment.Variables;
+    expect(variables.DOCUSNAP_COMPAT_PUBLIC_KEY).toEqual({
+      'Fn::GetAtt': [t.id(compat().keyPair), 'PublicKeyPem'],
+    });
+    expect(variables.DOCUSNAP_COMPAT_KEY_SECRET_ID).toBeUndefined();
+    expect(t.allowedActions(publicKey)).toEqual([]);
+  });
+
+  it("wraps clients' AES keys with a KMS key that only /process and the worker may use", () => {
+    const wrappingKeyArn = JSON.stringify(t.arnOf(compat().keyWrappingKey));
+    const users = new Map<string, Set<string>>();
+    for (const { role, statement } of allStatements()) {
+      if (!JSON.stringify(statement.Resource).includes(wrappingKeyArn)) continue;
+      for (const action of actionsOf(statement)) users.set(role, (users.get(role) ?? new Set()).add(action));
+    }
+    expect([...(users.get(roleOf(compatFn('compatProcess'))) ?? [])]).toEqual(
+      expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt']),
+    );
+    expect([...(users.get(roleOf(synth.stack.worker.worker)) ?? [])]).toEqual(['kms:Decrypt']);
+    // The key generator encrypts the secret it writes; nobody else touches the key.
+    const others = [...users.keys()].filter(
+      (role) =>
+        ![compatFn('compatProcess'), synth.stack.worker.worker, compat().keyGenerator]
+          .map(roleOf)
+          .includes(role),
+    );
+    expect(others).toEqual([]);
+  });
+
+  it('gives every handler function its own role', () => {
+    const roles = handlers.map(roleOf);
+    expect(new Set(roles).size).toBe(handlers.length);
+  });
+});

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { TaskFailure } from '../errors';
 import type { LlmClient, LlmRequest, LlmResponse, StrategyContext } from '../ports';
 import type { Strategy } from './strategy';

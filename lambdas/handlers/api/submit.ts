@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { TaskType } from '../../core/task';
 import { type SubmitTaskInput, submitTask } from '../../core/use-cases/submit-task';
 import { countForType, logger } from '../powertools';

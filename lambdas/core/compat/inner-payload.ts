@@ -1,0 +1,44 @@
+import * as z from 'zod';
+import { EMPTY_LIBRARY, Library } from '../schemas/library';
+import { MAX_IMAGES } from '../schemas/tasks';
+import type { CompatType } from './protocol';
+
+/** The app lists a form's fields as names or as its own FormField objects; only the name matters here. */
+const FieldName = z.union([
+  z.string().min(1).max(200),
+  z.looseObject({ name: z.string().min(1).max(200) }).transform((field) => field.name),
+]);
+
+const FormToFill = z.looseObject({
+  id: z.union([z.string().max(256), z.number().transform(String)]).optional(),
+  fields: z.array(FieldName).min(1).max(200),
+});
+
+const Images = z.array(z.string().min(1)).min(1).max(MAX_IMAGES);
+
+const fileLib = Library.optional().transform((library) => library ?? EMPTY_LIBRARY);
+
+const ImagesPayload = z.looseObject({ to_process: Images, file_lib: fileLib });
+const FillPayload = z.looseObject({ to_process: FormToFill, file_lib: fileLib });
+
+/** The decrypted `content` of a new job, in the task model's terms. */
+export type InnerPayload =
+  | { kind: 'images'; images: string[]; library: Library }
+  | { kind: 'form'; form: { id?: string; fields: string[] }; library: Library };
+
+/** Undefined when the JSON is not the shape the app sends for this type. */
+export function parseInnerPayload(type: CompatType, json: unknown): InnerPayload | undefined {
+  if (type === 'fill') {
+    const parsed = FillPayload.safeParse(json);
+    if (!parsed.success) return undefined;
+    const { id, fields } = parsed.data.to_process;
+    return {
+      kind: 'form',
+      form: { ...(id === undefined ? {} : { id }), fields },
+      library: parsed.data.file_lib,
+    };
+  }
+  const parsed = ImagesPayload.safeParse(json);
+  if (!parsed.success) return undefined;
+  return { kind: 'images', images: parsed.data.to_process, library: parsed.data.file_lib };
+}

@@ -1,0 +1,222 @@
+import type { KeyObject } from 'node:crypto';
+import { TaskConflictError } from '../errors';
+import type { BlobStore, Clock, IdGenerator, KeyWrapper, TaskQueue, TaskStore } from '../ports';
+import { isTerminal, type Task } from '../task';
+import type { CompatRecord, CompatStore } from './compat-store';
+import { decodeUtf8, openEnvelope, sha256Hex, unwrapClientAesKey } from './crypto';
+import { type InnerPayload, parseInnerPayload } from './inner-payload';
+import { type DecodedImage, decodeImages, storeJobInputs, UnreadableImageError } from './job-inputs';
+import { PrivateKeyUnavailableError } from './private-key';
+import { type ProcessRequest, parseProcessRequest } from './process-request';
+import {
+  COMPAT_PROCESSING_TIMEOUT_MS,
+  COMPAT_RECORD_TTL_SECONDS,
+  type CompatAnswer,
+  compatErrorOf,
+  compatOwner,
+  failed,
+  PROCESSING,
+  TASK_TYPE_OF,
+} from './protocol';
+import { isSealedResult } from './seal-result';
+
+export interface CompatProcessDependencies {
+  tasks: TaskStore;
+  blobs: BlobStore;
+  queue: TaskQueue;
+  /** Wraps the client's AES key (KMS / local master key) so it is never stored in plaintext. */
+  keys: KeyWrapper;
+  compat: CompatStore;
+  /** The server's RSA private key, parsed once per cold start. */
+  privateKey: () => Promise<KeyObject>;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** `POST /process`: submits a new job or answers the state of a known one (DESIGN §4). */
+export async function processCompatRequest(
+  deps: CompatProcessDependencies,
+  body: unknown,
+): Promise<CompatAnswer> {
+  const parsed = parseProcessRequest(body);
+  if ('error' in parsed) return failed(parsed.error);
+  const { request } = parsed;
+
+  // The lookup comes before any verification: a poll carries no content, a retry needs no re-check.
+  const known = await findLiveRecord(deps, request);
+  if (known) return answerKnownJob(deps, known);
+  if (!request.hasContent || request.content === undefined) return failed('TASK_NOT_FOUND');
+  return submitNewJob(deps, request, request.content);
+}
+
+async function findLiveRecord(
+  deps: CompatProcessDependencies,
+  key: ProcessRequest,
+): Promise<CompatRecord | undefined> {
+  const record = await deps.compat.get(key);
+  // DynamoDB's TTL deletes lazily, so an expired record is treated as gone here.
+  if (!record || record.expiresAt <= epochSeconds(deps.clock.now())) return undefined;
+  return record;
+}
+
+async function submitNewJob(
+  deps: CompatProcessDependencies,
+  request: ProcessRequest,
+  content: string,
+): Promise<CompatAnswer> {
+  if (sha256Hex(content) !== request.sha256) return failed('SHA256_MISMATCH');
+
+  let aesKey: Buffer;
+  try {
+    if (typeof request.aesKey !== 'string') throw new Error('aes_key is missing');
+    aesKey = unwrapClientAesKey(await deps.privateKey(), request.aesKey);
+  } catch (error) {
+    if (isKeyLoadFailure(error)) throw error;
+    return failed('RSA_DECRYPTION_FAILED');
+  }
+
+  try {
+    let plaintext: string;
+    try {
+      plaintext = decodeUtf8(openEnvelope(aesKey, content));
+    } catch {
+      return failed('AES_DECRYPTION_FAILED');
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(plaintext);
+    } catch {
+      return failed('INVALID_JSON');
+    }
+    const payload = parseInnerPayload(request.type, json);
+    if (!payload) return failed('INVALID_JSON');
+    let images: DecodedImage[];
+    try {
+      images = payload.kind === 'images' ? decodeImages(payload.images) : [];
+    } catch (error) {
+      if (error instanceof UnreadableImageError) return failed('OCR_FAILURE');
+      throw error;
+    }
+    const clientKey = await deps.keys.wrap(aesKey);
+    return await createJob(deps, request, payload, images, clientKey);
+  } finally {
+    aesKey.fill(0);
+  }
+}
+
+/** A private key that cannot be loaded is our fault, not the client's: it must not read as a bad aes_key. */
+function isKeyLoadFailure(error: unknown): boolean {
+  return error instanceof PrivateKeyUnavailableError;
+}
+
+async function createJob(
+  deps: CompatProcessDependencies,
+  request: ProcessRequest,
+  payload: InnerPayload,
+  decoded: readonly DecodedImage[],
+  clientKey: string,
+): Promise<CompatAnswer> {
+  const now = deps.clock.now();
+  const createdAt = now.toISOString();
+  const expiresAt = epochSeconds(now) + COMPAT_RECORD_TTL_SECONDS;
+  const taskId = deps.ids.newId();
+  const record: CompatRecord = {
+    clientId: request.clientId,
+    type: request.type,
+    sha256: request.sha256,
+    taskId,
+    createdAt,
+    expiresAt,
+  };
+
+  // The record is claimed first: of two racing first POSTs only one stores inputs and enqueues.
+  const claim = await deps.compat.create(record, epochSeconds(now));
+  if (!claim.created) return answerKnownJob(deps, claim.existing);
+
+  const owner = compatOwner(request.clientId);
+  try {
+    const { images, requestKey } = await storeJobInputs(deps.blobs, owner, taskId, payload, decoded);
+    const task: Task = {
+      taskId,
+      owner,
+      type: TASK_TYPE_OF[request.type],
+      status: 'pending',
+      priority: 'normal',
+      source: 'compat',
+      createdAt,
+      updatedAt: createdAt,
+      images,
+      requestKey,
+      attempts: 0,
+      expiresAt,
+      clientKey,
+    };
+    await deps.tasks.create(task);
+  } catch (error) {
+    // Without its task the record would answer "processing" until the timeout; let a retry start afresh.
+    await deps.compat.delete(record).catch(() => undefined);
+    await deps.tasks.delete(taskId).catch(() => undefined);
+    throw error;
+  }
+  // A lost message is not fatal: the sweeper re-sends tasks left pending, as for v1 submissions.
+  await deps.queue.send({ taskId }, 'normal').catch(() => undefined);
+  return PROCESSING;
+}
+
+/** A known job: refresh its expiry, time it out if overdue, answer its state. */
+export async function answerKnownJob(
+  deps: CompatProcessDependencies,
+  record: CompatRecord,
+): Promise<CompatAnswer> {
+  const now = deps.clock.now();
+  const expiresAt = epochSeconds(now) + COMPAT_RECORD_TTL_SECONDS;
+  await deps.compat.touch(record, expiresAt);
+  const overdue = now.getTime() - Date.parse(record.createdAt) >= COMPAT_PROCESSING_TIMEOUT_MS;
+
+  let task = await deps.tasks.get(record.taskId);
+  if (!task) return overdue ? failed('PROCESSING_TIMEOUT') : PROCESSING;
+  if (!isTerminal(task.status) && overdue) task = await timeOut(deps, task);
+  return answerFor(deps, task);
+}
+
+/** Conditional: a worker that finishes later finds the task `error` and cannot complete it. */
+async function timeOut(deps: CompatProcessDependencies, task: Task): Promise<Task> {
+  const at = deps.clock.now().toISOString();
+  try {
+    return await deps.tasks.transition(
+      task.taskId,
+      { from: ['pending', 'processing'] },
+      {
+        status: 'error',
+        updatedAt: at,
+        completedAt: at,
+        error: { code: 'PROCESSING_TIMEOUT', message: 'the job did not finish within 10 minutes' },
+      },
+    );
+  } catch (error) {
+    if (error instanceof TaskConflictError) return (await deps.tasks.get(task.taskId)) ?? task;
+    throw error;
+  }
+}
+
+async function answerFor(deps: CompatProcessDependencies, task: Task): Promise<CompatAnswer> {
+  if (task.status === 'error') return failed(compatErrorOf(task.error?.code));
+  if (task.status !== 'completed') return PROCESSING;
+  const stored =
+    task.resultKey === undefined ? task.result : await readResultBlob(deps.blobs, task.resultKey);
+  // Never answer a result that was not sealed under the client's key (a worker without the sealer).
+  if (!isSealedResult(stored)) return failed('PROCESSING_ERROR');
+  return { status: 'completed', result: stored.encrypted };
+}
+
+async function readResultBlob(blobs: BlobStore, key: string): Promise<unknown> {
+  const bytes = await blobs.get(key);
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Composition root of the compat handlers (DESIGN §4): built once per cold start on first use, with the
+ * key material loaded lazily, so /clear never needs the private key or the key-wrapping key.
+ * Tests and the local runtime may replace it before the first event with `useCompatDependencies(...)`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as z from 'zod';
+import { DynamoDbCompatStore } from '../../adapters/dynamodb-compat-store';
+import { DynamoDbTaskStore } from '../../adapters/dynamodb-task-store';
+import { FilePrivateKey } from '../../adapters/file-private-key';
+import { KmsKeyWrapper } from '../../adapters/kms-key-wrapper';
+import { LocalKeyWrapper } from '../../adapters/local-key-wrapper';
+import { S3BlobStore } from '../../adapters/s3-blob-store';
+import { SecretsManagerPrivateKey } from '../../adapters/secrets-manager-private-key';
+import { SqsTaskQueue } from '../../adapters/sqs-task-queue';
+import type { PrivateKeySource } from '../../core/compat/compat-store';
+import { cachedPrivateKey } from '../../core/compat/private-key';
+import type { CompatProcessDependencies } from '../../core/compat/process-job';
+import type { KeyWrapper } from '../../core/ports';
+import { documentClient, s3Client, sqsClient } from '../aws-clients';
+import { type Config, config } from '../config';
+import { logger } from '../powertools';
+
+export interface CompatDependencies extends CompatProcessDependencies {
+  logger: Logger;
+}
+
+/** The two variables only the compat handlers read (handlers/config.ts has the shared ones). */
+const CompatKeyEnvironment = z.object({
+  DOCUSNAP_COMPAT_KEY_SECRET_ID: z.string().trim().min(1).optional(),
+  DOCUSNAP_COMPAT_KEY_FILE: z.string().trim().min(1).optional(),
+});
+
+let current: CompatDependencies | undefined;
+
+/** Replaces the dependencies (tests, local runtime); `undefined` goes back to building from the environment. */
+export function useCompatDependencies(dependencies: CompatDependencies | undefined): void {
+  current = dependencies;
+}
+
+export function compatDependencies(): CompatDependencies {
+  current ??= fromEnvironment(config());
+  return current;
+}
+
+function fromEnvironment(settings: Config): CompatDependencies {
+  const doc = documentClient();
+  return {
+    tasks: new DynamoDbTaskStore(doc, settings.table),
+    blobs: new S3BlobStore(s3Client(settings), settings.bucket),
+    compat: new DynamoDbCompatStore(doc, settings.table),
+    queue: new SqsTaskQueue(sqsClient(), settings.queueUrls),
+    keys: lazyKeyWrapper(settings),
+    privateKey: cachedPrivateKey({ loadPem: () => privateKeySource().loadPem() }),
+    clock: { now: () => new Date() },
+    ids: { newId: () => randomUUID() },
+    logger,
+  };
+}
+
+/** KMS on AWS; the local master key file when no KMS key id is configured. Built on first use. */
+function lazyKeyWrapper(settings: Config): KeyWrapper {
+  let wrapper: Promise<KeyWrapper> | undefined;
+  const resolve = () => {
+    wrapper ??= (async () => {
+      if (settings.kmsKeyId) return new KmsKeyWrapper(new KMSClient({}), settings.kmsKeyId);
+      if (settings.masterKeyFile) return LocalKeyWrapper.fromFile(settings.masterKeyFile);
+      throw new Error('DOCUSNAP_KMS_KEY_ID or DOCUSNAP_MASTER_KEY_FILE must be set');
+    })();
+    wrapper.catch(() => {
+      wrapper = undefined;
+    });
+    return wrapper;
+  };
+  return {
+    wrap: async (plaintext) => (await resolve()).wrap(plaintext),
+    unwrap: async (wrapped) => (await resolve()).unwrap(wrapped),
+  };
+}
+
+/** Secrets Manager on AWS; the local PEM file when no secret id is configured. */
+function privateKeySource(): PrivateKeySource {
+  const env = CompatKeyEnvironment.parse(process.env);
+  if (env.DOCUSNAP_COMPAT_KEY_SECRET_ID) {
+    return new SecretsManagerPrivateKey(new SecretsManagerClient({}), env.DOCUSNAP_COMPAT_KEY_SECRET_ID);
+  }
+  if (env.DOCUSNAP_COMPAT_KEY_FILE) return new FilePrivateKey(env.DOCUSNAP_COMPAT_KEY_FILE);
+  throw new Error('DOCUSNAP_COMPAT_KEY_SECRET_ID or DOCUSNAP_COMPAT_KEY_FILE must be set');
+}

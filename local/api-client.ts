@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Above this an image goes through a presigned upload: base64 grows it by a third, and bodies stop at 6 MiB. */
+export const INLINE_IMAGE_LIMIT_BYTES = 4 * 1024 * 1024;
+
+const MEDIA_TYPES: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.pdf': 'application/pdf',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+};
+
+export class ApiCallError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`HTTP ${status}: ${JSON.stringify(body)}`);
+    this.name = 'ApiCallError';
+  }
+}
+
+export type ImageRef = { data: string } | { uploadId: string };
+
+export interface TaskView {
+  taskId: string;
+  type: string;
+  status: 'pending' | 'processing' | 'completed' | 'error';
+  [field: string]: unknown;
+}
+
+/** A small client of the v1 API, for the CLI and the end-to-end tests; local or deployed alike. */
+export class DocuSnapClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  async call<T>(
+    method: string,
+    route: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    const response = await fetch(new URL(route, this.baseUrl), {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const parsed = text ? parseJson(text) : undefined;
+    if (!response.ok) throw new ApiCallError(response.status, parsed);
+    return parsed as T;
+  }
+
+  /** An image from a file: inline when small, through a presigned POST upload otherwise. */
+  async imageFromFile(file: string): Promise<ImageRef> {
+    const bytes = await readFile(file);
+    if (bytes.length <= INLINE_IMAGE_LIMIT_BYTES) return { data: bytes.toString('base64') };
+    const contentType = MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    return { uploadId: await this.upload(bytes, contentType) };
+  }
+
+  /** Uploads bytes the way the app does: `POST /v1/uploads`, then the presigned multipart POST. */
+  async upload(bytes: Uint8Array, contentType: string): Promise<string> {
+    const grant = await this.call<{ uploadId: string; url: string; fields: Record<string, string> }>(
+      'POST',
+      '/v1/uploads',
+      { contentType, contentLength: bytes.length },
+    );
+    const form = new FormData();
+    for (const [name, value] of Object.entries(grant.fields)) form.append(name, value);
+    form.append('file', new Blob([bytes], { type: contentType }));
+    const response = await fetch(grant.url, { method: 'POST', body: form });
+    if (!response.ok) throw new ApiCallError(response.status, await response.text());
+    return grant.uploadId;
+  }
+
+  getTask(taskId: string): Promise<TaskView> {
+    return this.call('GET', `/v1/tasks/${encodeURIComponent(taskId)}`);
+  }
+
+  /** Polls a task until it is terminal or `timeoutMs` passes; `onProgress` sees every poll. */
+  async waitForTask(
+    taskId: string,
+    options: {
+      timeoutMs: number;
+      intervalMs?: number;
+      onProgress?: (task: TaskView, elapsedMs: number) => void;
+    },
+  ): Promise<TaskView> {
+    const started = Date.now();
+    const interval = options.intervalMs ?? 250;
+    const maxPolls = Math.ceil(options.timeoutMs / interval) + 1;
+    for (let poll = 0; poll < maxPolls; poll++) {
+      const task = await this.getTask(taskId);
+      options.onProgress?.(task, Date.now() - started);
+      if (task.status === 'completed' || task.status === 'error') return task;
+      if (Date.now() - started >= options.timeoutMs) break;
+      await new Promise((resolve) => setTimeout(resolve, interval));
+    }
+    throw new Error(`task ${taskId} is not finished after ${Math.round(options.timeoutMs / 1000)} s`);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

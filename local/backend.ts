@@ -1,0 +1,112 @@
+import { issueLocalToken } from './auth';
+import { startEmulators } from './emulators';
+import { parseFaults } from './faults';
+import { startFrontDoor } from './front-door';
+import { ensureLocalKeys } from './keys';
+import { compatRoutes, V1_ROUTES } from './routes';
+import { LOCAL_ENV_DEFAULTS, type LocalSettings, parseLocalSettings } from './settings';
+import { startWorkerPool, type WorkerPool } from './worker-pool';
+
+export interface LocalBackendOptions {
+  /** State directory (keys, DynamoDB, S3); overrides DOCUSNAP_HOME. */
+  home?: string;
+  /** 0 picks a free port; overrides PORT. */
+  port?: number;
+  /** Extra environment for this backend (DOCUSNAP_FAULTS, DOCUSNAP_OCR, …), applied over process.env. */
+  env?: Record<string, string>;
+  log?: (message: string) => void;
+}
+
+export interface LocalBackend {
+  url: string;
+  settings: LocalSettings;
+  /** The environment the handlers run with. */
+  env: Record<string, string>;
+  /** A bearer token the local API accepts for `user`. */
+  token(user: string): Promise<string>;
+  worker: Pick<WorkerPool, 'stats' | 'completions' | 'sweep'>;
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+let running = false;
+
+/**
+ * The whole backend in this process: emulators, the worker pool and the HTTP front door, all driving
+ * the unchanged handler modules. One per process: handlers build their clients once per process, as
+ * Lambda does per sandbox, so a restart is a new process (`npm start` again).
+ */
+export async function startLocalBackend(options: LocalBackendOptions = {}): Promise<LocalBackend> {
+  if (running) throw new Error('a local backend is already running in this process');
+  running = true;
+  const log = options.log ?? ((message: string) => console.error(message));
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => log(`stop failed: ${error}`));
+    stops.length = 0;
+  };
+
+  try {
+    const requested = { ...process.env, ...options.env };
+    for (const [name, value] of Object.entries(LOCAL_ENV_DEFAULTS)) requested[name] ??= value;
+    if (options.home !== undefined) requested.DOCUSNAP_HOME = options.home;
+    if (options.port !== undefined) requested.PORT = String(options.port);
+    const settings = parseLocalSettings(requested);
+    const faults = parseFaults(settings.faults);
+
+    const keys = await ensureLocalKeys(settings.home);
+    const emulators = await startEmulators({
+      dataDir: settings.home,
+      visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+      host: HOST,
+    });
+    stops.push(() => emulators.stop());
+
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(requested)) if (value !== undefined) env[name] = value;
+    Object.assign(env, emulators.env, {
+      DOCUSNAP_COMPAT_KEY_FILE: keys.compatPrivateKeyFile,
+      DOCUSNAP_COMPAT_PUBLIC_KEY: keys.compatPublicKeyPem,
+      DOCUSNAP_MASTER_KEY_FILE: keys.masterKeyFile,
+    });
+    // The handlers read their configuration from the environment when they first load, as in Lambda.
+    Object.assign(process.env, env);
+
+    const worker = await startWorkerPool({
+      queueUrl: emulators.env.DOCUSNAP_QUEUE_URL as string,
+      highQueueUrl: emulators.env.DOCUSNAP_HIGH_QUEUE_URL as string,
+      deadLetterQueueUrl: emulators.env.DOCUSNAP_DLQ_URL as string,
+      concurrency: settings.workerConcurrency,
+      workerTimeoutSeconds: settings.workerTimeoutSeconds,
+      sweepIntervalSeconds: settings.sweepIntervalSeconds,
+      faults,
+      log,
+    });
+    stops.push(() => worker.stop());
+
+    const frontDoor = await startFrontDoor({
+      routes: settings.compat ? [...V1_ROUTES, ...compatRoutes()] : V1_ROUTES,
+      tokenSecret: keys.tokenSecret,
+      host: HOST,
+      port: settings.port,
+      log,
+    });
+    stops.push(() => frontDoor.stop());
+
+    return {
+      url: frontDoor.url,
+      settings,
+      env,
+      token: (user) => issueLocalToken(keys.tokenSecret, user),
+      worker,
+      async stop() {
+        await stopAll();
+        running = false;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    running = false;
+    throw error;
+  }
+}

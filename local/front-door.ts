@@ -1,0 +1,123 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fromHandlerResult, type HttpResponse, toApiGatewayEvent } from './api-gateway-event';
+import { bearerToken, verifyLocalToken } from './auth';
+import { lambdaContext } from './lambda-context';
+import { type HandlerModule, matchRoute, type Route } from './routes';
+
+/** Lambda's synchronous invocation payload limit, which caps what API Gateway can hand a handler. */
+export const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
+/** API Gateway's integration timeout. */
+const API_HANDLER_TIMEOUT_MS = 30_000;
+
+type ApiHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+export interface FrontDoorOptions {
+  routes: readonly Route[];
+  tokenSecret: Uint8Array;
+  host: string;
+  port: number;
+  log?: (message: string) => void;
+}
+
+export interface FrontDoor {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function errorResponse(statusCode: number, code: string, message: string): HttpResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    cookies: [],
+    body: Buffer.from(JSON.stringify({ error: { code, message } })),
+  };
+}
+
+/** The body, or undefined once it passes the limit (the rest is read and dropped so the client sees the 413). */
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_REQUEST_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  return size > MAX_REQUEST_BODY_BYTES ? undefined : Buffer.concat(chunks);
+}
+
+function writeResponse(response: ServerResponse, result: HttpResponse): void {
+  const headers: Record<string, string | string[]> = { ...result.headers };
+  if (result.cookies.length > 0) headers['set-cookie'] = result.cookies;
+  headers['content-length'] = String(result.body.length);
+  response.writeHead(result.statusCode, headers);
+  response.end(result.body);
+}
+
+/** The local stand-in for API Gateway: HTTP requests in, payload 2.0 events to the same handler modules. */
+export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
+  const log = options.log ?? ((message: string) => console.error(message));
+  const loaded = new Map<Route, Promise<ApiHandler>>();
+  const handlerOf = (route: Route) => {
+    let handler = loaded.get(route);
+    if (!handler) {
+      handler = route.load().then((module: HandlerModule) => {
+        if (typeof module.handler !== 'function') throw new Error(`${route.path} has no handler export`);
+        return module.handler as ApiHandler;
+      });
+      // A failed import is retried on the next request rather than cached (a handler may be mid-edit).
+      handler.catch(() => loaded.delete(route));
+      loaded.set(route, handler);
+    }
+    return handler;
+  };
+
+  const respond = async (request: IncomingMessage): Promise<HttpResponse> => {
+    const body = await readBody(request);
+    if (!body) {
+      return errorResponse(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${MAX_REQUEST_BODY_BYTES} bytes`);
+    }
+    const url = request.url ?? '/';
+    const method = request.method ?? 'GET';
+    const match = matchRoute(options.routes, method, url.split('?')[0] as string);
+    if (!match) return errorResponse(404, 'NOT_FOUND', `no route for ${method} ${url.split('?')[0]}`);
+
+    let claims: Record<string, unknown> | undefined;
+    if (match.route.authenticated) {
+      const token = bearerToken(request.headers.authorization);
+      claims = token ? await verifyLocalToken(options.tokenSecret, token) : undefined;
+      if (!claims) return errorResponse(401, 'UNAUTHORIZED', 'a valid bearer token is required');
+    }
+
+    const event = toApiGatewayEvent(
+      { method, url, headers: request.headers, body, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' },
+      match,
+      claims,
+    );
+    const handler = await handlerOf(match.route);
+    const functionName = `docusnap-api${match.route.path.replace(/[^\w]+/g, '-')}`;
+    return fromHandlerResult(await handler(event, lambdaContext(functionName, API_HANDLER_TIMEOUT_MS)));
+  };
+
+  const server: Server = createServer((request, response) => {
+    respond(request)
+      .catch((error: unknown) => {
+        log(`[api] ${request.method} ${request.url} failed: ${error instanceof Error ? error.stack : error}`);
+        return errorResponse(500, 'INTERNAL_ERROR', 'internal error');
+      })
+      .then((result) => writeResponse(response, result));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import * as z from 'zod';
+
+const seconds = z.coerce.number().positive();
+
+/** What the local runtime reads from the environment (the handlers read theirs in `handlers/config.ts`). */
+const LocalSettingsSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DOCUSNAP_HOME: z.string().min(1).default('.docusnap'),
+  DOCUSNAP_WORKER_CONCURRENCY: z.coerce.number().int().min(2).default(4),
+  DOCUSNAP_WORKER_TIMEOUT_S: seconds.default(90),
+  /** Unset means the deployed ratio: six times the worker timeout (DESIGN §8). */
+  DOCUSNAP_VISIBILITY_TIMEOUT_S: seconds.optional(),
+  DOCUSNAP_SWEEP_INTERVAL_S: seconds.default(60),
+  DOCUSNAP_FAULTS: z.string().default(''),
+  DOCUSNAP_COMPAT: z.enum(['on', 'off']).default('on'),
+});
+
+export interface LocalSettings {
+  port: number;
+  /** Absolute directory holding keys, DynamoDB and S3 state. */
+  home: string;
+  workerConcurrency: number;
+  workerTimeoutSeconds: number;
+  visibilityTimeoutSeconds: number;
+  sweepIntervalSeconds: number;
+  faults: string;
+  compat: boolean;
+}
+
+export function parseLocalSettings(env: Record<string, string | undefined>): LocalSettings {
+  const parsed = LocalSettingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid local settings: ${problems.join('; ')}`);
+  }
+  const settings = parsed.data;
+  return {
+    port: settings.PORT,
+    home: path.resolve(settings.DOCUSNAP_HOME),
+    workerConcurrency: settings.DOCUSNAP_WORKER_CONCURRENCY,
+    workerTimeoutSeconds: settings.DOCUSNAP_WORKER_TIMEOUT_S,
+    visibilityTimeoutSeconds:
+      settings.DOCUSNAP_VISIBILITY_TIMEOUT_S ?? 6 * settings.DOCUSNAP_WORKER_TIMEOUT_S,
+    sweepIntervalSeconds: settings.DOCUSNAP_SWEEP_INTERVAL_S,
+    faults: settings.DOCUSNAP_FAULTS,
+    compat: settings.DOCUSNAP_COMPAT === 'on',
+  };
+}
+
+/** Providers and log levels for a laptop, applied only where the caller has not chosen. */
+export const LOCAL_ENV_DEFAULTS: Record<string, string> = {
+  DOCUSNAP_OCR: 'tesseract',
+  DOCUSNAP_LLM: 'rules',
+  POWERTOOLS_SERVICE_NAME: 'docusnap',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+  // EMF lines on stdout would bury the startup output; CloudWatch is the only reader of them.
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};

@@ -1,0 +1,183 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { ScheduledEvent } from 'aws-lambda';
+import type { WorkerDependencies } from '../lambdas/handlers/worker-dependencies';
+import { splitWorkerConcurrency } from '../lib/concurrency';
+import { LOCAL_ACCOUNT_ID } from './api-gateway-event';
+import { CompletionLedger } from './completion-ledger';
+import { type FaultPlan, hasFaults, type Random, withLlmFaults, withOcrFaults } from './faults';
+import { lambdaContext } from './lambda-context';
+import {
+  emptyPollerStats,
+  type PollerStats,
+  type QueuePoller,
+  type SqsHandler,
+  startQueuePoller,
+} from './queue-poller';
+
+/** Seconds each receive waits for messages (long polling); short so a stop is quick. */
+const LONG_POLL_SECONDS = 1;
+
+export interface WorkerPoolOptions {
+  queueUrl: string;
+  highQueueUrl: string;
+  deadLetterQueueUrl: string;
+  /** DOCUSNAP_WORKER_CONCURRENCY: the worker's reserved concurrency. */
+  concurrency: number;
+  workerTimeoutSeconds: number;
+  sweepIntervalSeconds: number;
+  faults: FaultPlan;
+  random?: Random;
+  log: (message: string) => void;
+}
+
+export interface WorkerPool {
+  stats: PollerStats;
+  completions: CompletionLedger;
+  /** Runs the sweeper once now (it also runs on its timer). */
+  sweep(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function asHandler(load: Promise<{ handler: unknown }>, name: string): Promise<SqsHandler> {
+  const module = await load;
+  if (typeof module.handler !== 'function') throw new Error(`${name} has no handler export`);
+  return module.handler as SqsHandler;
+}
+
+/**
+ * Wraps the worker's adapters (fault injection, completion ledger) through the composition root, before
+ * the worker handler's first event, so the handler and the AWS adapters stay exactly as deployed.
+ */
+async function instrumentWorkerDependencies(
+  faults: FaultPlan,
+  random: Random,
+  ledger: CompletionLedger,
+): Promise<WorkerDependencies> {
+  const composition = await import('../lambdas/handlers/worker-dependencies');
+  const deps = await composition.dependencies();
+  const wrapped: WorkerDependencies = { ...deps, tasks: ledger.watch(deps.tasks) };
+  if (hasFaults(faults)) {
+    wrapped.ocr = withOcrFaults(deps.ocr, faults, random);
+    wrapped.llm = withLlmFaults(deps.llm, faults, random);
+  }
+  composition.useWorkerDependencies(wrapped);
+  return deps;
+}
+
+/** Adapters holding engines or threads (the tesseract pool) release them, so the process can exit. */
+async function closeAdapters(deps: WorkerDependencies): Promise<void> {
+  for (const value of Object.values(deps)) {
+    const closable = value as { close?: unknown } | undefined;
+    if (typeof closable?.close === 'function') await (closable.close as () => Promise<void>).call(value);
+  }
+}
+
+/**
+ * The worker side of the backend as Lambda runs it: the worker function on the high and normal queues
+ * with the deployed split of its concurrency, the dead-letter function on the DLQ, the sweeper on a timer.
+ */
+export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
+  const random = options.random ?? Math.random;
+  const stats = emptyPollerStats();
+  const completions = new CompletionLedger();
+  const deps = await instrumentWorkerDependencies(options.faults, random, completions);
+
+  const worker = asHandler(import('../lambdas/handlers/worker'), 'worker');
+  const deadLetter = asHandler(import('../lambdas/handlers/dead-letter'), 'dead-letter');
+  const sweeper = asHandler(import('../lambdas/handlers/sweeper'), 'sweeper');
+  await Promise.all([worker, deadLetter, sweeper]);
+
+  // Locally a queue may get a single slot, so a concurrency of 2 still serves both queues.
+  const split = splitWorkerConcurrency(options.concurrency, 1);
+  const timeoutMs = options.workerTimeoutSeconds * 1000;
+  const sqs = new SQSClient({});
+  const common = {
+    sqs,
+    timeoutMs,
+    waitTimeSeconds: LONG_POLL_SECONDS,
+    random,
+    stats,
+    log: options.log,
+  };
+  const pollers: QueuePoller[] = [];
+  const stopPollers = () => Promise.all(pollers.map((poller) => poller.stop()));
+  try {
+    for (const [queueUrl, concurrency] of [
+      [options.highQueueUrl, split.high],
+      [options.queueUrl, split.normal],
+    ] as const) {
+      pollers.push(
+        await startQueuePoller({
+          ...common,
+          queueUrl,
+          concurrency,
+          handler: () => worker,
+          functionName: 'docusnap-worker',
+          crashProbability: options.faults['worker.crash'],
+          duplicateProbability: options.faults['queue.duplicate'],
+        }),
+      );
+    }
+    pollers.push(
+      await startQueuePoller({
+        ...common,
+        queueUrl: options.deadLetterQueueUrl,
+        concurrency: 1,
+        handler: () => deadLetter,
+        functionName: 'docusnap-dead-letter',
+        crashProbability: 0,
+        duplicateProbability: 0,
+      }),
+    );
+  } catch (error) {
+    await stopPollers();
+    sqs.destroy();
+    await closeAdapters(deps);
+    throw error;
+  }
+
+  let sweeping: Promise<void> | undefined;
+  const sweep = () => {
+    // Like one scheduled rule with no overlap: a tick while a sweep runs joins it.
+    sweeping ??= (async () => {
+      try {
+        await (await sweeper)(scheduledEvent(), lambdaContext('docusnap-sweeper', timeoutMs));
+      } catch (error) {
+        options.log(`[sweeper] failed: ${error instanceof Error ? error.stack : error}`);
+      } finally {
+        sweeping = undefined;
+      }
+    })();
+    return sweeping;
+  };
+  const timer = setInterval(sweep, options.sweepIntervalSeconds * 1000);
+  timer.unref();
+
+  return {
+    stats,
+    completions,
+    sweep,
+    async stop() {
+      clearInterval(timer);
+      await stopPollers();
+      await sweeping;
+      sqs.destroy();
+      await closeAdapters(deps);
+    },
+  };
+}
+
+function scheduledEvent(): ScheduledEvent {
+  const region = process.env.AWS_REGION ?? 'us-east-1';
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: LOCAL_ACCOUNT_ID,
+    time: new Date().toISOString(),
+    region,
+    resources: [`arn:aws:events:${region}:${LOCAL_ACCOUNT_ID}:rule/docusnap-sweeper`],
+    detail: {},
+  };
+}

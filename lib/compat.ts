@@ -129,13 +129,15 @@ export class CompatProtocol extends Construct {
             DOCUSNAP_KMS_KEY_ID: this.keyWrappingKey.keyArn,
           },
         });
+        // grantRead lets it decrypt the secret through Secrets Manager only. It wraps client keys and never
+        // unwraps one: Encrypt alone (no Decrypt, no ReEncrypt*), so this public route cannot read stored keys.
         this.privateKeySecret.grantRead(fn);
-        this.keyWrappingKey.grantEncryptDecrypt(fn);
+        this.keyWrappingKey.grant(fn, 'kms:Encrypt');
         table.grantReadWriteData(fn);
         bucket.grantPut(fn, 'inputs/*');
         bucket.grantRead(fn, 'results/*');
+        // Compat jobs are always queued at normal priority.
         props.queues.normal.grantSendMessages(fn);
-        props.queues.high.grantSendMessages(fn);
         acknowledgeGrantWildcards(fn);
         return fn;
       }

@@ -138,6 +138,8 @@ export class Worker extends Construct {
       },
     });
     table.grantReadWriteData(this.sweeper);
+    // A task it times out loses its inputs, consumed uploads and any late result, as in the dead-letter handler.
+    for (const prefix of ['inputs/*', 'uploads/*', 'results/*']) bucket.grantDelete(this.sweeper, prefix);
     props.queues.normal.grantSendMessages(this.sweeper);
     props.queues.high.grantSendMessages(this.sweeper);
     acknowledgeGrantWildcards(this.sweeper);

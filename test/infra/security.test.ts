@@ -122,6 +122,20 @@ describe('least privilege', () => {
     }
   });
 
+  it('lets every handler that ends a task delete its blobs (the sweeper included)', () => {
+    const deletablePrefixes = (fn: IConstruct) =>
+      t
+        .roleStatements(fn)
+        .filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:DeleteObject')))
+        .flatMap((statement) => [statement.Resource].flat().map(flatten))
+        .sort();
+    const bucket = `<${t.id(synth.stack.storage.bucket)}.Arn>`;
+    const everyPrefix = ['inputs/*', 'results/*', 'uploads/*'].map((prefix) => `${bucket}/${prefix}`);
+    // sweep-stale-tasks and fail-dead-task delete inputs, consumed uploads and a late result.
+    expect(deletablePrefixes(synth.stack.worker.sweeper)).toEqual(everyPrefix);
+    expect(deletablePrefixes(synth.stack.worker.deadLetterHandler)).toEqual(everyPrefix);
+  });
+
   it('lets the upload handler only put objects under uploads/', () => {
     const createUpload = synth.stack.api.functions.get('createUpload');
     if (!createUpload) throw new Error('missing handler');
@@ -191,9 +205,9 @@ describe('compat RSA key', () => {
       if (!JSON.stringify(statement.Resource).includes(wrappingKeyArn)) continue;
       for (const action of actionsOf(statement)) users.set(role, (users.get(role) ?? new Set()).add(action));
     }
-    expect([...(users.get(roleOf(compatFn('compatProcess'))) ?? [])]).toEqual(
-      expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt']),
-    );
+    // The internet-facing /process only wraps keys: no Decrypt or ReEncrypt* that could recover a stored
+    // client key (it reads its private key through Secrets Manager's kms:ViaService grant in the key policy).
+    expect([...(users.get(roleOf(compatFn('compatProcess'))) ?? [])]).toEqual(['kms:Encrypt']);
     expect([...(users.get(roleOf(synth.stack.worker.worker)) ?? [])]).toEqual(['kms:Decrypt']);
     // The key generator encrypts the secret it writes; nobody else touches the key.
     const others = [...users.keys()].filter(
@@ -203,6 +217,14 @@ describe('compat RSA key', () => {
           .includes(role),
     );
     expect(others).toEqual([]);
+  });
+
+  it('lets /process send to the normal queue only (compat jobs are never high priority)', () => {
+    const sends = t
+      .roleStatements(compatFn('compatProcess'))
+      .filter((statement) => actionsOf(statement).includes('sqs:SendMessage'))
+      .flatMap((statement) => [statement.Resource].flat());
+    expect(sends).toEqual([t.arnOf(synth.stack.queues.normal)]);
   });
 
   it('gives every handler function its own role', () => {

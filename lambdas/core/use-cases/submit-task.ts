@@ -43,13 +43,26 @@ export async function submitTask(
   input: SubmitTaskInput,
   idempotencyKey?: string,
 ): Promise<SubmitTaskOutcome> {
+  const requestHash =
+    idempotencyKey === undefined
+      ? ''
+      : sha256Hex(canonicalJson({ type: input.type, request: input.request }));
   // Everything is checked before anything is written, so a refused request leaves no trace.
-  const images =
-    input.type === 'form_filling' ? [] : await checkImages(deps.blobs, owner, input.request.images);
+  let images: CheckedImage[];
+  try {
+    images = input.type === 'form_filling' ? [] : await checkImages(deps.blobs, owner, input.request.images);
+  } catch (error) {
+    // A replay may name uploads its first task has consumed (deleted) since: it still gets that task.
+    if (idempotencyKey !== undefined && error instanceof ApiError) {
+      const replay = await claimIdempotencyKey(deps, owner, idempotencyKey, deps.ids.newId(), requestHash);
+      if (replay) return { summary: toTaskSummary(replay), created: false, queued: true };
+      await deps.idempotency.release(owner, idempotencyKey).catch(() => {});
+    }
+    throw error;
+  }
   const taskId = deps.ids.newId();
 
   if (idempotencyKey !== undefined) {
-    const requestHash = sha256Hex(canonicalJson({ type: input.type, request: input.request }));
     const replay = await claimIdempotencyKey(deps, owner, idempotencyKey, taskId, requestHash);
     if (replay) return { summary: toTaskSummary(replay), created: false, queued: true };
   }

@@ -138,6 +138,26 @@ describe('submitTask', () => {
       expect(b.summary.taskId).not.toBe(a.summary.taskId);
     });
 
+    it('returns the first task even after it consumed its upload (the upload is gone)', async () => {
+      const world = memoryWorld();
+      await upload(world, 'user-a', 'up-1', pngImage());
+      const request = images({ images: [{ uploadId: 'up-1' }] });
+      const first = await submitTask(world, 'user-a', request, 'key-1');
+      // The worker deletes a terminal task's inputs, uploads included.
+      await world.blobs.delete(['uploads/user-a/up-1']);
+      const again = await submitTask(world, 'user-a', request, 'key-1');
+      expect(again).toEqual({ summary: first.summary, created: false, queued: true });
+    });
+
+    it('frees the key when the request is refused', async () => {
+      const world = memoryWorld();
+      const request = images({ images: [{ uploadId: 'up-1' }] });
+      await expect(submitTask(world, 'user-a', request, 'key-1')).rejects.toMatchObject({ status: 404 });
+      expect(world.idempotency.records.size).toBe(0);
+      await upload(world, 'user-a', 'up-1', pngImage());
+      expect((await submitTask(world, 'user-a', request, 'key-1')).created).toBe(true);
+    });
+
     it('replaces a record that points to a deleted task', async () => {
       const world = memoryWorld();
       const first = await submitTask(world, 'user-a', images(body), 'key-1');

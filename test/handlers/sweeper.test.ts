@@ -24,7 +24,7 @@ describe('sweeper handler', () => {
     });
     world.queue.sent.length = 0;
     world.clock.advance(601);
-    expect(await handler()).toEqual({ requeued: 1, timedOut: 1 });
+    expect(await handler()).toEqual({ requeued: 1, timedOut: 1, errors: 0 });
     expect(world.queue.sent.map((sent) => sent.message.taskId)).toEqual([pending]);
     expect((await world.tasks.get(processing))?.error?.code).toBe('PROCESSING_TIMEOUT');
   });

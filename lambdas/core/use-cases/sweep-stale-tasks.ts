@@ -1,5 +1,6 @@
 import { TaskConflictError } from '../errors';
 import type { BlobStore, Clock, TaskQueue, TaskStore } from '../ports';
+import type { Task } from '../task';
 import { taskBlobKeys } from './delete-task';
 import { type UsageProviders, unknownUsage } from './no-usage';
 
@@ -19,35 +20,47 @@ export interface SweepDependencies extends UsageProviders {
 export interface SweepCounts {
   requeued: number;
   timedOut: number;
+  /** Tasks whose sweep failed (queue or store unavailable); the next run tries them again. */
+  errors: number;
 }
 
 /** The sweeper's use case: re-send stale `pending` tasks, fail `processing` ones past the processing timeout. */
 export async function sweepStaleTasks(deps: SweepDependencies): Promise<SweepCounts> {
   const now = deps.clock.now();
   const before = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
-  const counts: SweepCounts = { requeued: 0, timedOut: 0 };
-
-  for (const task of await deps.tasks.listStale('pending', before(deps.pendingTimeoutSeconds), SWEEP_BATCH)) {
-    // Sent before the touch: if the touch fails the next run sends again, which a duplicate delivery tolerates.
-    await deps.queue.send({ taskId: task.taskId }, task.priority);
-    if (
-      await moved(() =>
-        deps.tasks.transition(
-          task.taskId,
-          { from: ['pending'] },
-          { status: 'pending', updatedAt: now.toISOString() },
-        ),
-      )
-    ) {
-      counts.requeued += 1;
+  const counts: SweepCounts = { requeued: 0, timedOut: 0, errors: 0 };
+  // One task's failure (a queue outage, say) must not keep the sweeper from the others, nor from timeouts.
+  const each = async (tasks: Task[], sweep: (task: Task) => Promise<void>) => {
+    for (const task of tasks) {
+      try {
+        await sweep(task);
+      } catch {
+        counts.errors += 1;
+      }
     }
-  }
+  };
 
-  for (const task of await deps.tasks.listStale(
-    'processing',
-    before(deps.processingTimeoutSeconds),
-    SWEEP_BATCH,
-  )) {
+  await each(
+    await deps.tasks.listStale('pending', before(deps.pendingTimeoutSeconds), SWEEP_BATCH),
+    async (task) => {
+      // Sent before the touch: if the touch fails the next run sends again, which a duplicate delivery tolerates.
+      await deps.queue.send({ taskId: task.taskId }, task.priority);
+      if (
+        await moved(() =>
+          deps.tasks.transition(
+            task.taskId,
+            { from: ['pending'] },
+            { status: 'pending', updatedAt: now.toISOString() },
+          ),
+        )
+      ) {
+        counts.requeued += 1;
+      }
+    },
+  );
+
+  const stuck = await deps.tasks.listStale('processing', before(deps.processingTimeoutSeconds), SWEEP_BATCH);
+  await each(stuck, async (task) => {
     const failed = await moved(() =>
       deps.tasks.transition(
         task.taskId,
@@ -64,10 +77,10 @@ export async function sweepStaleTasks(deps: SweepDependencies): Promise<SweepCou
         },
       ),
     );
-    if (!failed) continue;
+    if (!failed) return;
     counts.timedOut += 1;
     if (!deps.keepInputs) await deps.blobs.delete(taskBlobKeys(task, { withResult: true })).catch(() => {});
-  }
+  });
   return counts;
 }
 

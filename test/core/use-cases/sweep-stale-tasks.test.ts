@@ -19,13 +19,13 @@ describe('sweepStaleTasks', () => {
     const fresh = await submit(world, 2);
     world.queue.sent.length = 0;
 
-    expect(await sweepStaleTasks(world)).toEqual({ requeued: 1, timedOut: 0 });
+    expect(await sweepStaleTasks(world)).toEqual({ requeued: 1, timedOut: 0, errors: 0 });
     expect(world.queue.sent).toEqual([{ message: { taskId: stale }, priority: 'high' }]);
     expect((await world.tasks.get(stale))?.updatedAt).toBe('2026-01-01T00:05:01.000Z');
     expect((await world.tasks.get(fresh))?.updatedAt).toBe('2026-01-01T00:05:01.000Z');
 
     world.clock.advance(60);
-    expect(await sweepStaleTasks(world)).toEqual({ requeued: 0, timedOut: 0 });
+    expect(await sweepStaleTasks(world)).toEqual({ requeued: 0, timedOut: 0, errors: 0 });
     world.clock.advance(300);
     expect((await sweepStaleTasks(world)).requeued).toBe(2);
   });
@@ -47,7 +47,7 @@ describe('sweepStaleTasks', () => {
     await processTask(world, finished);
     world.clock.advance(101);
 
-    expect(await sweepStaleTasks(world)).toEqual({ requeued: 0, timedOut: 1 });
+    expect(await sweepStaleTasks(world)).toEqual({ requeued: 0, timedOut: 1, errors: 0 });
     expect(await world.tasks.get(stuck)).toMatchObject({
       status: 'error',
       error: { code: 'PROCESSING_TIMEOUT' },
@@ -56,5 +56,27 @@ describe('sweepStaleTasks', () => {
     expect((await world.tasks.get(recent))?.status).toBe('processing');
     expect((await world.tasks.get(finished))?.status).toBe('completed');
     expect([...world.blobs.blobs.keys()].some((key) => key.includes(stuck))).toBe(false);
+  });
+
+  it('keeps sweeping when the queue fails for one task, and still times out stuck ones', async () => {
+    const world = memoryWorld();
+    const stuck = await submit(world, 1);
+    await world.tasks.claim(stuck, {
+      now: world.clock.now().toISOString(),
+      leaseUntil: '2026-01-01T00:01:30.000Z',
+    });
+    const first = await submit(world, 2);
+    const second = await submit(world, 3);
+    world.clock.advance(601);
+    world.queue.sent.length = 0;
+    const send = world.queue.send.bind(world.queue);
+    world.queue.send = async (message, priority) => {
+      if (message.taskId === first) throw new Error('queue unavailable');
+      return send(message, priority);
+    };
+
+    expect(await sweepStaleTasks(world)).toEqual({ requeued: 1, timedOut: 1, errors: 1 });
+    expect(world.queue.sent.map((sent) => sent.message.taskId)).toEqual([second]);
+    expect((await world.tasks.get(stuck))?.error?.code).toBe('PROCESSING_TIMEOUT');
   });
 });

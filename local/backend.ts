@@ -1,4 +1,5 @@
 import { issueLocalToken } from './auth';
+import { resolveDeveloperAws, usesRealAws } from './developer-aws';
 import { startEmulators } from './emulators';
 import { parseFaults } from './faults';
 import { startFrontDoor } from './front-door';
@@ -12,7 +13,11 @@ export interface LocalBackendOptions {
   home?: string;
   /** 0 picks a free port; overrides PORT. */
   port?: number;
-  /** Extra environment for this backend (DOCUSNAP_FAULTS, DOCUSNAP_OCR, …), applied over process.env. */
+  /**
+   * Extra environment for this backend (DOCUSNAP_FAULTS, DOCUSNAP_OCR, AWS_REGION, …), applied over
+   * process.env. AWS credentials for real Textract / Bedrock come from process.env and profiles, as for
+   * any SDK client.
+   */
   env?: Record<string, string>;
   log?: (message: string) => void;
 }
@@ -53,22 +58,37 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     if (options.port !== undefined) requested.PORT = String(options.port);
     const settings = parseLocalSettings(requested);
     const faults = parseFaults(settings.faults);
+    // Before anything starts, and before the emulators' environment could shadow the developer's own.
+    const developer = usesRealAws(requested) ? await resolveDeveloperAws(requested) : undefined;
+    if (developer?.expiresAt) {
+      log(
+        `temporary AWS credentials expire at ${developer.expiresAt.toISOString()}: restart after refreshing them`,
+      );
+    }
 
     const keys = await ensureLocalKeys(settings.home);
     const emulators = await startEmulators({
       dataDir: settings.home,
       visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
       host: HOST,
+      credentials: developer?.credentials,
+      region: developer?.region,
     });
     stops.push(() => emulators.stop());
 
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(requested)) if (value !== undefined) env[name] = value;
-    Object.assign(env, emulators.env, {
+    Object.assign(env, emulators.env, developer?.env, {
       DOCUSNAP_COMPAT_KEY_FILE: keys.compatPrivateKeyFile,
       DOCUSNAP_COMPAT_PUBLIC_KEY: keys.compatPublicKeyPem,
       DOCUSNAP_MASTER_KEY_FILE: keys.masterKeyFile,
+      // Textract cannot reach the emulated bucket, so it gets the image itself.
+      DOCUSNAP_TEXTRACT_DOCUMENT: 'bytes',
     });
+    for (const name of developer?.unset ?? []) {
+      delete env[name];
+      delete process.env[name];
+    }
     // The handlers read their configuration from the environment when they first load, as in Lambda.
     Object.assign(process.env, env);
 

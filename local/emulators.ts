@@ -9,6 +9,10 @@
  * are built from the request's host (not fauxqs's `sqs.<region>.localhost`, which does not resolve here),
  * so the SDK's queue-URL endpoint override lands on the same emulator.
  *
+ * Credentials: by default every client signs with S3RVER/S3RVER (all s3rver accepts; dynalite and fauxqs
+ * accept any). With `credentials` (a developer's real ones, for Textract and Bedrock) s3rver accepts those
+ * too and `env` carries no credentials, so the caller's own stay in effect for emulated and real services.
+ *
  * Persistence: with a dataDir, DynamoDB lives in `${dataDir}/dynamodb` and S3 in `${dataDir}/s3`; fauxqs
  * keeps messages in memory only, so queued messages are lost on restart (the sweeper re-enqueues
  * pending tasks).
@@ -41,6 +45,14 @@ export interface EmulatorOptions {
   visibilityTimeoutSeconds?: number;
   /** IP address the emulators listen on and that the endpoints name. @default '127.0.0.1' */
   host?: string;
+  /**
+   * Credentials the clients will sign with, registered with s3rver besides S3RVER; `env` then sets no
+   * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. A session token needs no registration: s3rver ignores it.
+   * @default LOCAL_CREDENTIALS, set in `env`
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** AWS_REGION in `env`; the emulators serve any region. @default LOCAL_REGION */
+  region?: string;
 }
 
 export const LOCAL_REGION = 'us-east-1';
@@ -85,6 +97,11 @@ interface S3rverOptions {
   directory: string;
   configureBuckets: { name: string; configs: string[] }[];
 }
+interface S3rverAccount {
+  accessKeys: Map<string, string>;
+  createKeyPair(accessKeyId: string, secretAccessKey: string): void;
+  revokeAccessKey(accessKeyId: string): void;
+}
 interface S3rverInstance {
   httpServer?: Server;
   run(): Promise<{ address: string; port: number }>;
@@ -94,6 +111,10 @@ interface S3rverInstance {
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as (options: DynaliteOptions) => Server;
 const S3rver = require('s3rver') as new (options: S3rverOptions) => S3rverInstance;
+// s3rver's one account, whose key registry decides which access key ids it accepts (process-wide).
+const { DUMMY_ACCOUNT: s3rverAccount } = require('s3rver/lib/models/account') as {
+  DUMMY_ACCOUNT: S3rverAccount;
+};
 
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const host = options.host ?? '127.0.0.1';
@@ -110,6 +131,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
 
   try {
     const dynamoEndpoint = await startDynamoDb(host, urlHost, options.dataDir, stops);
+    if (options.credentials) acceptInS3(options.credentials, stops);
     const s3Endpoint = await startS3(host, urlHost, options.dataDir, stops);
     const sqsEndpoint = await startSqs(host, urlHost, stops);
 
@@ -120,9 +142,13 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
       AWS_ENDPOINT_URL_S3: s3Endpoint,
       AWS_ENDPOINT_URL_SQS: sqsEndpoint,
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_REGION: options.region ?? LOCAL_REGION,
+      ...(options.credentials
+        ? {}
+        : {
+            AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+          }),
       DOCUSNAP_TABLE: LOCAL_RESOURCES.table,
       DOCUSNAP_BUCKET: LOCAL_RESOURCES.bucket,
       DOCUSNAP_QUEUE_URL: queues.normal,
@@ -148,6 +174,20 @@ async function startDynamoDb(
   const port = await listen(server, host);
   stops.push(() => closeServer(server));
   return `http://${urlHost}:${port}`;
+}
+
+/**
+ * Registers a key pair with s3rver until stop. s3rver checks only that a SigV4 request's access key id is
+ * registered (it verifies no V4 signature, and so never looks at x-amz-security-token).
+ */
+function acceptInS3(
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  stops: (() => Promise<void>)[],
+): void {
+  const { accessKeyId, secretAccessKey } = credentials;
+  if (s3rverAccount.accessKeys.has(accessKeyId)) return;
+  s3rverAccount.createKeyPair(accessKeyId, secretAccessKey);
+  stops.push(async () => s3rverAccount.revokeAccessKey(accessKeyId));
 }
 
 async function startS3(

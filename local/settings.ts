@@ -52,6 +52,8 @@ export function parseLocalSettings(env: Record<string, string | undefined>): Loc
 export const LOCAL_ENV_DEFAULTS: Record<string, string> = {
   DOCUSNAP_OCR: 'tesseract',
   DOCUSNAP_LLM: 'rules',
+  // Also the tesseract pool size: one engine (~40 MB, one core busy) per image read in parallel.
+  DOCUSNAP_OCR_CONCURRENCY: '2',
   POWERTOOLS_SERVICE_NAME: 'docusnap',
   POWERTOOLS_LOG_LEVEL: 'WARN',
   // EMF lines on stdout would bury the startup output; CloudWatch is the only reader of them.

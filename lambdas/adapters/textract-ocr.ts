@@ -15,7 +15,15 @@ export interface TextractOcrOptions {
   budgetMs?: number;
   /** One DetectDocumentText call is aborted after this long. @default 8000 */
   attemptTimeoutMs?: number;
+  /**
+   * How Textract gets the image: `s3` names the object (Textract reads it from the bucket itself), `bytes`
+   * sends the image in the request (for buckets Textract cannot reach, such as the local emulator's).
+   * @default 's3'
+   */
+  document?: TextractDocumentSource;
 }
+
+export type TextractDocumentSource = 's3' | 'bytes';
 
 /** Textract's answers for an image it cannot read: the input is at fault, so retrying is pointless. */
 const UNREADABLE_INPUT = new Set([
@@ -26,12 +34,13 @@ const UNREADABLE_INPUT = new Set([
   'InvalidS3ObjectException',
 ]);
 
-/** OCR with Amazon Textract's synchronous DetectDocumentText, reading the image straight from S3. */
+/** OCR with Amazon Textract's synchronous DetectDocumentText, on the S3 object or on the image's bytes. */
 export class TextractOcr implements OcrEngine {
   readonly name = 'textract';
   private readonly budgetMs: number;
   private readonly attemptTimeoutMs: number;
   private readonly retry: RetryTuning;
+  readonly document: TextractDocumentSource;
 
   constructor(
     private readonly client: TextractClient,
@@ -41,11 +50,15 @@ export class TextractOcr implements OcrEngine {
     this.budgetMs = options.budgetMs ?? 20_000;
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 8_000;
     this.retry = options.retry ?? {};
+    this.document = options.document ?? 's3';
   }
 
   async recognize(image: OcrImage): Promise<OcrPage> {
     const command = new DetectDocumentTextCommand({
-      Document: { S3Object: { Bucket: this.bucket, Name: image.key } },
+      Document:
+        this.document === 'bytes'
+          ? { Bytes: image.bytes }
+          : { S3Object: { Bucket: this.bucket, Name: image.key } },
     });
     let response: DetectDocumentTextResponse;
     try {
@@ -68,19 +81,21 @@ export class TextractOcr implements OcrEngine {
   private failure(error: unknown, key: string): TaskFailure {
     const name = error instanceof Error ? error.name : 'UnknownError';
     const detail = error instanceof Error ? error.message : String(error);
-    const object = `s3://${this.bucket}/${key}`;
+    const object = this.document === 'bytes' ? `image ${key}` : `s3://${this.bucket}/${key}`;
     if (UNREADABLE_INPUT.has(name)) {
       return new TaskFailure('INPUT_UNREADABLE', `Textract cannot read ${object} (${name}: ${detail})`, {
         cause: error,
       });
     }
     if (name === 'AccessDeniedException') {
-      return new TaskFailure(
-        'OCR_FAILURE',
-        `Textract was denied access (${detail}): the worker role needs textract:DetectDocumentText, ` +
-          `s3:GetObject on ${object} and kms:Decrypt on the bucket key`,
-        { cause: error },
-      );
+      // Sent as bytes, Textract never touches the bucket: only its own permission is in question.
+      const needed =
+        this.document === 'bytes'
+          ? 'the credentials need textract:DetectDocumentText'
+          : `the worker role needs textract:DetectDocumentText, s3:GetObject on ${object} and kms:Decrypt on the bucket key`;
+      return new TaskFailure('OCR_FAILURE', `Textract was denied access (${detail}): ${needed}`, {
+        cause: error,
+      });
     }
     if (error instanceof AttemptTimeoutError) {
       return new TaskFailure('OCR_FAILURE', `Textract did not answer for ${object}: ${detail}`, {

@@ -10,6 +10,8 @@ export interface Config {
   bucket: string;
   queueUrls: { normal: string; high: string };
   ocr: 'textract' | 'tesseract' | 'simulated';
+  /** How Textract gets an image: by S3 reference (AWS) or as bytes (a bucket it cannot reach, e.g. local). */
+  textractDocument: 's3' | 'bytes';
   llm: 'bedrock' | 'openai' | 'rules';
   bedrockModelId: string;
   openai: { baseUrl?: string; model?: string; apiKey?: string };
@@ -45,6 +47,7 @@ const Environment = z.object({
   DOCUSNAP_QUEUE_URL: required,
   DOCUSNAP_HIGH_QUEUE_URL: required,
   DOCUSNAP_OCR: z.enum(['textract', 'tesseract', 'simulated']).default('textract'),
+  DOCUSNAP_TEXTRACT_DOCUMENT: z.enum(['s3', 'bytes']).default('s3'),
   DOCUSNAP_LLM: z.enum(['bedrock', 'openai', 'rules']).default('bedrock'),
   DOCUSNAP_BEDROCK_MODEL_ID: required.default('us.amazon.nova-lite-v1:0'),
   DOCUSNAP_OPENAI_BASE_URL: optional,
@@ -110,6 +113,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     bucket: e.DOCUSNAP_BUCKET,
     queueUrls: { normal: e.DOCUSNAP_QUEUE_URL, high: e.DOCUSNAP_HIGH_QUEUE_URL },
     ocr: e.DOCUSNAP_OCR,
+    textractDocument: e.DOCUSNAP_TEXTRACT_DOCUMENT,
     llm: e.DOCUSNAP_LLM,
     bedrockModelId: e.DOCUSNAP_BEDROCK_MODEL_ID,
     openai: {

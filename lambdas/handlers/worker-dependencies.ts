@@ -96,11 +96,13 @@ async function ocrEngine(settings: Config): Promise<OcrEngine> {
     case 'textract':
       return new TextractOcr(new TextractClient({ maxAttempts: 1 }), settings.bucket, {
         budgetMs: settings.workerTimeoutSeconds * 1000 * OCR_BUDGET_SHARE,
+        document: settings.textractDocument,
       });
     case 'tesseract': {
       const { TesseractOcr } =
         await localAdapter<typeof import('../adapters/tesseract-ocr')>('tesseract-ocr');
-      return new TesseractOcr();
+      // One engine per image a task reads in parallel: more would idle, fewer would queue.
+      return new TesseractOcr({ poolSize: settings.ocrConcurrency });
     }
     case 'simulated':
       // The latency of a simulated page is injected by the local runtime (DOCUSNAP_FAULTS ocr.latency).

@@ -75,6 +75,31 @@ describe('TextractOcr', () => {
     });
   });
 
+  it('sends the image bytes instead of an S3 reference when told to (a bucket Textract cannot reach)', async () => {
+    textract.on(DetectDocumentTextCommand).resolves(invoice);
+    const page = await ocr({ document: 'bytes' }).recognize(image);
+    expect(page.text).toContain('Invoice No: 42');
+    const [call] = textract.commandCalls(DetectDocumentTextCommand);
+    expect(call?.args[0].input).toEqual({ Document: { Bytes: image.bytes } });
+  });
+
+  it('names the image, not an S3 object, and asks only for the Textract permission when sending bytes', async () => {
+    textract
+      .on(DetectDocumentTextCommand)
+      .rejectsOnce(new BadDocumentException({ message: 'cannot read', $metadata: {} }))
+      .rejectsOnce(new AccessDeniedException({ message: 'not authorized', $metadata: {} }));
+    const unreadable = await failureOf(ocr({ document: 'bytes' }).recognize(image));
+    expect(unreadable.code).toBe('INPUT_UNREADABLE');
+    expect(unreadable.message).toContain('image inputs/user-1/task-1/0');
+    expect(unreadable.message).not.toContain('s3://');
+    expect(unreadable.message).not.toContain('SECRET-IMAGE-BYTES');
+
+    const denied = await failureOf(ocr({ document: 'bytes' }).recognize(image));
+    expect(denied.code).toBe('OCR_FAILURE');
+    expect(denied.message).toContain('textract:DetectDocumentText');
+    expect(denied.message).not.toContain('s3:GetObject');
+  });
+
   it('returns the LINE texts in order, one per line, and the pages Textract billed', async () => {
     textract.on(DetectDocumentTextCommand).resolves({ ...invoice, DocumentMetadata: { Pages: 2 } });
     await expect(ocr().recognize(image)).resolves.toEqual({

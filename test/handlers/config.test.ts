@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TextractOcr } from '../../lambdas/adapters/textract-ocr';
 import { s3Client } from '../../lambdas/handlers/aws-clients';
 import { ConfigurationError, parseConfig } from '../../lambdas/handlers/config';
 import { fromConfig } from '../../lambdas/handlers/worker-dependencies';
@@ -16,6 +17,7 @@ describe('handlers/config', () => {
       table: 'docusnap',
       queueUrls: { normal: base.DOCUSNAP_QUEUE_URL, high: base.DOCUSNAP_HIGH_QUEUE_URL },
       ocr: 'textract',
+      textractDocument: 's3',
       llm: 'bedrock',
       bedrockModelId: 'us.amazon.nova-lite-v1:0',
       retentionDays: 7,
@@ -43,6 +45,9 @@ describe('handlers/config', () => {
 
   it('refuses invalid values, naming the variable', () => {
     expect(() => parseConfig({ ...base, DOCUSNAP_OCR: 'abbyy' })).toThrow(/DOCUSNAP_OCR is invalid/);
+    expect(() => parseConfig({ ...base, DOCUSNAP_TEXTRACT_DOCUMENT: 'url' })).toThrow(
+      /DOCUSNAP_TEXTRACT_DOCUMENT is invalid/,
+    );
     expect(() => parseConfig({ ...base, DOCUSNAP_WORKER_TIMEOUT_S: '-5' })).toThrow(
       /DOCUSNAP_WORKER_TIMEOUT_S/,
     );
@@ -74,6 +79,23 @@ describe('worker composition', () => {
     expect(deps.ocr.name).toBe('textract');
     expect(deps.llm.model).toBe('us.amazon.nova-lite-v1:0');
     expect(deps.resultSealer).toBeUndefined();
+  });
+
+  it('sends Textract the S3 reference by default and the bytes when DOCUSNAP_TEXTRACT_DOCUMENT=bytes', async () => {
+    const byReference = await fromConfig(parseConfig(base));
+    expect((byReference.ocr as TextractOcr).document).toBe('s3');
+    const byBytes = await fromConfig(parseConfig({ ...base, DOCUSNAP_TEXTRACT_DOCUMENT: 'bytes' }));
+    expect(byBytes.ocr.name).toBe('textract');
+    expect((byBytes.ocr as TextractOcr).document).toBe('bytes');
+  });
+
+  it('sizes the tesseract pool from DOCUSNAP_OCR_CONCURRENCY', async () => {
+    const deps = await fromConfig(
+      parseConfig({ ...base, DOCUSNAP_OCR: 'tesseract', DOCUSNAP_OCR_CONCURRENCY: '3' }),
+    );
+    expect(deps.ocr.name).toBe('tesseract');
+    // The pool starts lazily on the first image, so its planned size is what can be checked without OCR.
+    expect((deps.ocr as unknown as { poolSize: number }).poolSize).toBe(3);
   });
 
   it('loads the local providers on demand', async () => {

@@ -32,6 +32,7 @@ const PATCH_FIELDS = [
   'resultKey',
   'error',
   'usage',
+  'cacheKeys',
   'expiresAt',
 ] as const satisfies readonly (keyof TaskPatch)[];
 /** Bounds the pages read for one listStale call (each page is at most 1 MB). */

@@ -24,6 +24,7 @@ export interface TaskPatch {
   resultKey?: string;
   error?: TaskErrorInfo;
   usage?: Usage;
+  cacheKeys?: string[];
   expiresAt?: number;
 }
 
@@ -158,6 +159,8 @@ export interface StrategyContext {
 export interface Cache {
   get<T>(key: string): Promise<T | undefined>;
   put(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  /** Deletes entries; missing keys are fine. Throws when some could not be deleted. */
+  delete(keys: readonly string[]): Promise<void>;
 }
 
 export type IdempotencyOutcome =

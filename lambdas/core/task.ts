@@ -63,6 +63,11 @@ export interface Task {
   resultKey?: string;
   error?: TaskErrorInfo;
   usage?: Usage;
+  /**
+   * Cache keys (`ocr:…`, `llm:…`) the processing wrote or read: copies of this task's OCR text and result
+   * that deleting the task must delete too. Set when the task becomes terminal.
+   */
+  cacheKeys?: string[];
   /** Epoch seconds after which the store expires the record (DynamoDB TTL). */
   expiresAt: number;
   /**

@@ -156,6 +156,22 @@ describe('transition', () => {
     expect(await store.get(task.taskId)).toEqual(completed);
   });
 
+  it('keeps the cache keys a completion or failure records', async () => {
+    const cacheKeys = ['llm:user:abc', 'ocr:user:def'];
+    for (const status of ['completed', 'error'] as const) {
+      const task = newTask();
+      await store.create(task);
+      await store.transition(task.taskId, { from: ['pending'] }, { status: 'processing', updatedAt: at(1) });
+      const done = await store.transition(
+        task.taskId,
+        { from: ['processing'] },
+        { status, updatedAt: at(2), completedAt: at(2), cacheKeys },
+      );
+      expect(done.cacheKeys).toEqual(cacheKeys);
+      expect((await store.get(task.taskId))?.cacheKeys).toEqual(cacheKeys);
+    }
+  });
+
   it('fails a pending task straight to error with its code', async () => {
     const task = newTask();
     await store.create(task);

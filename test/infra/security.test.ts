@@ -136,6 +136,19 @@ describe('least privilege', () => {
     expect(deletablePrefixes(synth.stack.worker.deadLetterHandler)).toEqual(everyPrefix);
   });
 
+  it('lets DELETE /v1/tasks/{taskId} delete the task’s cache entries from the table', () => {
+    const deleteTask = synth.stack.api.functions.get('deleteTask');
+    if (!deleteTask) throw new Error('missing handler');
+    const table = `<${t.id(synth.stack.storage.table)}.Arn>`;
+    const onTable = t
+      .roleStatements(deleteTask)
+      .filter((statement) => [statement.Resource].flat().map(flatten).includes(table))
+      .flatMap(actionsOf);
+    expect(onTable).toEqual(
+      expect.arrayContaining(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem']),
+    );
+  });
+
   it('lets the upload handler only put objects under uploads/', () => {
     const createUpload = synth.stack.api.functions.get('createUpload');
     if (!createUpload) throw new Error('missing handler');

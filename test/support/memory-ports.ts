@@ -170,6 +170,10 @@ export class MemoryCache implements Cache {
   async put(key: string, value: unknown): Promise<void> {
     this.entries.set(key, clone(value));
   }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.entries.delete(key);
+  }
 }
 
 export class MemoryIdempotencyStore implements IdempotencyStore {

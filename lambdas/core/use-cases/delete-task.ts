@@ -1,11 +1,13 @@
-import type { BlobStore, TaskStore } from '../ports';
+import type { BlobStore, Cache, TaskStore } from '../ports';
 import type { Task } from '../task';
 import { resultKey } from './blob-keys';
+import { isOwnCacheKey } from './cache-keys';
 import { findOwnTask } from './get-task';
 
 export interface DeleteTaskDependencies {
   tasks: TaskStore;
   blobs: BlobStore;
+  cache: Cache;
 }
 
 /**
@@ -23,9 +25,14 @@ export function taskBlobKeys(task: Task, options: { withResult: boolean }): stri
   ];
 }
 
-/** `DELETE /v1/tasks/{taskId}`: blobs first, so a failure leaves the task there to delete again. */
+/**
+ * `DELETE /v1/tasks/{taskId}`: blobs and the cache entries holding copies of the task's OCR text and
+ * result first, so a failure leaves the task there to delete again.
+ */
 export async function deleteTask(deps: DeleteTaskDependencies, owner: string, taskId: string): Promise<void> {
   const task = await findOwnTask(deps.tasks, owner, taskId);
   await deps.blobs.delete(taskBlobKeys(task, { withResult: true }));
+  const cacheKeys = (task.cacheKeys ?? []).filter((key) => isOwnCacheKey(task.owner, key));
+  if (cacheKeys.length > 0) await deps.cache.delete(cacheKeys);
   await deps.tasks.delete(task.taskId);
 }

@@ -18,6 +18,7 @@ import { strategyFor } from '../strategies/registry';
 import { runStrategy } from '../strategies/run-strategy';
 import { isTerminal, type Task, type TaskRequestDetails, type TaskType, type Usage } from '../task';
 import { resultKey } from './blob-keys';
+import { llmCacheKey, ocrCacheKey } from './cache-keys';
 import { taskBlobKeys } from './delete-task';
 import { canonicalJson, sha256Hex } from './hashing';
 
@@ -65,6 +66,8 @@ interface Progress {
   inputTokens: number;
   outputTokens: number;
   cacheHit: boolean;
+  /** Cache entries written or read: deleting the task deletes them (they copy its OCR text and result). */
+  cacheKeys: Set<string>;
 }
 
 /** The worker's use case (docs/architecture.md "Task processing"). Other exceptions propagate: the message is retried. */
@@ -72,19 +75,27 @@ export async function processTask(deps: ProcessTaskDependencies, taskId: string)
   const claimed = await claimTask(deps, taskId);
   if (!('taskId' in claimed)) return claimed;
 
-  const progress: Progress = { pages: 0, billedPages: 0, inputTokens: 0, outputTokens: 0, cacheHit: false };
+  const progress: Progress = {
+    pages: 0,
+    billedPages: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheHit: false,
+    cacheKeys: new Set(),
+  };
   try {
     const result = await produceResult(deps, claimed, progress);
     const stored = claimed.source === 'compat' ? await sealed(deps, claimed, result) : result;
     const usage = usageOf(deps, progress);
     const placement = await placeResult(deps.blobs, claimed, stored);
     const now = deps.clock.now().toISOString();
-    const done = await finish(deps, claimed, {
+    const done = await finish(deps, claimed, progress, {
       status: 'completed',
       updatedAt: now,
       completedAt: now,
       usage,
       ...placement,
+      ...cacheKeysOf(progress),
     });
     return done
       ? { outcome: 'completed', type: claimed.type, usage }
@@ -93,12 +104,13 @@ export async function processTask(deps: ProcessTaskDependencies, taskId: string)
     if (!(error instanceof TaskFailure)) throw error;
     const usage = usageOf(deps, progress);
     const now = deps.clock.now().toISOString();
-    const done = await finish(deps, claimed, {
+    const done = await finish(deps, claimed, progress, {
       status: 'error',
       updatedAt: now,
       completedAt: now,
       usage,
       error: { code: error.code, message: error.message },
+      ...cacheKeysOf(progress),
     });
     return done
       ? { outcome: 'failed', type: claimed.type, code: error.code, usage }
@@ -139,29 +151,37 @@ async function produceResult(
     ...(details.form && { fields: details.form.fields }),
   };
   const strategy = strategyFor(task.type);
-  const cacheKey = `llm:${encodeURIComponent(task.owner)}:${sha256Hex(
-    canonicalJson({
-      strategy: task.type,
-      promptVersion: strategy.promptVersion,
-      model: deps.llm.model,
-      text: context.ocrText,
-      library: context.library,
-      fields: context.fields ?? null,
-    }),
-  )}`;
+  const cacheKey = llmCacheKey(
+    task.owner,
+    sha256Hex(
+      canonicalJson({
+        strategy: task.type,
+        promptVersion: strategy.promptVersion,
+        model: deps.llm.model,
+        text: context.ocrText,
+        library: context.library,
+        fields: context.fields ?? null,
+      }),
+    ),
+  );
   // Compat results may only be stored encrypted (DESIGN §4), so they never enter the plaintext cache.
   const cacheable = task.source !== 'compat';
   if (cacheable) {
     const cached = await deps.cache.get<{ result: unknown }>(cacheKey);
     if (cached) {
       progress.cacheHit = true;
+      progress.cacheKeys.add(cacheKey);
       return cached.result;
     }
   }
   const answer = await runStrategy(strategy, context, deps.llm);
   progress.inputTokens = answer.inputTokens;
   progress.outputTokens = answer.outputTokens;
-  if (cacheable) await deps.cache.put(cacheKey, { result: answer.result }, ttlSeconds(deps));
+  if (cacheable) {
+    // Recorded before the write: a write that fails after reaching the table still leaves an entry.
+    progress.cacheKeys.add(cacheKey);
+    await deps.cache.put(cacheKey, { result: answer.result }, ttlSeconds(deps));
+  }
   return answer.result;
 }
 
@@ -183,10 +203,14 @@ async function readImages(deps: ProcessTaskDependencies, task: Task, progress: P
       limit(async () => {
         const bytes = await deps.blobs.get(image.key);
         if (!bytes) throw new TaskFailure('INPUT_UNREADABLE', `image ${n + 1} of this task is missing`);
-        const key = `ocr:${encodeURIComponent(task.owner)}:${sha256Hex(bytes)}`;
+        const key = ocrCacheKey(task.owner, sha256Hex(bytes));
         const cached = await deps.cache.get<OcrPage>(key);
-        if (cached) return { page: cached, billed: false };
+        if (cached) {
+          progress.cacheKeys.add(key);
+          return { page: cached, billed: false };
+        }
         const page = await deps.ocr.recognize({ key: image.key, mediaType: image.mediaType, bytes });
+        progress.cacheKeys.add(key);
         await deps.cache.put(key, page, ttlSeconds(deps));
         return { page, billed: true };
       }),
@@ -225,19 +249,40 @@ async function placeResult(
 async function finish(
   deps: ProcessTaskDependencies,
   task: Task,
+  progress: Progress,
   patch: Parameters<TaskStore['transition']>[2],
 ): Promise<boolean> {
   try {
     await deps.tasks.transition(task.taskId, { from: ['processing'], attempts: task.attempts }, patch);
   } catch (error) {
-    if (error instanceof TaskConflictError) return false;
-    throw error;
+    if (!(error instanceof TaskConflictError)) throw error;
+    await forgetIfDeleted(deps, task, progress);
+    return false;
   }
   if (!deps.settings.keepInputs) {
     // The task is already terminal; a failed delete is left to the bucket's lifecycle rule.
     await deps.blobs.delete(taskBlobKeys(task, { withResult: false })).catch(() => {});
   }
   return true;
+}
+
+/**
+ * The task was deleted while we worked on it (DELETE allows that): nothing records the cache entries
+ * this attempt wrote, so they go now. A task another worker took over records its own keys instead.
+ * Best effort: retention expires whatever a failure here leaves.
+ */
+async function forgetIfDeleted(deps: ProcessTaskDependencies, task: Task, progress: Progress): Promise<void> {
+  if (progress.cacheKeys.size === 0) return;
+  try {
+    if (await deps.tasks.get(task.taskId)) return;
+    await deps.cache.delete([...progress.cacheKeys]);
+  } catch {
+    // Left to retention.
+  }
+}
+
+function cacheKeysOf(progress: Progress): { cacheKeys?: string[] } {
+  return progress.cacheKeys.size > 0 ? { cacheKeys: [...progress.cacheKeys].sort() } : {};
 }
 
 function usageOf(deps: ProcessTaskDependencies, progress: Progress): Usage {

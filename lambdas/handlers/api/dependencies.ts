@@ -4,16 +4,18 @@
  * the local runtime may replace it first with `useApiDependencies(...)`.
  */
 import { randomUUID } from 'node:crypto';
+import { DynamoDbCache } from '../../adapters/dynamodb-cache';
 import { DynamoDbIdempotencyStore } from '../../adapters/dynamodb-idempotency';
 import { DynamoDbTaskStore } from '../../adapters/dynamodb-task-store';
 import { S3BlobStore } from '../../adapters/s3-blob-store';
 import { SqsTaskQueue } from '../../adapters/sqs-task-queue';
+import type { DeleteTaskDependencies } from '../../core/use-cases/delete-task';
 import type { SubmitTaskDependencies } from '../../core/use-cases/submit-task';
 import { documentClient, s3Client, sqsClient } from '../aws-clients';
 import { type Config, config } from '../config';
 
 /** Everything the API's use cases need (each takes the part it uses). */
-export type ApiDependencies = SubmitTaskDependencies;
+export type ApiDependencies = SubmitTaskDependencies & DeleteTaskDependencies;
 
 let current: ApiDependencies | undefined;
 
@@ -34,6 +36,8 @@ export function fromConfig(settings: Config): ApiDependencies {
     blobs: new S3BlobStore(s3Client(settings), settings.bucket),
     queue: new SqsTaskQueue(sqsClient(), settings.queueUrls),
     idempotency: new DynamoDbIdempotencyStore(doc, settings.table),
+    // DELETE removes the cache entries that copy a task's OCR text and result.
+    cache: new DynamoDbCache(doc, settings.table),
     clock: { now: () => new Date() },
     ids: { newId: () => randomUUID() },
     retentionDays: settings.retentionDays,

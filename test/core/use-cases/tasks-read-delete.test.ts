@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { LlmRequest } from '../../../lambdas/core/ports';
 import { SubmitImagesRequest } from '../../../lambdas/core/schemas/tasks';
 import { deleteTask } from '../../../lambdas/core/use-cases/delete-task';
 import { getTask } from '../../../lambdas/core/use-cases/get-task';
 import { listTasks } from '../../../lambdas/core/use-cases/list-tasks';
+import { processTask } from '../../../lambdas/core/use-cases/process-task';
 import { submitTask } from '../../../lambdas/core/use-cases/submit-task';
 import { base64, pngImage } from '../../support/events';
-import { type MemoryWorld, memoryWorld } from '../../support/memory-ports';
+import { FakeOcr, type MemoryWorld, memoryWorld, validAnswer } from '../../support/memory-ports';
 
 async function submit(world: MemoryWorld, owner: string, images: SubmitImagesRequest['images']) {
   const request = SubmitImagesRequest.parse({ images });
@@ -108,5 +110,95 @@ describe('deleteTask', () => {
     });
     expect(await world.tasks.get(taskId)).toBeDefined();
     expect(world.blobs.blobs.size).toBe(2);
+  });
+
+  it('removes the cached OCR text and result: the same image afterwards is no cache hit', async () => {
+    const world = memoryWorld();
+    const image = [{ data: base64(pngImage(6, 6, 7)) }];
+    const first = await submit(world, 'user-a', image);
+    expect(await processTask(world, first)).toMatchObject({ usage: { cacheHit: false } });
+    expect((await world.tasks.get(first))?.cacheKeys).toEqual([
+      expect.stringMatching(/^llm:user-a:/),
+      expect.stringMatching(/^ocr:user-a:/),
+    ]);
+    await deleteTask(world, 'user-a', first);
+    expect([...world.cache.entries.keys()]).toEqual([]);
+
+    const again = await submit(world, 'user-a', image);
+    expect(await processTask(world, again)).toMatchObject({
+      outcome: 'completed',
+      usage: { cacheHit: false },
+    });
+    expect(world.ocr.calls).toHaveLength(2);
+    expect(world.llm.calls).toHaveLength(2);
+  });
+
+  it('removes the entries a task read from the cache, and leaves the owner’s other entries', async () => {
+    // Each image reads as its own text, so the two images have LLM entries of their own.
+    const world = { ...memoryWorld(), ocr: new FakeOcr((bytes) => Buffer.from(bytes).toString('hex')) };
+    const image = [{ data: base64(pngImage(6, 6, 7)) }];
+    await processTask(world, await submit(world, 'user-a', image));
+    const other = await submit(world, 'user-a', [{ data: base64(pngImage(6, 6, 8)) }]);
+    await processTask(world, other);
+    const hit = await submit(world, 'user-a', image);
+    expect(await processTask(world, hit)).toMatchObject({ usage: { cacheHit: true } });
+    const otherKeys = (await world.tasks.get(other))?.cacheKeys ?? [];
+    expect(otherKeys).toHaveLength(2);
+
+    await deleteTask(world, 'user-a', hit);
+    expect([...world.cache.entries.keys()].sort()).toEqual([...otherKeys].sort());
+  });
+
+  it('removes the OCR text a failed task cached', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [{ data: base64(pngImage(6, 6, 7)) }]);
+    world.llm.answer = () => 'this is not JSON';
+    expect(await processTask(world, taskId)).toMatchObject({ outcome: 'failed', code: 'INVALID_LLM_OUTPUT' });
+    expect([...world.cache.entries.keys()]).toEqual([expect.stringMatching(/^ocr:user-a:/)]);
+    await deleteTask(world, 'user-a', taskId);
+    expect(world.cache.entries.size).toBe(0);
+  });
+
+  it('leaves no cache entry behind when the task is deleted while a worker processes it', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [{ data: base64(pngImage(6, 6, 7)) }]);
+    world.llm.answer = (request: LlmRequest) => {
+      // DELETE arrives while the model is answering; the worker then writes its entries and loses the race.
+      return deleteTask(world, 'user-a', taskId).then(() => validAnswer(request));
+    };
+    expect(await processTask(world, taskId)).toEqual({ outcome: 'superseded', type: 'document' });
+    expect(await world.tasks.get(taskId)).toBeUndefined();
+    expect(world.cache.entries.size).toBe(0);
+  });
+
+  it('never deletes an entry outside the owner’s caches, whatever the task record names', async () => {
+    const world = memoryWorld();
+    await world.cache.put('ocr:user-b:abc', { text: 'theirs', pages: 1 });
+    const taskId = await submit(world, 'user-a', [{ data: base64(pngImage()) }]);
+    const stored = world.tasks.tasks.get(taskId);
+    if (!stored) throw new Error('no task');
+    world.tasks.tasks.set(taskId, { ...stored, cacheKeys: ['ocr:user-b:abc', 'ocr:user-a-x:abc'] });
+    await world.cache.put('ocr:user-a-x:abc', { text: 'another user', pages: 1 });
+    await deleteTask(world, 'user-a', taskId);
+    expect([...world.cache.entries.keys()].sort()).toEqual(['ocr:user-a-x:abc', 'ocr:user-b:abc']);
+  });
+
+  it('keeps the task when the cache entries cannot be deleted, so the delete can be retried', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [{ data: base64(pngImage(6, 6, 7)) }]);
+    await processTask(world, taskId);
+    const cache = {
+      ...world.cache,
+      get: world.cache.get.bind(world.cache),
+      put: world.cache.put.bind(world.cache),
+      delete: async () => {
+        throw new Error('DynamoDB is unavailable');
+      },
+    };
+    await expect(deleteTask({ ...world, cache }, 'user-a', taskId)).rejects.toThrow('unavailable');
+    expect(await world.tasks.get(taskId)).toBeDefined();
+    await deleteTask(world, 'user-a', taskId);
+    expect(world.cache.entries.size).toBe(0);
+    expect(await world.tasks.get(taskId)).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { processTask } from '../../../lambdas/core/use-cases/process-task';
 import { handler as deleteTask } from '../../../lambdas/handlers/api/delete-task';
 import { useApiDependencies } from '../../../lambdas/handlers/api/dependencies';
 import { handler as getTask } from '../../../lambdas/handlers/api/get-task';
@@ -29,6 +30,17 @@ describe('DELETE /v1/tasks/{taskId}', () => {
     const after = await getTask(apiEvent('GET /v1/tasks/{taskId}', { pathParameters: { taskId } }));
     expect(after.statusCode).toBe(404);
     expect((await remove('user-a', taskId)).statusCode).toBe(404);
+  });
+
+  it('removes the cache entries that hold the task’s OCR text and result', async () => {
+    const submitted = await submitDocument(
+      apiEvent('POST /v1/tasks/document', { body: { images: [{ data: base64(pngImage()) }] } }),
+    );
+    const { taskId } = JSON.parse(submitted.body ?? '');
+    await processTask(world, taskId);
+    expect(world.cache.entries.size).toBe(2);
+    expect((await remove('user-a', taskId)).statusCode).toBe(204);
+    expect(world.cache.entries.size).toBe(0);
   });
 
   it('answers 404 TASK_NOT_FOUND to another user and keeps the task', async () => {

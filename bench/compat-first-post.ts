@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { startLocalBackend } from '../local/backend';
-import { AndroidClient, httpTransport } from '../test/support/android-client';
+import { AndroidClient, firstPostBody, httpTransport } from '../test/support/android-client';
 
 const RUNS = Number(process.argv[2] ?? 40);
 const IMAGES_PER_JOB = 3;
@@ -42,14 +42,7 @@ try {
     const app = new AndroidClient({ transport, publicKeyPem });
     const images = Array.from({ length: IMAGES_PER_JOB }, megabytePng);
     const job = app.prepareJob('doc', images);
-    const body = JSON.stringify({
-      client_id: job.clientId,
-      type: job.type,
-      SHA256: job.sha256,
-      has_content: true,
-      content: job.content,
-      aes_key: job.aesKey,
-    });
+    const body = JSON.stringify(firstPostBody(job));
     bodyBytes = Buffer.byteLength(body);
     const started = performance.now();
     const response = await transport('POST', '/process', body);

@@ -176,14 +176,7 @@ export class AndroidClient {
 
   /** The first POST, with content and the wrapped key. */
   submit(job: AppJob): Promise<AppJobState> {
-    return this.post({
-      client_id: job.clientId,
-      type: job.type,
-      SHA256: job.sha256,
-      has_content: true,
-      content: job.content,
-      aes_key: job.aesKey,
-    });
+    return this.post(firstPostBody(job));
   }
 
   /** A poll: the same job named by its key, without content. */
@@ -295,4 +288,16 @@ export function readFillResult(
     };
   }
   return filled;
+}
+
+/** The body of the app's first POST /process for a job: content and the wrapped key. */
+export function firstPostBody(job: AppJob): Record<string, unknown> {
+  return {
+    client_id: job.clientId,
+    type: job.type,
+    SHA256: job.sha256,
+    has_content: true,
+    content: job.content,
+    aes_key: job.aesKey,
+  };
 }

@@ -10,6 +10,7 @@ import {
   type AppJob,
   type AppJobState,
   aesCbcEncrypt,
+  firstPostBody,
   readDocumentResult,
   readFillResult,
   sha256Hex,
@@ -334,12 +335,7 @@ describe('POST /process: order of checks (DESIGN §4)', () => {
     return answer.status === 'error' ? answer.error_detail : answer.status;
   };
   const newJob = (job: AppJob, overrides: Record<string, unknown> = {}) => ({
-    client_id: job.clientId,
-    type: job.type,
-    SHA256: job.sha256,
-    has_content: true,
-    content: job.content,
-    aes_key: job.aesKey,
+    ...firstPostBody(job),
     ...overrides,
   });
   /** A job whose content is `plaintext` under a real wrapped key, so only what comes after RSA can fail. */

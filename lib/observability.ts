@@ -19,19 +19,17 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import {
+  METRIC_DIMENSIONS,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+  TASK_METRICS,
+  type TaskMetricName,
+} from '../lambdas/handlers/metric-names';
 import type { TaskQueues } from './queues';
 
-/** Powertools metrics the handlers emit (namespace and `service` dimension from POWERTOOLS_* env). */
-export const METRICS_NAMESPACE = 'DocuSnap';
-export const METRICS_SERVICE = 'docusnap';
-/** Task metrics the handlers emit with the dimensions `service` and `type` (lambdas/handlers/powertools.ts). */
-export const TASK_METRICS = {
-  submitted: 'TasksSubmitted',
-  completed: 'TasksCompleted',
-  failed: 'TasksFailed',
-  /** Estimated USD of the task's OCR and LLM calls (core/pricing.ts). */
-  estimatedCost: 'EstimatedCostUsd',
-} as const;
+/** The handlers' namespace and service; every metric name lives in lambdas/handlers/metric-names.ts. */
+export { METRICS_NAMESPACE, METRICS_SERVICE };
 
 /** Seconds the oldest message may wait before someone should look (high priority waits less). */
 export const OLDEST_MESSAGE_AGE_LIMIT_SECONDS = { high: 300, normal: 900 } as const;
@@ -160,9 +158,10 @@ export class Observability extends Construct {
     });
 
     // Summed over the task types: the handlers emit one series per `type` dimension.
-    const taskTotal = (metricName: string, label: string, period = fiveMinutes) =>
+    const { service, taskType: type } = METRIC_DIMENSIONS;
+    const taskTotal = (metricName: TaskMetricName, label: string, period = fiveMinutes) =>
       new MathExpression({
-        expression: `SUM(SEARCH('{${METRICS_NAMESPACE},service,type} service="${METRICS_SERVICE}" MetricName="${metricName}"', 'Sum', ${period.toSeconds()}))`,
+        expression: `SUM(SEARCH('{${METRICS_NAMESPACE},${service},${type}} ${service}="${METRICS_SERVICE}" MetricName="${metricName}"', 'Sum', ${period.toSeconds()}))`,
         usingMetrics: {},
         label,
         period,
@@ -227,6 +226,26 @@ export class Observability extends Construct {
         title: 'Estimated cost, last 24 h (USD)',
         width: 4,
         metrics: [taskTotal(TASK_METRICS.estimatedCost, 'USD', Duration.days(1))],
+      }),
+    );
+    // What drives the cost: pages read, tokens spent, and the LLM calls the cache saved.
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'OCR pages and LLM tokens',
+        width: 12,
+        left: [taskTotal(TASK_METRICS.ocrPages, 'OCR pages')],
+        right: [
+          taskTotal(TASK_METRICS.inputTokens, 'input tokens'),
+          taskTotal(TASK_METRICS.outputTokens, 'output tokens'),
+        ],
+      }),
+      new GraphWidget({
+        title: 'LLM cache hits',
+        width: 12,
+        left: [
+          taskTotal(TASK_METRICS.cacheHits, 'cache hits'),
+          taskTotal(TASK_METRICS.completed, 'tasks completed'),
+        ],
       }),
     );
   }

@@ -7,10 +7,18 @@ import {
   type ToolInputSchema,
 } from '@aws-sdk/client-bedrock-runtime';
 import { TaskFailure } from '../core/errors';
-import type { LlmClient, LlmRequest, LlmResponse } from '../core/ports';
+import type { CallOptions, LlmClient, LlmRequest, LlmResponse } from '../core/ports';
 // The text-answer parser lives with the OpenAI adapter, which has no dependencies to drag in.
 import { jsonFromModelText } from './openai-llm';
-import { AttemptTimeoutError, isThrottle, type RetryTuning, withRetry } from './retry';
+import {
+  AttemptTimeoutError,
+  type CallBudget,
+  callBudget,
+  describeBudget,
+  isThrottle,
+  type RetryTuning,
+  withRetry,
+} from './retry';
 
 export interface BedrockLlmOptions {
   /** Attempts, backoff and time sources; tests inject a virtual clock. */
@@ -64,7 +72,15 @@ export class BedrockLlm implements LlmClient {
     this.temperature = options.temperature ?? 0;
   }
 
-  async complete(request: LlmRequest): Promise<LlmResponse> {
+  /** Retries within its budget, or within what is left until `options.deadline` when that comes first. */
+  async complete(request: LlmRequest, options: CallOptions = {}): Promise<LlmResponse> {
+    const budget = callBudget(this.budgetMs, options.deadline, this.retry.now ?? Date.now);
+    if (budget.budgetMs <= 0) {
+      throw new TaskFailure(
+        'LLM_FAILURE',
+        `the task ran out of time before Bedrock model ${this.model} was called`,
+      );
+    }
     const command = new ConverseCommand({
       modelId: this.model,
       system: [{ text: request.system }],
@@ -89,13 +105,13 @@ export class BedrockLlm implements LlmClient {
         maxAttempts: 5,
         baseDelayMs: 500,
         maxDelayMs: 8_000,
-        budgetMs: this.budgetMs,
         attemptTimeoutMs: this.attemptTimeoutMs,
         isRetryable: isTransient,
         ...this.retry,
+        budgetMs: budget.budgetMs,
       });
     } catch (error) {
-      throw this.failure(error);
+      throw this.failure(error, budget);
     }
     return {
       output: answerOf(response.output?.message?.content ?? [], request.tool.name),
@@ -104,18 +120,18 @@ export class BedrockLlm implements LlmClient {
     };
   }
 
-  private failure(error: unknown): TaskFailure {
-    return new TaskFailure('LLM_FAILURE', this.explain(error), { cause: error });
+  private failure(error: unknown, budget: CallBudget): TaskFailure {
+    return new TaskFailure('LLM_FAILURE', this.explain(error, budget), { cause: error });
   }
 
-  private explain(error: unknown): string {
+  private explain(error: unknown, budget: CallBudget): string {
     const name = error instanceof Error ? error.name : 'UnknownError';
     const detail = error instanceof Error ? error.message : String(error);
     const configuration = CONFIGURATION_ERRORS[name];
     if (configuration) return `${configuration(this.model)} (${detail})`;
     if (error instanceof AttemptTimeoutError) return `Bedrock model ${this.model} did not answer: ${detail}`;
     if (isTransient(error)) {
-      return `Bedrock model ${this.model} stayed unavailable (${name}); gave up after the retries its ${this.budgetMs} ms budget allows`;
+      return `Bedrock model ${this.model} stayed unavailable (${name}); gave up after the retries ${describeBudget(budget)} allows`;
     }
     return `Bedrock model ${this.model} failed (${name}: ${detail})`;
   }

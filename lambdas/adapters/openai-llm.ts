@@ -1,6 +1,15 @@
 import { TaskFailure } from '../core/errors';
-import type { LlmClient, LlmRequest, LlmResponse } from '../core/ports';
-import { AttemptTimeoutError, httpStatusOf, isThrottle, type RetryTuning, withRetry } from './retry';
+import type { CallOptions, LlmClient, LlmRequest, LlmResponse } from '../core/ports';
+import {
+  AttemptTimeoutError,
+  type CallBudget,
+  callBudget,
+  describeBudget,
+  httpStatusOf,
+  isThrottle,
+  type RetryTuning,
+  withRetry,
+} from './retry';
 
 export interface OpenAiLlmOptions {
   /** Attempts, backoff and time sources; tests inject a virtual clock. */
@@ -50,7 +59,15 @@ export class OpenAiLlm implements LlmClient {
     this.retry = options.retry ?? {};
   }
 
-  async complete(request: LlmRequest): Promise<LlmResponse> {
+  /** Retries within its budget, or within what is left until `options.deadline` when that comes first. */
+  async complete(request: LlmRequest, options: CallOptions = {}): Promise<LlmResponse> {
+    const budget = callBudget(this.budgetMs, options.deadline, this.retry.now ?? Date.now);
+    if (budget.budgetMs <= 0) {
+      throw new TaskFailure(
+        'LLM_FAILURE',
+        `the task ran out of time before ${this.url} (model ${this.model}) was called`,
+      );
+    }
     const body = JSON.stringify({
       model: this.model,
       messages: [
@@ -75,13 +92,13 @@ export class OpenAiLlm implements LlmClient {
         maxAttempts: 4,
         baseDelayMs: 500,
         maxDelayMs: 8_000,
-        budgetMs: this.budgetMs,
         attemptTimeoutMs: this.attemptTimeoutMs,
         isRetryable: isTransient,
         ...this.retry,
+        budgetMs: budget.budgetMs,
       });
     } catch (error) {
-      throw this.failure(error);
+      throw this.failure(error, budget);
     }
     const content = completion.choices?.[0]?.message?.content ?? '';
     return {
@@ -104,7 +121,7 @@ export class OpenAiLlm implements LlmClient {
     }
   }
 
-  private failure(error: unknown): TaskFailure {
+  private failure(error: unknown, budget: CallBudget): TaskFailure {
     const detail = error instanceof Error ? error.message : String(error);
     const where = `${this.url} (model ${this.model})`;
     if (error instanceof AttemptTimeoutError) {
@@ -113,7 +130,7 @@ export class OpenAiLlm implements LlmClient {
     if (isThrottle(error)) {
       return new TaskFailure(
         'LLM_FAILURE',
-        `${where} stayed busy (${detail}) until the ${this.budgetMs} ms retry budget ran out`,
+        `${where} stayed busy (${detail}) until the retries ${describeBudget(budget)} allows ran out`,
         { cause: error },
       );
     }

@@ -110,3 +110,24 @@ async function attemptWithTimeout<T>(
     clearTimeout(timer);
   }
 }
+
+/** The time budget of one call: the adapter's own, capped at what is left until the task's deadline. */
+export interface CallBudget {
+  /** Milliseconds for all attempts and waits; zero or less when the deadline has already passed. */
+  budgetMs: number;
+  /** True when the task deadline, not the adapter's budget, set it. */
+  cappedByDeadline: boolean;
+}
+
+export function callBudget(budgetMs: number, deadline: number | undefined, now: () => number): CallBudget {
+  if (deadline === undefined) return { budgetMs, cappedByDeadline: false };
+  const left = deadline - now();
+  return left < budgetMs ? { budgetMs: left, cappedByDeadline: true } : { budgetMs, cappedByDeadline: false };
+}
+
+/** How a failure message names the budget that ran out. */
+export function describeBudget(budget: CallBudget): string {
+  return budget.cappedByDeadline
+    ? `the ${Math.max(0, Math.round(budget.budgetMs))} ms left before the task's deadline`
+    : `its ${budget.budgetMs} ms budget`;
+}

@@ -5,8 +5,17 @@ import {
   type TextractClient,
 } from '@aws-sdk/client-textract';
 import { TaskFailure } from '../core/errors';
-import type { OcrEngine, OcrImage, OcrPage } from '../core/ports';
-import { AttemptTimeoutError, httpStatusOf, isThrottle, type RetryTuning, withRetry } from './retry';
+import type { CallOptions, OcrEngine, OcrImage, OcrPage } from '../core/ports';
+import {
+  AttemptTimeoutError,
+  type CallBudget,
+  callBudget,
+  describeBudget,
+  httpStatusOf,
+  isThrottle,
+  type RetryTuning,
+  withRetry,
+} from './retry';
 
 export interface TextractOcrOptions {
   /** Attempts, backoff and time sources; tests inject a virtual clock. */
@@ -53,7 +62,15 @@ export class TextractOcr implements OcrEngine {
     this.document = options.document ?? 's3';
   }
 
-  async recognize(image: OcrImage): Promise<OcrPage> {
+  /** Retries within its budget, or within what is left until `options.deadline` when that comes first. */
+  async recognize(image: OcrImage, options: CallOptions = {}): Promise<OcrPage> {
+    const budget = callBudget(this.budgetMs, options.deadline, this.retry.now ?? Date.now);
+    if (budget.budgetMs <= 0) {
+      throw new TaskFailure(
+        'OCR_FAILURE',
+        `the task ran out of time before Textract could read ${this.objectName(image.key)}`,
+      );
+    }
     const command = new DetectDocumentTextCommand({
       Document:
         this.document === 'bytes'
@@ -66,22 +83,26 @@ export class TextractOcr implements OcrEngine {
         maxAttempts: 6,
         baseDelayMs: 250,
         maxDelayMs: 4_000,
-        budgetMs: this.budgetMs,
         attemptTimeoutMs: this.attemptTimeoutMs,
         isRetryable: isTransient,
         ...this.retry,
+        budgetMs: budget.budgetMs,
       });
     } catch (error) {
-      throw this.failure(error, image.key);
+      throw this.failure(error, image.key, budget);
     }
     return { text: linesInReadingOrder(response.Blocks ?? []), pages: response.DocumentMetadata?.Pages ?? 1 };
   }
 
+  private objectName(key: string): string {
+    return this.document === 'bytes' ? `image ${key}` : `s3://${this.bucket}/${key}`;
+  }
+
   // Only names and AWS messages go into the failure: never the image itself.
-  private failure(error: unknown, key: string): TaskFailure {
+  private failure(error: unknown, key: string, budget: CallBudget): TaskFailure {
     const name = error instanceof Error ? error.name : 'UnknownError';
     const detail = error instanceof Error ? error.message : String(error);
-    const object = this.document === 'bytes' ? `image ${key}` : `s3://${this.bucket}/${key}`;
+    const object = this.objectName(key);
     if (UNREADABLE_INPUT.has(name)) {
       return new TaskFailure('INPUT_UNREADABLE', `Textract cannot read ${object} (${name}: ${detail})`, {
         cause: error,
@@ -105,7 +126,7 @@ export class TextractOcr implements OcrEngine {
     if (isThrottle(error)) {
       return new TaskFailure(
         'OCR_FAILURE',
-        `Textract kept throttling (${name}); gave up after the retries its ${this.budgetMs} ms budget allows`,
+        `Textract kept throttling (${name}); gave up after the retries ${describeBudget(budget)} allows`,
         { cause: error },
       );
     }

@@ -108,11 +108,20 @@ export interface OcrPage {
   pages: number;
 }
 
+/** Options of one OCR or LLM call. */
+export interface CallOptions {
+  /**
+   * Epoch milliseconds by which the call must be over, retries included: the task's deadline. Adapters
+   * that retry cap their time budget here; offline engines may ignore it.
+   */
+  deadline?: number;
+}
+
 export interface OcrEngine {
   /** Reported in `usage.ocrEngine`, e.g. `textract` or `tesseract`. */
   readonly name: string;
   /** Throws TaskFailure('OCR_FAILURE' | 'INPUT_UNREADABLE') when the image cannot be read. */
-  recognize(image: OcrImage): Promise<OcrPage>;
+  recognize(image: OcrImage, options?: CallOptions): Promise<OcrPage>;
 }
 
 // ── LLM ──────────────────────────────────────────────────────────────────────
@@ -139,8 +148,8 @@ export interface LlmResponse {
 export interface LlmClient {
   /** Reported in `usage.llmModel`. */
   readonly model: string;
-  /** Throws TaskFailure('LLM_FAILURE') when the model cannot be reached within the retry budget. */
-  complete(request: LlmRequest): Promise<LlmResponse>;
+  /** Throws TaskFailure('LLM_FAILURE') when the model cannot be reached within the retry budget or the deadline. */
+  complete(request: LlmRequest, options?: CallOptions): Promise<LlmResponse>;
 }
 
 /** The inputs a strategy works on. */

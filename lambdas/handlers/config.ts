@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { type PricingTable, pricingWithOverride } from '../core/pricing';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from './metric-names';
 
 /**
  * The environment of docs/architecture.md, parsed once into a typed object. The only place that reads
@@ -148,7 +149,7 @@ export function observability(env: Record<string, string | undefined> = process.
   namespace: string;
 } {
   return {
-    serviceName: env.POWERTOOLS_SERVICE_NAME || 'docusnap',
-    namespace: env.POWERTOOLS_METRICS_NAMESPACE || 'DocuSnap',
+    serviceName: env.POWERTOOLS_SERVICE_NAME || METRICS_SERVICE,
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE,
   };
 }

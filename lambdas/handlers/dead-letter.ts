@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { failDeadTask } from '../core/use-cases/fail-dead-task';
+import { TASK_METRICS } from './metric-names';
 import { countForType, logger } from './powertools';
 import { taskIdOf } from './task-message';
 import { dependencies, type WorkerDependencies } from './worker-dependencies';
@@ -23,7 +24,7 @@ async function failRecord(deps: WorkerDependencies, record: SQSRecord): Promise<
   log.setCorrelationId(taskId);
   const outcome = await failDeadTask(deps, taskId);
   if (outcome.outcome === 'failed') {
-    countForType('TasksFailed', outcome.type, 1);
+    countForType(TASK_METRICS.failed, outcome.type, 1);
     log.error('task failed repeatedly and was marked error');
   } else {
     log.info('dead message for a finished or deleted task: nothing to do');

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { TaskType, Usage } from '../core/task';
 import { observability } from './config';
+import { METRIC_DIMENSIONS, TASK_METRICS, type TaskMetricName } from './metric-names';
 
 const { serviceName, namespace } = observability();
 
@@ -14,21 +15,21 @@ export const metrics = new Metrics({ serviceName, namespace });
  * of different types share one invocation's buffer.
  */
 export function countForType(
-  name: string,
+  name: TaskMetricName,
   type: TaskType,
   value: number,
   unit: (typeof MetricUnit)[keyof typeof MetricUnit] = MetricUnit.Count,
 ): void {
   const single = metrics.singleMetric();
-  single.addDimension('type', type);
+  single.addDimension(METRIC_DIMENSIONS.taskType, type);
   single.addMetric(name, unit, value);
 }
 
 /** Metrics of a finished task: pages, tokens, cache hits and estimated cost, by task type. */
 export function recordUsage(type: TaskType, usage: Usage): void {
-  countForType('OcrPages', type, usage.pages);
-  countForType('InputTokens', type, usage.inputTokens);
-  countForType('OutputTokens', type, usage.outputTokens);
-  countForType('CacheHits', type, usage.cacheHit ? 1 : 0);
-  countForType('EstimatedCostUsd', type, usage.estimatedCostUsd, MetricUnit.NoUnit);
+  countForType(TASK_METRICS.ocrPages, type, usage.pages);
+  countForType(TASK_METRICS.inputTokens, type, usage.inputTokens);
+  countForType(TASK_METRICS.outputTokens, type, usage.outputTokens);
+  countForType(TASK_METRICS.cacheHits, type, usage.cacheHit ? 1 : 0);
+  countForType(TASK_METRICS.estimatedCost, type, usage.estimatedCostUsd, MetricUnit.NoUnit);
 }

@@ -21,7 +21,7 @@ import { TextractOcr } from '../adapters/textract-ocr';
 import { createResultSealer } from '../core/compat/seal-result';
 import type { LlmClient, OcrEngine, TaskQueue } from '../core/ports';
 import type { ProcessTaskDependencies, ResultSealer } from '../core/use-cases/process-task';
-import { documentClient, s3Client, sqsClient } from './aws-clients';
+import { CLIENT_TIMEOUTS, documentClient, requestHandler, s3Client, sqsClient } from './aws-clients';
 import { type Config, config } from './config';
 
 /** Everything the worker-side use cases need; each takes the part it uses. */
@@ -90,7 +90,8 @@ function localAdapter<Module>(file: string): Promise<Module> {
   return import(/* @vite-ignore */ specifier) as Promise<Module>;
 }
 
-// Textract and Bedrock clients make one attempt per call: the adapters' retry layer owns backoff and budget.
+// Textract and Bedrock clients make one attempt per call: the adapters' retry layer owns backoff, budget and
+// the per-attempt timeout (it aborts the call); the task deadline (processTask) caps the budget further.
 async function ocrEngine(settings: Config): Promise<OcrEngine> {
   switch (settings.ocr) {
     case 'textract':
@@ -127,7 +128,10 @@ async function llmClient(settings: Config): Promise<LlmClient> {
 
 /** Compat results are stored only encrypted under the client's key, unwrapped by KMS or the local master key. */
 async function resultSealer(settings: Config): Promise<ResultSealer | undefined> {
-  if (settings.kmsKeyId) return createResultSealer(new KmsKeyWrapper(new KMSClient({}), settings.kmsKeyId));
+  if (settings.kmsKeyId) {
+    const kms = new KMSClient({ requestHandler: requestHandler(CLIENT_TIMEOUTS.kms) });
+    return createResultSealer(new KmsKeyWrapper(kms, settings.kmsKeyId));
+  }
   if (settings.masterKeyFile)
     return createResultSealer(await LocalKeyWrapper.fromFile(settings.masterKeyFile));
   return undefined;

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processTask } from '../core/use-cases/process-task';
+import { TASK_METRICS } from './metric-names';
 import { countForType, logger, recordUsage } from './powertools';
 import { taskIdOf } from './task-message';
 import { dependencies, type WorkerDependencies } from './worker-dependencies';
@@ -31,12 +32,12 @@ async function processRecord(deps: WorkerDependencies, record: SQSRecord): Promi
   }
   switch (outcome.outcome) {
     case 'completed':
-      countForType('TasksCompleted', outcome.type, 1);
+      countForType(TASK_METRICS.completed, outcome.type, 1);
       recordUsage(outcome.type, outcome.usage);
       log.info('task completed', { usage: outcome.usage });
       return;
     case 'failed':
-      countForType('TasksFailed', outcome.type, 1);
+      countForType(TASK_METRICS.failed, outcome.type, 1);
       recordUsage(outcome.type, outcome.usage);
       log.warn('task failed', { code: outcome.code });
       return;

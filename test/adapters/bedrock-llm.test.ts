@@ -195,6 +195,27 @@ describe('BedrockLlm', () => {
     expect(bedrock.commandCalls(ConverseCommand).length).toBeGreaterThan(1);
   });
 
+  it('stops retrying at the task deadline when it comes before the budget ends', async () => {
+    bedrock
+      .on(ConverseCommand)
+      .rejects(new ThrottlingException({ message: 'Too many requests', $metadata: {} }));
+    // The virtual clock starts at 0: 3 s to the deadline, against the 60 s default budget.
+    const failure = await failureOf(llm({ attemptTimeoutMs: 1_000 }).complete(request, { deadline: 3_000 }));
+    expect(failure.code).toBe('LLM_FAILURE');
+    expect(failure.message).toMatch(/left before the task's deadline/);
+    const calls = bedrock.commandCalls(ConverseCommand).length;
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(calls).toBeLessThan(5);
+  });
+
+  it('fails with LLM_FAILURE without calling Bedrock once the task deadline has passed', async () => {
+    bedrock.on(ConverseCommand).resolves(toolAnswer);
+    const failure = await failureOf(llm().complete(request, { deadline: 0 }));
+    expect(failure.code).toBe('LLM_FAILURE');
+    expect(failure.message).toMatch(/ran out of time/);
+    expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(0);
+  });
+
   it.each([
     [
       'ValidationException',

@@ -168,6 +168,28 @@ describe('OpenAiLlm', () => {
     expect(received).toHaveLength(2);
   });
 
+  it('stops retrying at the task deadline when it comes before the budget ends', async () => {
+    replies = [
+      { status: 429, body: { error: 'busy' } },
+      { status: 429, body: { error: 'busy' } },
+      { status: 429, body: { error: 'busy' } },
+      { status: 429, body: { error: 'busy' } },
+    ];
+    // The virtual clock starts at 0: 1.5 s to the deadline, against the 120 s default budget (4 attempts).
+    const failure = await failureOf(llm({ attemptTimeoutMs: 1_000 }).complete(request, { deadline: 1_500 }));
+    expect(failure.code).toBe('LLM_FAILURE');
+    expect(failure.message).toMatch(/left before the task's deadline/);
+    expect(received).toHaveLength(2);
+  });
+
+  it('fails with LLM_FAILURE without calling the endpoint once the task deadline has passed', async () => {
+    replies = [completion('{"title":"too late"}')];
+    const failure = await failureOf(llm().complete(request, { deadline: 0 }));
+    expect(failure.code).toBe('LLM_FAILURE');
+    expect(failure.message).toMatch(/ran out of time/);
+    expect(received).toHaveLength(0);
+  });
+
   it('fails with LLM_FAILURE on a 400 at once, quoting the endpoint', async () => {
     replies = [{ status: 400, body: { error: { message: 'model "qwen2.5:3b" not found' } } }];
     const failure = await failureOf(llm().complete(request));

@@ -134,6 +134,29 @@ describe('TextractOcr', () => {
     expect(calls).toBeLessThan(6);
   });
 
+  it('stops retrying at the task deadline when it comes before the budget ends', async () => {
+    textract.on(DetectDocumentTextCommand).rejects(throttled());
+    // The virtual clock starts at 0: 3 s to the deadline, against a 20 s budget that would allow 6 attempts.
+    const failure = await failureOf(ocr().recognize(image, { deadline: 3_000 }));
+    expect(failure.code).toBe('OCR_FAILURE');
+    expect(failure.message).toMatch(/left before the task's deadline/);
+    expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(1);
+  });
+
+  it('fails with OCR_FAILURE without calling Textract once the task deadline has passed', async () => {
+    textract.on(DetectDocumentTextCommand).resolves(invoice);
+    const failure = await failureOf(ocr().recognize(image, { deadline: 0 }));
+    expect(failure.code).toBe('OCR_FAILURE');
+    expect(failure.message).toMatch(/ran out of time/);
+    expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(0);
+  });
+
+  it('keeps its own budget when the deadline is further away', async () => {
+    textract.on(DetectDocumentTextCommand).rejects(throttled());
+    await failureOf(ocr().recognize(image, { deadline: 3_600_000 }));
+    expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(6);
+  });
+
   it.each([
     ['BadDocumentException', () => new BadDocumentException({ message: 'cannot read', $metadata: {} })],
     [

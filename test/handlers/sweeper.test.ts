@@ -24,7 +24,13 @@ describe('sweeper handler', () => {
     });
     world.queue.sent.length = 0;
     world.clock.advance(601);
-    expect(await handler()).toEqual({ requeued: 1, timedOut: 1, errors: 0 });
+    expect(await handler()).toEqual({
+      requeued: 1,
+      timedOut: 1,
+      errors: 0,
+      requeuedTasks: [{ taskId: pending, type: 'document' }],
+      timedOutTasks: [{ taskId: processing, type: 'document' }],
+    });
     expect(world.queue.sent.map((sent) => sent.message.taskId)).toEqual([pending]);
     expect((await world.tasks.get(processing))?.error?.code).toBe('PROCESSING_TIMEOUT');
   });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TASK_METRICS } from '../../lib/observability';
+import { TASK_METRICS } from '../../lambdas/handlers/metric-names';
 import { SYNTH_TIMEOUT_MS, type Synthesized, synthesize } from './synth';
 import { type CfnJson, flatten, TemplateQueries } from './template-queries';
 
@@ -124,5 +124,14 @@ describe('dashboard', () => {
     expect(graph(/Throttles/)).toContain('ThrottledCount');
     expect(graph(/Throttles/)).toContain('InvocationThrottles');
     expect(graph(/Estimated cost \(USD per hour\)/)).toContain(TASK_METRICS.estimatedCost);
+  });
+
+  it('shows OCR pages, LLM tokens and cache hits, summed over task types', () => {
+    const search = (metric: string) =>
+      `SUM(SEARCH('{DocuSnap,service,type} service=\\"docusnap\\" MetricName=\\"${metric}\\"'`;
+    for (const metric of [TASK_METRICS.ocrPages, TASK_METRICS.inputTokens, TASK_METRICS.outputTokens]) {
+      expect(graph(/OCR pages and LLM tokens/)).toContain(search(metric));
+    }
+    expect(graph(/cache hits/i)).toContain(search(TASK_METRICS.cacheHits));
   });
 });

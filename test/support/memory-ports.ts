@@ -7,6 +7,7 @@ import type {
   BlobHead,
   BlobStore,
   Cache,
+  CallOptions,
   Clock,
   IdempotencyOutcome,
   IdempotencyStore,
@@ -223,14 +224,17 @@ export class SequentialIds implements IdGenerator {
 export class FakeOcr implements OcrEngine {
   readonly name = 'textract';
   readonly calls: OcrImage[] = [];
+  /** The options of each call, in the order of `calls` (the task deadline). */
+  readonly options: (CallOptions | undefined)[] = [];
   failure?: Error;
 
   constructor(
     private readonly textOf: (bytes: Uint8Array) => string = () => 'ACME INVOICE\nTotal: 42.00 EUR',
   ) {}
 
-  async recognize(image: OcrImage): Promise<OcrPage> {
+  async recognize(image: OcrImage, options?: CallOptions): Promise<OcrPage> {
     this.calls.push(image);
+    this.options.push(options);
     if (this.failure) throw this.failure;
     return { text: this.textOf(image.bytes), pages: 1 };
   }
@@ -264,14 +268,17 @@ export function validAnswer(request: LlmRequest): unknown {
 export class FakeLlm implements LlmClient {
   readonly model: string;
   readonly calls: LlmRequest[] = [];
+  /** The options of each call, in the order of `calls` (the task deadline). */
+  readonly options: (CallOptions | undefined)[] = [];
   answer: (request: LlmRequest) => unknown = validAnswer;
 
   constructor(model = 'us.amazon.nova-lite-v1:0') {
     this.model = model;
   }
 
-  async complete(request: LlmRequest): Promise<LlmResponse> {
+  async complete(request: LlmRequest, options?: CallOptions): Promise<LlmResponse> {
     this.calls.push(request);
+    this.options.push(options);
     return { output: this.answer(request), inputTokens: 1000, outputTokens: 200 };
   }
 }

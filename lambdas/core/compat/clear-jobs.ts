@@ -1,10 +1,13 @@
-import type { BlobStore, TaskStore } from '../ports';
+import type { BlobStore, Cache, TaskStore } from '../ports';
+import { isOwnCacheKey } from '../use-cases/cache-keys';
 import type { CompatRecord, CompatStore } from './compat-store';
 import { type CompatErrorCode, isCompatType } from './protocol';
 
 export interface CompatClearDependencies {
   tasks: TaskStore;
   blobs: BlobStore;
+  /** The worker records the OCR cache entries of a job's images in `task.cacheKeys`; /clear deletes them. */
+  cache: Cache;
   compat: CompatStore;
 }
 
@@ -41,7 +44,11 @@ export async function clearCompatJobs(deps: CompatClearDependencies, body: unkno
   return { status: 'ok' };
 }
 
-/** The record goes first, so no poll can reach a half-deleted job; then the task and its blobs. */
+/**
+ * The record goes first, so no poll can reach a half-deleted job; then the task, so a worker still on it
+ * fails to finish and deletes the cache entries it wrote itself; then the blobs and the cache entries the
+ * task names, which hold copies of the job's OCR text (only the owner's own, as DELETE /v1/tasks does).
+ */
 async function deleteJob(deps: CompatClearDependencies, record: CompatRecord): Promise<void> {
   await deps.compat.delete(record);
   const task = await deps.tasks.get(record.taskId);
@@ -50,4 +57,6 @@ async function deleteJob(deps: CompatClearDependencies, record: CompatRecord): P
   const keys = [...task.images.filter((image) => !image.uploaded).map((image) => image.key), task.requestKey];
   if (task.resultKey) keys.push(task.resultKey);
   await deps.blobs.delete(keys);
+  const cacheKeys = (task.cacheKeys ?? []).filter((key) => isOwnCacheKey(task.owner, key));
+  if (cacheKeys.length > 0) await deps.cache.delete(cacheKeys);
 }

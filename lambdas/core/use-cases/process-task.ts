@@ -5,6 +5,7 @@ import type {
   Cache,
   Clock,
   LlmClient,
+  LlmRequest,
   OcrEngine,
   OcrPage,
   StrategyContext,
@@ -21,6 +22,13 @@ import { resultKey } from './blob-keys';
 import { llmCacheKey, ocrCacheKey } from './cache-keys';
 import { taskBlobKeys } from './delete-task';
 import { canonicalJson, sha256Hex } from './hashing';
+
+/**
+ * Share of the worker timeout a task may spend before its OCR and LLM calls must be over (the task deadline).
+ * The rest is left for sealing, storing and completing the result, so a slow dependency ends the task
+ * `error` (OCR_FAILURE / LLM_FAILURE) instead of letting the Lambda time out under it.
+ */
+export const TASK_DEADLINE_SHARE = 0.85;
 
 /** A result larger than this goes to the blob store; DynamoDB items stop at 400 KB. */
 export const MAX_INLINE_RESULT_BYTES = 300 * 1000;
@@ -68,10 +76,13 @@ interface Progress {
   cacheHit: boolean;
   /** Cache entries written or read: deleting the task deletes them (they copy its OCR text and result). */
   cacheKeys: Set<string>;
+  /** Epoch ms by which the OCR and LLM calls must be over (TASK_DEADLINE_SHARE of the worker timeout). */
+  deadline: number;
 }
 
 /** The worker's use case (docs/architecture.md "Task processing"). Other exceptions propagate: the message is retried. */
 export async function processTask(deps: ProcessTaskDependencies, taskId: string): Promise<ProcessOutcome> {
+  const startedAt = deps.clock.now().getTime();
   const claimed = await claimTask(deps, taskId);
   if (!('taskId' in claimed)) return claimed;
 
@@ -82,6 +93,7 @@ export async function processTask(deps: ProcessTaskDependencies, taskId: string)
     outputTokens: 0,
     cacheHit: false,
     cacheKeys: new Set(),
+    deadline: startedAt + deps.settings.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE,
   };
   try {
     const result = await produceResult(deps, claimed, progress);
@@ -174,7 +186,7 @@ async function produceResult(
       return cached.result;
     }
   }
-  const answer = await runStrategy(strategy, context, deps.llm);
+  const answer = await runStrategy(strategy, context, llmWithDeadline(deps, progress.deadline));
   progress.inputTokens = answer.inputTokens;
   progress.outputTokens = answer.outputTokens;
   if (cacheable) {
@@ -195,24 +207,23 @@ async function readDetails(blobs: BlobStore, task: Task): Promise<TaskRequestDet
   }
 }
 
-/** OCR text per image, in order, through the owner's OCR cache and under the concurrency limit. */
+/**
+ * OCR text per image, in order, through the owner's OCR cache and under the concurrency limit. An image
+ * whose turn comes after the deadline fails the task; once one image failed, the queued ones are skipped.
+ */
 async function readImages(deps: ProcessTaskDependencies, task: Task, progress: Progress): Promise<string[]> {
   const limit = pLimit(Math.max(1, deps.settings.ocrConcurrency));
+  let failed = false;
   const pages = await Promise.all(
     task.images.map((image, n) =>
       limit(async () => {
-        const bytes = await deps.blobs.get(image.key);
-        if (!bytes) throw new TaskFailure('INPUT_UNREADABLE', `image ${n + 1} of this task is missing`);
-        const key = ocrCacheKey(task.owner, sha256Hex(bytes));
-        const cached = await deps.cache.get<OcrPage>(key);
-        if (cached) {
-          progress.cacheKeys.add(key);
-          return { page: cached, billed: false };
+        if (failed) throw new TaskFailure('OCR_FAILURE', 'skipped: another image of this task failed');
+        try {
+          return await readImage(deps, task, progress, image, n);
+        } catch (error) {
+          failed = true;
+          throw error;
         }
-        const page = await deps.ocr.recognize({ key: image.key, mediaType: image.mediaType, bytes });
-        progress.cacheKeys.add(key);
-        await deps.cache.put(key, page, ttlSeconds(deps));
-        return { page, billed: true };
       }),
     ),
   );
@@ -221,6 +232,54 @@ async function readImages(deps: ProcessTaskDependencies, task: Task, progress: P
     if (billed) progress.billedPages += page.pages;
   }
   return pages.map(({ page }) => page.text);
+}
+
+async function readImage(
+  deps: ProcessTaskDependencies,
+  task: Task,
+  progress: Progress,
+  image: Task['images'][number],
+  n: number,
+): Promise<{ page: OcrPage; billed: boolean }> {
+  const bytes = await deps.blobs.get(image.key);
+  if (!bytes) throw new TaskFailure('INPUT_UNREADABLE', `image ${n + 1} of this task is missing`);
+  const key = ocrCacheKey(task.owner, sha256Hex(bytes));
+  const cached = await deps.cache.get<OcrPage>(key);
+  if (cached) {
+    progress.cacheKeys.add(key);
+    return { page: cached, billed: false };
+  }
+  if (deps.clock.now().getTime() >= progress.deadline) {
+    throw new TaskFailure(
+      'OCR_FAILURE',
+      outOfTime(deps, `image ${n + 1} of ${task.images.length} could not be read before its deadline`),
+    );
+  }
+  const page = await deps.ocr.recognize(
+    { key: image.key, mediaType: image.mediaType, bytes },
+    { deadline: progress.deadline },
+  );
+  progress.cacheKeys.add(key);
+  await deps.cache.put(key, page, ttlSeconds(deps));
+  return { page, billed: true };
+}
+
+/** The LLM with the task deadline: every call (a repair included) gets it, and none starts once it passed. */
+function llmWithDeadline(deps: ProcessTaskDependencies, deadline: number): LlmClient {
+  return {
+    model: deps.llm.model,
+    complete: async (request: LlmRequest) => {
+      if (deps.clock.now().getTime() >= deadline) {
+        throw new TaskFailure('LLM_FAILURE', outOfTime(deps, 'no time was left for the model call'));
+      }
+      return deps.llm.complete(request, { deadline });
+    },
+  };
+}
+
+function outOfTime(deps: ProcessTaskDependencies, what: string): string {
+  const budget = Math.round(deps.settings.workerTimeoutSeconds * TASK_DEADLINE_SHARE);
+  return `the task ran out of time: ${what} (a task has ${budget} s of the ${deps.settings.workerTimeoutSeconds} s worker timeout)`;
 }
 
 async function sealed(deps: ProcessTaskDependencies, task: Task, result: unknown): Promise<unknown> {

@@ -1,6 +1,6 @@
 import { TaskConflictError } from '../errors';
 import type { BlobStore, Clock, TaskQueue, TaskStore } from '../ports';
-import type { Task } from '../task';
+import type { Task, TaskType } from '../task';
 import { taskBlobKeys } from './delete-task';
 import { type UsageProviders, unknownUsage } from './no-usage';
 
@@ -17,25 +17,35 @@ export interface SweepDependencies extends UsageProviders {
   processingTimeoutSeconds: number;
 }
 
-export interface SweepCounts {
+/** A task the sweeper moved, for the sweeper's metrics (by type) and logs (by id). */
+export interface SweptTask {
+  taskId: string;
+  type: TaskType;
+}
+
+export interface SweepReport {
   requeued: number;
   timedOut: number;
   /** Tasks whose sweep failed (queue or store unavailable); the next run tries them again. */
   errors: number;
+  /** The tasks counted in `requeued` and `timedOut`, in sweep order. */
+  requeuedTasks: SweptTask[];
+  timedOutTasks: SweptTask[];
 }
 
 /** The sweeper's use case: re-send stale `pending` tasks, fail `processing` ones past the processing timeout. */
-export async function sweepStaleTasks(deps: SweepDependencies): Promise<SweepCounts> {
+export async function sweepStaleTasks(deps: SweepDependencies): Promise<SweepReport> {
   const now = deps.clock.now();
   const before = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
-  const counts: SweepCounts = { requeued: 0, timedOut: 0, errors: 0 };
+  const report: SweepReport = { requeued: 0, timedOut: 0, errors: 0, requeuedTasks: [], timedOutTasks: [] };
+  const swept = (task: Task): SweptTask => ({ taskId: task.taskId, type: task.type });
   // One task's failure (a queue outage, say) must not keep the sweeper from the others, nor from timeouts.
   const each = async (tasks: Task[], sweep: (task: Task) => Promise<void>) => {
     for (const task of tasks) {
       try {
         await sweep(task);
       } catch {
-        counts.errors += 1;
+        report.errors += 1;
       }
     }
   };
@@ -54,7 +64,8 @@ export async function sweepStaleTasks(deps: SweepDependencies): Promise<SweepCou
           ),
         )
       ) {
-        counts.requeued += 1;
+        report.requeued += 1;
+        report.requeuedTasks.push(swept(task));
       }
     },
   );
@@ -78,10 +89,11 @@ export async function sweepStaleTasks(deps: SweepDependencies): Promise<SweepCou
       ),
     );
     if (!failed) return;
-    counts.timedOut += 1;
+    report.timedOut += 1;
+    report.timedOutTasks.push(swept(task));
     if (!deps.keepInputs) await deps.blobs.delete(taskBlobKeys(task, { withResult: true })).catch(() => {});
   });
-  return counts;
+  return report;
 }
 
 /** False when the task changed under us (a worker claimed or finished it): leave it alone. */

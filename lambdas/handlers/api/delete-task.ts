@@ -3,8 +3,11 @@ import { dependencies } from './dependencies';
 import { apiHandler, ownerOf, pathParameter } from './http';
 
 /** `DELETE /v1/tasks/{taskId}`: 204 with no body. */
-export const handler = apiHandler(async (event) => {
+export const handler = apiHandler(async (event, log) => {
   const owner = ownerOf(event);
-  await deleteTask(dependencies(), owner, pathParameter(event, 'taskId'));
+  const taskId = pathParameter(event, 'taskId');
+  log.appendKeys({ taskId });
+  await deleteTask(dependencies(), owner, taskId);
+  log.info('task deleted');
   return { status: 204 };
 });

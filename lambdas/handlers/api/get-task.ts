@@ -3,7 +3,9 @@ import { dependencies } from './dependencies';
 import { apiHandler, ownerOf, pathParameter } from './http';
 
 /** `GET /v1/tasks/{taskId}` */
-export const handler = apiHandler(async (event) => {
+export const handler = apiHandler(async (event, log) => {
   const owner = ownerOf(event);
-  return { status: 200, body: await getTask(dependencies(), owner, pathParameter(event, 'taskId')) };
+  const taskId = pathParameter(event, 'taskId');
+  log.appendKeys({ taskId });
+  return { status: 200, body: await getTask(dependencies(), owner, taskId) };
 });

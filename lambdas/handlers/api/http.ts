@@ -2,6 +2,7 @@
  * The HTTP layer every API handler shares: body decoding and limits, JSON and schema validation, the
  * caller's identity, and the one mapping from errors to `{"error":{code,message,details?}}` responses.
  */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type {
   APIGatewayEventRequestContextV2,
   APIGatewayProxyEventV2WithRequestContext,
@@ -34,14 +35,20 @@ export interface HttpResponse {
   headers?: Record<string, string>;
 }
 
-/** Wraps a route's operation: every outcome, thrown or returned, becomes an API Gateway response. */
-export function apiHandler(operation: (event: ApiEvent) => Promise<HttpResponse>) {
+/**
+ * Wraps a route's operation: every outcome, thrown or returned, becomes an API Gateway response. The
+ * operation logs through `log`, correlated by the request id; it appends the task id once it knows one.
+ */
+export function apiHandler(operation: (event: ApiEvent, log: Logger) => Promise<HttpResponse>) {
   return async (event: ApiEvent): Promise<ApiResult> => {
-    logger.setCorrelationId(event.requestContext?.requestId);
+    // A logger per request, so keys a route appends never leak into the next request (warm container)
+    // or into a concurrent one (the local runtime serves several at once in one process).
+    const log = logger.createChild();
+    log.setCorrelationId(event.requestContext?.requestId);
     try {
-      return toResult(await operation(event));
+      return toResult(await operation(event, log));
     } catch (error) {
-      return toResult(errorResponse(error));
+      return toResult(errorResponse(error, log));
     }
   };
 }
@@ -60,12 +67,12 @@ const errorBody = (code: ApiErrorCode, message: string, details?: unknown) => ({
 });
 
 /** The only place an exception turns into a status code. Unknown errors are logged, never returned. */
-export function errorResponse(error: unknown): HttpResponse {
+export function errorResponse(error: unknown, log: Logger = logger): HttpResponse {
   if (error instanceof ApiError) {
     return { status: error.status, body: errorBody(error.code, error.message, error.details) };
   }
   if (error instanceof DependencyThrottledError) {
-    logger.warn('dependency throttled', { dependency: error.dependency });
+    log.warn('dependency throttled', { dependency: error.dependency });
     return {
       status: 429,
       body: errorBody('THROTTLED', 'The service is busy; retry with backoff'),
@@ -73,13 +80,13 @@ export function errorResponse(error: unknown): HttpResponse {
     };
   }
   if (error instanceof DependencyUnavailableError) {
-    logger.error('dependency unavailable', { dependency: error.dependency, error });
+    log.error('dependency unavailable', { dependency: error.dependency, error });
     return {
       status: 503,
       body: errorBody('UNAVAILABLE', 'The service is temporarily unavailable; retry later'),
     };
   }
-  logger.error('unexpected error', { error });
+  log.error('unexpected error', { error });
   return { status: 500, body: errorBody('INTERNAL_ERROR', 'Internal error') };
 }
 

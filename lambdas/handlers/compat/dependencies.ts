@@ -8,6 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
+import { DynamoDbCache } from '../../adapters/dynamodb-cache';
 import { DynamoDbCompatStore } from '../../adapters/dynamodb-compat-store';
 import { DynamoDbTaskStore } from '../../adapters/dynamodb-task-store';
 import { FilePrivateKey } from '../../adapters/file-private-key';
@@ -16,15 +17,16 @@ import { LocalKeyWrapper } from '../../adapters/local-key-wrapper';
 import { S3BlobStore } from '../../adapters/s3-blob-store';
 import { SecretsManagerPrivateKey } from '../../adapters/secrets-manager-private-key';
 import { SqsTaskQueue } from '../../adapters/sqs-task-queue';
+import type { CompatClearDependencies } from '../../core/compat/clear-jobs';
 import type { PrivateKeySource } from '../../core/compat/compat-store';
 import { cachedPrivateKey } from '../../core/compat/private-key';
 import type { CompatProcessDependencies } from '../../core/compat/process-job';
 import type { KeyWrapper } from '../../core/ports';
-import { documentClient, s3Client, sqsClient } from '../aws-clients';
+import { CLIENT_TIMEOUTS, documentClient, requestHandler, s3Client, sqsClient } from '../aws-clients';
 import { type Config, config } from '../config';
 import { logger } from '../powertools';
 
-export interface CompatDependencies extends CompatProcessDependencies {
+export interface CompatDependencies extends CompatProcessDependencies, CompatClearDependencies {
   logger: Logger;
 }
 
@@ -51,6 +53,7 @@ function fromEnvironment(settings: Config): CompatDependencies {
   return {
     tasks: new DynamoDbTaskStore(doc, settings.table),
     blobs: new S3BlobStore(s3Client(settings), settings.bucket),
+    cache: new DynamoDbCache(doc, settings.table),
     compat: new DynamoDbCompatStore(doc, settings.table),
     queue: new SqsTaskQueue(sqsClient(), settings.queueUrls),
     keys: lazyKeyWrapper(settings),
@@ -66,7 +69,10 @@ function lazyKeyWrapper(settings: Config): KeyWrapper {
   let wrapper: Promise<KeyWrapper> | undefined;
   const resolve = () => {
     wrapper ??= (async () => {
-      if (settings.kmsKeyId) return new KmsKeyWrapper(new KMSClient({}), settings.kmsKeyId);
+      if (settings.kmsKeyId) {
+        const kms = new KMSClient({ requestHandler: requestHandler(CLIENT_TIMEOUTS.kms) });
+        return new KmsKeyWrapper(kms, settings.kmsKeyId);
+      }
       if (settings.masterKeyFile) return LocalKeyWrapper.fromFile(settings.masterKeyFile);
       throw new Error('DOCUSNAP_KMS_KEY_ID or DOCUSNAP_MASTER_KEY_FILE must be set');
     })();
@@ -85,7 +91,10 @@ function lazyKeyWrapper(settings: Config): KeyWrapper {
 function privateKeySource(): PrivateKeySource {
   const env = CompatKeyEnvironment.parse(process.env);
   if (env.DOCUSNAP_COMPAT_KEY_SECRET_ID) {
-    return new SecretsManagerPrivateKey(new SecretsManagerClient({}), env.DOCUSNAP_COMPAT_KEY_SECRET_ID);
+    const secrets = new SecretsManagerClient({
+      requestHandler: requestHandler(CLIENT_TIMEOUTS.secretsManager),
+    });
+    return new SecretsManagerPrivateKey(secrets, env.DOCUSNAP_COMPAT_KEY_SECRET_ID);
   }
   if (env.DOCUSNAP_COMPAT_KEY_FILE) return new FilePrivateKey(env.DOCUSNAP_COMPAT_KEY_FILE);
   throw new Error('DOCUSNAP_COMPAT_KEY_SECRET_ID or DOCUSNAP_COMPAT_KEY_FILE must be set');

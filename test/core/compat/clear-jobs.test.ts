@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearCompatJobs } from '../../../lambdas/core/compat/clear-jobs';
+import { llmCacheKey, ocrCacheKey } from '../../../lambdas/core/use-cases/cache-keys';
 import { AndroidClient } from '../../support/android-client';
 import { compatHarness, type KeyPair, rsaKeyPair } from './support/compat-harness';
 
 const invoicePng = readFileSync(new URL('../../fixtures/invoice.png', import.meta.url)).toString('base64');
+const invoiceSha256 = createHash('sha256').update(Buffer.from(invoicePng, 'base64')).digest('hex');
+const ocrPage = { text: 'ACME INVOICE\nTotal: 42.00 EUR', pages: 1 };
 
 let keys: KeyPair;
 beforeAll(() => {
@@ -47,6 +51,40 @@ describe('POST /clear', () => {
     for (const job of mine) expect(await app.poll(job)).toMatchObject({ errorDetail: 'TASK_NOT_FOUND' });
     expect(await other.poll(theirs)).toEqual({ status: 'processing' });
     expect([...h.tasks.tasks.values()].map((task) => task.owner)).toEqual([`compat:${other.clientId}`]);
+  });
+
+  it('deletes the OCR cache entries the job’s task records, and never another owner’s', async () => {
+    const first = app.prepareJob('doc', [invoicePng]);
+    const second = app.prepareJob('form', [invoicePng]);
+    const theirs = other.prepareJob('doc', [invoicePng]);
+    const taskOf = async (job: typeof first, client: AndroidClient) => {
+      await client.submit(job);
+      return h.lastTask();
+    };
+    const [firstTask, secondTask, theirTask] = [
+      await taskOf(first, app),
+      await taskOf(second, app),
+      await taskOf(theirs, other),
+    ];
+    // What the worker leaves behind: the OCR text of each image in the owner's cache, named on the task.
+    const mine = ocrCacheKey(firstTask.owner, invoiceSha256);
+    const mineLlm = llmCacheKey(firstTask.owner, 'f'.repeat(64));
+    const foreign = ocrCacheKey(theirTask.owner, invoiceSha256);
+    for (const key of [mine, mineLlm, foreign]) await h.cache.put(key, ocrPage);
+    // A task naming another owner's entry (it never should) must not get it deleted.
+    await h.complete(firstTask.taskId, { title: 'x' }, [mine, mineLlm, foreign]);
+    await h.complete(secondTask.taskId, { title: 'x' }, [mine]);
+    await h.complete(theirTask.taskId, { title: 'x' }, [foreign]);
+
+    expect(await clearCompatJobs(h, { client_id: app.clientId, SHA256: first.sha256, type: 'doc' })).toEqual({
+      status: 'ok',
+    });
+    expect([...h.cache.entries.keys()]).toEqual([foreign]);
+
+    await h.cache.put(mine, ocrPage);
+    expect(await clearCompatJobs(h, { client_id: app.clientId })).toEqual({ status: 'ok' });
+    expect([...h.cache.entries.keys()]).toEqual([foreign]);
+    expect(h.tasks.tasks.has(theirTask.taskId)).toBe(true);
   });
 
   it('lets a cleared job be submitted again as a new task', async () => {

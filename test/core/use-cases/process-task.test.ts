@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { TaskFailure } from '../../../lambdas/core/errors';
-import type { LlmRequest } from '../../../lambdas/core/ports';
+import type { CallOptions, LlmRequest, OcrEngine, OcrImage, OcrPage } from '../../../lambdas/core/ports';
 import { SubmitFormFillingRequest, SubmitImagesRequest } from '../../../lambdas/core/schemas/tasks';
 import type { TaskType } from '../../../lambdas/core/task';
 import { getTask } from '../../../lambdas/core/use-cases/get-task';
-import { processTask } from '../../../lambdas/core/use-cases/process-task';
+import { processTask, TASK_DEADLINE_SHARE } from '../../../lambdas/core/use-cases/process-task';
 import { submitTask } from '../../../lambdas/core/use-cases/submit-task';
 import { base64, pngImage } from '../../support/events';
-import { type MemoryWorld, memoryWorld, validAnswer } from '../../support/memory-ports';
+import { type ManualClock, type MemoryWorld, memoryWorld, validAnswer } from '../../support/memory-ports';
 
 const library = { docs: [{ id: 'd1', name: 'Passport', extractedInfo: { Name: 'Jane Doe' } }], forms: [] };
 
@@ -244,5 +244,104 @@ describe('processTask', () => {
     world.tasks.tasks.set(taskId, { ...stored, source: 'compat', clientKey: 'wrapped' });
     expect(await processTask(world, taskId)).toMatchObject({ outcome: 'failed', code: 'INTERNAL_ERROR' });
     expect((await world.tasks.get(taskId))?.result).toBeUndefined();
+  });
+});
+
+/** OCR that takes `seconds` of the manual clock per image, and records when each call started. */
+class SlowOcr implements OcrEngine {
+  readonly name = 'textract';
+  readonly startedAt: number[] = [];
+  constructor(
+    private readonly clock: ManualClock,
+    private readonly seconds: number,
+  ) {}
+  async recognize(_image: OcrImage, _options?: CallOptions): Promise<OcrPage> {
+    this.startedAt.push(this.clock.now().getTime());
+    this.clock.advance(this.seconds);
+    return { text: 'ACME INVOICE', pages: 1 };
+  }
+}
+
+/** OCR that stays busy for a few event-loop turns per image and records the most calls in flight at once. */
+class CountingOcr implements OcrEngine {
+  readonly name = 'textract';
+  inFlight = 0;
+  peak = 0;
+  calls = 0;
+  async recognize(): Promise<OcrPage> {
+    this.calls += 1;
+    this.inFlight += 1;
+    this.peak = Math.max(this.peak, this.inFlight);
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    this.inFlight -= 1;
+    return { text: 'ACME INVOICE', pages: 1 };
+  }
+}
+
+const seeds = (count: number) => Array.from({ length: count }, (_, n) => n + 1);
+
+describe('processTask time limits', () => {
+  it('gives every OCR and LLM call the task deadline: a share of the worker timeout from the start', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [1, 2]);
+    const start = world.clock.now().getTime();
+    await processTask(world, taskId);
+    const deadline = start + world.settings.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE;
+    expect(deadline).toBeLessThan(start + world.settings.workerTimeoutSeconds * 1000);
+    expect(world.ocr.options).toEqual([{ deadline }, { deadline }]);
+    expect(world.llm.options).toEqual([{ deadline }]);
+  });
+
+  it('ends a task whose OCR is too slow OCR_FAILURE before the worker timeout, reading no image after the deadline', async () => {
+    const world = memoryWorld();
+    const ocr = new SlowOcr(world.clock, 20);
+    const deps = { ...world, ocr, settings: { ...world.settings, ocrConcurrency: 1 } };
+    const taskId = await submit(world, 'user-a', seeds(20));
+    const start = world.clock.now().getTime();
+    const deadline = start + deps.settings.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE;
+
+    expect(await processTask(deps, taskId)).toMatchObject({ outcome: 'failed', code: 'OCR_FAILURE' });
+    // 20 s per image: images 1-4 start at 0, 20, 40 and 60 s; image 5's turn comes at 80 s, past 76.5 s.
+    expect(ocr.startedAt).toHaveLength(4);
+    for (const startedAt of ocr.startedAt) expect(startedAt).toBeLessThan(deadline);
+    expect(world.llm.calls).toHaveLength(0);
+    const view = await getTask(world, 'user-a', taskId);
+    expect(view.status).toBe('error');
+    expect(view.error?.code).toBe('OCR_FAILURE');
+    expect(view.error?.message).toMatch(/ran out of time: image 5 of 20/);
+    expect(view.usage).toMatchObject({ pages: 0 });
+  });
+
+  it('ends the task LLM_FAILURE without calling the model when OCR used up the time', async () => {
+    const world = memoryWorld();
+    const ocr = new SlowOcr(world.clock, 80);
+    const taskId = await submit(world, 'user-a', [1]);
+    expect(await processTask({ ...world, ocr }, taskId)).toMatchObject({
+      outcome: 'failed',
+      code: 'LLM_FAILURE',
+    });
+    expect(world.llm.calls).toHaveLength(0);
+    expect((await getTask(world, 'user-a', taskId)).error?.message).toMatch(/ran out of time/);
+  });
+
+  it('starts no repair call once the deadline has passed', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [1]);
+    world.llm.answer = () => {
+      world.clock.advance(80);
+      return 'this is not JSON';
+    };
+    expect(await processTask(world, taskId)).toMatchObject({ outcome: 'failed', code: 'LLM_FAILURE' });
+    expect(world.llm.calls).toHaveLength(1);
+  });
+
+  it('runs at most ocrConcurrency OCR calls at once for a task of many images', async () => {
+    const world = memoryWorld();
+    const ocr = new CountingOcr();
+    const deps = { ...world, ocr, settings: { ...world.settings, ocrConcurrency: 3 } };
+    const taskId = await submit(world, 'user-a', seeds(12));
+    expect((await processTask(deps, taskId)).outcome).toBe('completed');
+    expect(ocr.calls).toBe(12);
+    expect(ocr.peak).toBe(3);
   });
 });

@@ -19,13 +19,25 @@ describe('sweepStaleTasks', () => {
     const fresh = await submit(world, 2);
     world.queue.sent.length = 0;
 
-    expect(await sweepStaleTasks(world)).toEqual({ requeued: 1, timedOut: 0, errors: 0 });
+    expect(await sweepStaleTasks(world)).toEqual({
+      requeued: 1,
+      timedOut: 0,
+      errors: 0,
+      requeuedTasks: [{ taskId: stale, type: 'document' }],
+      timedOutTasks: [],
+    });
     expect(world.queue.sent).toEqual([{ message: { taskId: stale }, priority: 'high' }]);
     expect((await world.tasks.get(stale))?.updatedAt).toBe('2026-01-01T00:05:01.000Z');
     expect((await world.tasks.get(fresh))?.updatedAt).toBe('2026-01-01T00:05:01.000Z');
 
     world.clock.advance(60);
-    expect(await sweepStaleTasks(world)).toEqual({ requeued: 0, timedOut: 0, errors: 0 });
+    expect(await sweepStaleTasks(world)).toEqual({
+      requeued: 0,
+      timedOut: 0,
+      errors: 0,
+      requeuedTasks: [],
+      timedOutTasks: [],
+    });
     world.clock.advance(300);
     expect((await sweepStaleTasks(world)).requeued).toBe(2);
   });
@@ -47,7 +59,13 @@ describe('sweepStaleTasks', () => {
     await processTask(world, finished);
     world.clock.advance(101);
 
-    expect(await sweepStaleTasks(world)).toEqual({ requeued: 0, timedOut: 1, errors: 0 });
+    expect(await sweepStaleTasks(world)).toEqual({
+      requeued: 0,
+      timedOut: 1,
+      errors: 0,
+      requeuedTasks: [],
+      timedOutTasks: [{ taskId: stuck, type: 'document' }],
+    });
     expect(await world.tasks.get(stuck)).toMatchObject({
       status: 'error',
       error: { code: 'PROCESSING_TIMEOUT' },
@@ -75,7 +93,14 @@ describe('sweepStaleTasks', () => {
       return send(message, priority);
     };
 
-    expect(await sweepStaleTasks(world)).toEqual({ requeued: 1, timedOut: 1, errors: 1 });
+    // The task whose send failed is counted in errors, not listed as requeued.
+    expect(await sweepStaleTasks(world)).toEqual({
+      requeued: 1,
+      timedOut: 1,
+      errors: 1,
+      requeuedTasks: [{ taskId: second, type: 'document' }],
+      timedOutTasks: [{ taskId: stuck, type: 'document' }],
+    });
     expect(world.queue.sent.map((sent) => sent.message.taskId)).toEqual([second]);
     expect((await world.tasks.get(stuck))?.error?.code).toBe('PROCESSING_TIMEOUT');
   });

@@ -1,9 +1,9 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DependencyThrottledError, DependencyUnavailableError } from '../../../lambdas/core/errors';
 import { useApiDependencies } from '../../../lambdas/handlers/api/dependencies';
 import { MAX_BODY_BYTES } from '../../../lambdas/handlers/api/http';
 import { handler as submitDocument } from '../../../lambdas/handlers/api/submit-document';
-import { logger } from '../../../lambdas/handlers/powertools';
 import { apiEvent, base64, pngImage } from '../../support/events';
 import { failing, type MemoryWorld, memoryWorld } from '../../support/memory-ports';
 
@@ -113,7 +113,8 @@ describe('the shared HTTP layer (through POST /v1/tasks/document)', () => {
   });
 
   it('answers 500 INTERNAL_ERROR with a generic message, logging the stack but never returning it', async () => {
-    const logged = vi.spyOn(logger, 'error').mockImplementation(() => {});
+    // Each request logs through its own child of the shared logger.
+    const logged = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => {});
     const secret = new Error('connection string postgres://admin:hunter2@db');
     useApiDependencies({ ...world, tasks: failing(world.tasks, secret) });
     const result = await submitDocument(apiEvent(ROUTE, { body: validBody() }));

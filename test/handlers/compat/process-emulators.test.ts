@@ -7,11 +7,14 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbCache } from '../../../lambdas/adapters/dynamodb-cache';
 import { DynamoDbTaskStore } from '../../../lambdas/adapters/dynamodb-task-store';
 import { LocalKeyWrapper } from '../../../lambdas/adapters/local-key-wrapper';
 import { S3BlobStore } from '../../../lambdas/adapters/s3-blob-store';
+import { compatOwner } from '../../../lambdas/core/compat/protocol';
 import { createResultSealer } from '../../../lambdas/core/compat/seal-result';
 import { DEFAULT_PRICING } from '../../../lambdas/core/pricing';
+import { ocrCacheKey } from '../../../lambdas/core/use-cases/cache-keys';
 import { processTask } from '../../../lambdas/core/use-cases/process-task';
 import { handler as checkStatus } from '../../../lambdas/handlers/compat/check-status';
 import { handler as clear } from '../../../lambdas/handlers/compat/clear';
@@ -27,7 +30,7 @@ import {
   readFillResult,
 } from '../../support/android-client';
 import { applyEnv, useEmulators } from '../../support/emulators';
-import { FakeLlm, FakeOcr, MemoryCache } from '../../support/memory-ports';
+import { FakeLlm, FakeOcr } from '../../support/memory-ports';
 
 const invoicePng = readFileSync(new URL('../../fixtures/invoice.png', import.meta.url)).toString('base64');
 const fileLib: AppFileLib = {
@@ -78,7 +81,8 @@ beforeAll(async () => {
   worker = {
     tasks: new DynamoDbTaskStore(emulators.documentClient(), emulators.env.DOCUSNAP_TABLE),
     blobs: new S3BlobStore(emulators.s3(), emulators.env.DOCUSNAP_BUCKET),
-    cache: new MemoryCache(),
+    // The worker's caches on the same table, as in Lambda, so a scan sees every copy of the OCR text.
+    cache: new DynamoDbCache(emulators.documentClient(), emulators.env.DOCUSNAP_TABLE),
     ocr: new FakeOcr(),
     llm: new FakeLlm(),
     clock: { now: () => new Date() },
@@ -171,7 +175,7 @@ describe('the compat handlers on DynamoDB, S3 and SQS emulators', () => {
     }
   });
 
-  it('clears all of the client’s jobs from the table', async () => {
+  it('clears all of the client’s jobs from the table, OCR cache entries included', async () => {
     const [first] = jobs;
     if (!first) throw new Error('the first test made no jobs');
     expect(
@@ -183,5 +187,9 @@ describe('the compat handlers on DynamoDB, S3 and SQS emulators', () => {
     expect(
       Items.filter((item) => String(item.owner ?? item.clientId ?? '').includes(first.clientId)),
     ).toEqual([]);
+    // `CACHE#ocr:<owner>:…`: the OCR text of the client's images, which /clear must not leave at rest.
+    const cachePrefix = `CACHE#${ocrCacheKey(compatOwner(first.clientId), '')}`;
+    expect(Items.filter((item) => String(item.pk).startsWith(cachePrefix))).toEqual([]);
+    expect(await everythingStored()).not.toContain('ACME INVOICE');
   });
 });

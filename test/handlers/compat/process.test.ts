@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalKeyWrapper } from '../../../lambdas/adapters/local-key-wrapper';
 import { createResultSealer } from '../../../lambdas/core/compat/seal-result';
-import { DependencyThrottledError } from '../../../lambdas/core/errors';
+import { DependencyThrottledError, TaskFailure } from '../../../lambdas/core/errors';
 import { DEFAULT_PRICING } from '../../../lambdas/core/pricing';
 import { processTask } from '../../../lambdas/core/use-cases/process-task';
 import { handler as checkStatus } from '../../../lambdas/handlers/compat/check-status';
@@ -20,10 +20,14 @@ import { MemoryCompatStore } from '../../core/compat/support/memory-compat-store
 import {
   AndroidClient,
   type AppFileLib,
+  type AppJob,
+  aesCbcEncrypt,
   type CompatTransport,
+  firstPostBody,
   handlerTransport,
   readDocumentResult,
   readFillResult,
+  sha256Hex,
 } from '../../support/android-client';
 import { apiEvent } from '../../support/events';
 import {
@@ -74,9 +78,12 @@ beforeEach(() => {
   const blobs = new MemoryBlobStore();
   const keyWrapper = new LocalKeyWrapper(randomBytes(32));
   const clock = new ManualClock('2026-03-01T09:00:00.000Z');
+  // One cache, as on the table: the worker writes OCR entries, /clear deletes the ones a task names.
+  const cache = new MemoryCache();
   deps = {
     tasks,
     blobs,
+    cache,
     queue: new MemoryQueue(),
     keys: keyWrapper,
     compat: new MemoryCompatStore(tasks),
@@ -89,7 +96,7 @@ beforeEach(() => {
   worker = {
     tasks,
     blobs,
-    cache: new MemoryCache(),
+    cache,
     ocr: new FakeOcr(),
     llm: new FakeLlm(),
     clock,
@@ -208,6 +215,92 @@ describe('POST /process error bodies (DESIGN §4)', () => {
     for (const [body, code] of cases) {
       expect(await post(body), code).toMatchObject(errorBody(code));
     }
+  });
+
+  /** A first POST whose content is `plaintext` under the job's own AES key, SHA256 recomputed. */
+  const withContent = (job: AppJob, content: string) =>
+    JSON.stringify({ ...firstPostBody(job), content, SHA256: sha256Hex(content) });
+
+  it('answers content that does not decrypt with 400 AES_DECRYPTION_FAILED, exactly', async () => {
+    const job = newApp().prepareJob('doc', [invoicePng]);
+    const notAnEnvelope = Buffer.from('not an AES envelope').toString('base64');
+    const bytes = Buffer.from(job.content, 'base64');
+    const truncated = bytes.subarray(0, bytes.length - 5).toString('base64');
+    // Same length, other key: the last block's PKCS7 padding does not check out.
+    const otherKey = Buffer.from(job.plainAesKey.map((byte) => byte ^ 0x5a));
+    const underAnotherKey = aesCbcEncrypt(otherKey, JSON.stringify({ to_process: [invoicePng] }));
+    for (const content of [notAnEnvelope, truncated, underAnotherKey]) {
+      expect(await post(withContent(job, content))).toMatchObject(errorBody('AES_DECRYPTION_FAILED'));
+    }
+    expect(deps.tasks.tasks.size).toBe(0);
+  });
+
+  it('answers a decrypted inner payload that is not valid with 400 INVALID_JSON, exactly', async () => {
+    const job = newApp().prepareJob('doc', [invoicePng]);
+    const plaintexts = [
+      '{"to_process": [nope',
+      '{"file_lib": {"docs": [], "forms": []}}',
+      '{"to_process": []}',
+      '{"to_process": {"id": "f", "fields": ["Name"]}}',
+    ];
+    for (const plaintext of plaintexts) {
+      const content = aesCbcEncrypt(job.plainAesKey, plaintext);
+      expect(await post(withContent(job, content)), plaintext).toMatchObject(errorBody('INVALID_JSON'));
+    }
+    expect(deps.tasks.tasks.size).toBe(0);
+  });
+
+  it('answers a job whose model call failed with 400 LLM_FAILURE, exactly', async () => {
+    const llm = worker.llm as FakeLlm;
+    llm.complete = async () => {
+      throw new TaskFailure('LLM_FAILURE', 'the model could not be reached');
+    };
+    const app = newApp();
+    const job = app.prepareJob('doc', [invoicePng]);
+    expect(await post(JSON.stringify(firstPostBody(job)))).toMatchObject({
+      statusCode: 202,
+      body: '{"status":"processing"}',
+    });
+    await drainQueue();
+    const poll = JSON.stringify({
+      client_id: job.clientId,
+      type: 'doc',
+      SHA256: job.sha256,
+      has_content: false,
+    });
+    expect(await post(poll)).toMatchObject(errorBody('LLM_FAILURE'));
+  });
+
+  it('answers a job whose model output stayed invalid after the repair with 400 LLM_FAILURE, exactly', async () => {
+    (worker.llm as FakeLlm).answer = () => ({ not: 'a document' });
+    const job = newApp().prepareJob('form', [invoicePng]);
+    await post(JSON.stringify(firstPostBody(job)));
+    await drainQueue();
+    const poll = JSON.stringify({
+      client_id: job.clientId,
+      type: 'form',
+      SHA256: job.sha256,
+      has_content: false,
+    });
+    expect(await post(poll)).toMatchObject(errorBody('LLM_FAILURE'));
+  });
+
+  it('answers a job still processing after 10 minutes with 400 PROCESSING_TIMEOUT, exactly', async () => {
+    const job = newApp().prepareJob('doc', [invoicePng]);
+    await post(JSON.stringify(firstPostBody(job)));
+    const poll = JSON.stringify({
+      client_id: job.clientId,
+      type: 'doc',
+      SHA256: job.sha256,
+      has_content: false,
+    });
+    deps.clock.advance(599);
+    expect(await post(poll)).toMatchObject({ statusCode: 202, body: '{"status":"processing"}' });
+    deps.clock.advance(1);
+    expect(await post(poll)).toMatchObject(errorBody('PROCESSING_TIMEOUT'));
+    // A worker that gets to it late does not turn it into a result.
+    await drainQueue();
+    expect(await post(poll)).toMatchObject(errorBody('PROCESSING_TIMEOUT'));
   });
 
   it('reads a base64-encoded event body as API Gateway may deliver it', async () => {

@@ -11,6 +11,7 @@ import type { CompatHttpResponse } from '../../../support/android-client';
 import {
   ManualClock,
   MemoryBlobStore,
+  MemoryCache,
   MemoryQueue,
   MemoryTaskStore,
   SequentialIds,
@@ -34,6 +35,8 @@ export function compatHarness(keys: KeyPair) {
   const tasks = new MemoryTaskStore();
   const blobs = new MemoryBlobStore();
   const queue = new MemoryQueue();
+  /** The worker's OCR cache, which /clear empties of the job's entries. */
+  const cache = new MemoryCache();
   const compat = new MemoryCompatStore(tasks);
   const clock = new ManualClock('2026-03-01T09:00:00.000Z');
   const keyWrapper = new LocalKeyWrapper(randomBytes(32));
@@ -65,6 +68,7 @@ export function compatHarness(keys: KeyPair) {
     deps,
     tasks,
     blobs,
+    cache,
     queue,
     compat,
     clock,
@@ -75,8 +79,11 @@ export function compatHarness(keys: KeyPair) {
       const statusCode = answer.status === 'processing' ? 202 : answer.status === 'completed' ? 200 : 400;
       return { statusCode, body: JSON.stringify(answer), headers: {} };
     },
-    /** The worker's part, simulated: claim the task and complete it with a sealed result. */
-    async complete(taskId: string, result: unknown): Promise<Task> {
+    /**
+     * The worker's part, simulated: claim the task and complete it with a sealed result, recording the
+     * cache keys it wrote or read (`task.cacheKeys`) as process-task does.
+     */
+    async complete(taskId: string, result: unknown, cacheKeys?: string[]): Promise<Task> {
       const now = clock.now().toISOString();
       const claimed = await tasks.claim(taskId, {
         now,
@@ -85,7 +92,13 @@ export function compatHarness(keys: KeyPair) {
       return tasks.transition(
         taskId,
         { from: ['processing'], attempts: claimed.attempts },
-        { status: 'completed', updatedAt: now, completedAt: now, result: await seal(claimed, result) },
+        {
+          status: 'completed',
+          updatedAt: now,
+          completedAt: now,
+          result: await seal(claimed, result),
+          ...(cacheKeys && { cacheKeys }),
+        },
       );
     },
   };

@@ -176,8 +176,7 @@ async function produceResult(
       }),
     ),
   );
-  // Compat results may only be stored encrypted (DESIGN §4), so they never enter the plaintext cache.
-  const cacheable = task.source !== 'compat';
+  const cacheable = usesCaches(task);
   if (cacheable) {
     const cached = await deps.cache.get<{ result: unknown }>(cacheKey);
     if (cached) {
@@ -244,7 +243,8 @@ async function readImage(
   const bytes = await deps.blobs.get(image.key);
   if (!bytes) throw new TaskFailure('INPUT_UNREADABLE', `image ${n + 1} of this task is missing`);
   const key = ocrCacheKey(task.owner, sha256Hex(bytes));
-  const cached = await deps.cache.get<OcrPage>(key);
+  const cacheable = usesCaches(task);
+  const cached = cacheable ? await deps.cache.get<OcrPage>(key) : undefined;
   if (cached) {
     progress.cacheKeys.add(key);
     return { page: cached, billed: false };
@@ -259,9 +259,19 @@ async function readImage(
     { key: image.key, mediaType: image.mediaType, bytes },
     { deadline: progress.deadline },
   );
-  progress.cacheKeys.add(key);
-  await deps.cache.put(key, page, ttlSeconds(deps));
+  if (cacheable) {
+    progress.cacheKeys.add(key);
+    await deps.cache.put(key, page, ttlSeconds(deps));
+  }
   return { page, billed: true };
+}
+
+/**
+ * Compat tasks keep nothing in plaintext at rest (DESIGN §4): neither their OCR text nor their result enters
+ * the caches. Their owner is a per-screen client id anyway, so a cache would almost never hit.
+ */
+function usesCaches(task: Task): boolean {
+  return task.source !== 'compat';
 }
 
 /** The LLM with the task deadline: every call (a repair included) gets it, and none starts once it passed. */

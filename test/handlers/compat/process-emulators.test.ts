@@ -170,7 +170,7 @@ describe('the compat handlers on DynamoDB, S3 and SQS emulators', () => {
         expect(stored).not.toContain(job.plainAesKey.toString(encoding));
       }
     }
-    for (const plaintext of ['Acme Invoice', 'Signature', 'Jane Doe"', '"Form Type"']) {
+    for (const plaintext of ['Acme Invoice', 'ACME INVOICE', 'Signature', 'Jane Doe"', '"Form Type"']) {
       expect(stored).not.toContain(plaintext);
     }
   });

@@ -7,6 +7,9 @@ export const DEFAULT_BEDROCK_MODEL_ID = 'us.amazon.nova-lite-v1:0';
 /** The worker's own timeout (DESIGN §8); queue visibility and the task lease derive from it. */
 export const WORKER_TIMEOUT_SECONDS = 90;
 
+/** Lambda's minimum event-source maxConcurrency, so the least each queue can get. */
+const MIN_QUEUE_CONCURRENCY = 2;
+
 /** CDK context values arrive as strings from `-c key=value` and as JSON values from cdk.json. */
 const contextInteger = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const contextBoolean = z.union([
@@ -22,6 +25,8 @@ const contextSchema = z
       .default('dev'),
     bedrockModelId: z.string().min(1).default(DEFAULT_BEDROCK_MODEL_ID),
     workerConcurrency: contextInteger(1, 1000).default(10),
+    /** Event-source maxConcurrency of the high-priority queue; the normal queue gets the rest of the pool. */
+    highPriorityConcurrency: contextInteger(1, 1000).optional(),
     retentionDays: contextInteger(1, 365).default(7),
     compatRoutes: contextBoolean.default(true),
     apiRateLimit: contextInteger(1, 10_000).default(50),
@@ -39,6 +44,17 @@ const contextSchema = z
         message: `workerConcurrency must be at least 4 (each queue's event source needs at least 2), got ${value.workerConcurrency}`,
       });
     }
+    const high = value.highPriorityConcurrency;
+    if (
+      high !== undefined &&
+      (high < MIN_QUEUE_CONCURRENCY || value.workerConcurrency - high < MIN_QUEUE_CONCURRENCY)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['highPriorityConcurrency'],
+        message: `highPriorityConcurrency must be at least ${MIN_QUEUE_CONCURRENCY} and leave at least ${MIN_QUEUE_CONCURRENCY} of workerConcurrency ${value.workerConcurrency} to the normal queue, got ${high}`,
+      });
+    }
   });
 
 export type DocusnapContext = z.input<typeof contextSchema>;
@@ -49,7 +65,10 @@ export interface DocusnapConfig {
   readonly bedrockModelId: string;
   /** Reserved concurrency of the worker: the pool of tasks processed at once. */
   readonly workerConcurrency: number;
-  /** Event-source maxConcurrency per queue; sums to at most workerConcurrency. */
+  /**
+   * Event-source maxConcurrency per queue: high from `highPriorityConcurrency` or the default split
+   * (lib/concurrency.ts), normal the rest of the pool.
+   */
   readonly queueConcurrency: { readonly high: number; readonly normal: number };
   readonly retentionDays: number;
   readonly compatRoutes: boolean;
@@ -64,6 +83,12 @@ export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof DocusnapC
 
 /** Production-like stages keep their data on stack deletion unless `retainData` says otherwise. */
 const isProductionStage = (stage: string) => /^prod/.test(stage);
+
+/** The high queue gets `high` when set (validated above), else the default split; normal gets the rest. */
+function queueConcurrency(total: number, high: number | undefined): { high: number; normal: number } {
+  if (high === undefined) return splitWorkerConcurrency(total, MIN_QUEUE_CONCURRENCY);
+  return { high, normal: total - high };
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -83,7 +108,7 @@ export function parseConfig(context: Record<string, unknown>): DocusnapConfig {
     stage: value.stage,
     bedrockModelId: value.bedrockModelId,
     workerConcurrency: value.workerConcurrency,
-    queueConcurrency: splitWorkerConcurrency(value.workerConcurrency),
+    queueConcurrency: queueConcurrency(value.workerConcurrency, value.highPriorityConcurrency),
     retentionDays: value.retentionDays,
     compatRoutes: value.compatRoutes,
     apiThrottle: { rateLimit: value.apiRateLimit, burstLimit: value.apiBurstLimit },

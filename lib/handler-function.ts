@@ -47,20 +47,42 @@ export const NEVER_BUNDLED_MODULES = ['tesseract.js', '@tesseract.js-data/eng'];
 const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/** The Lambda runtime of every handler; the bundles target its Node.js version. */
+export const HANDLER_RUNTIME = Runtime.NODEJS_24_X;
+
+/** Every function runs with this NODE_OPTIONS: stack traces mapped back to the TypeScript sources. */
+export const HANDLER_NODE_OPTIONS = '--enable-source-maps';
+
+/**
+ * How every handler is bundled. `npm run bench` (bench/bundle.ts) builds from these very options, so its
+ * sizes and import times are those of the deployed bundles.
+ */
 export const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
-  target: 'node24',
+  // What NodejsFunction would derive from the runtime, spelled out for bench/bundle.ts: 'node24'.
+  target: HANDLER_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1'),
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_BANNER,
   minify: true,
   sourceMap: true,
   sourcesContent: false,
-  // The SDK is bundled (pinned versions, ~2x faster module init than the runtime's copy: docs/deploy.md).
+  // The SDK is bundled: pinned versions, and faster module initialisation than the runtime's copy
+  // (measured by `npm run bench`, docs/performance.md). `externalModules` replaces NodejsFunction's
+  // default externals, so it is what actually keeps `@aws-sdk/*` in the bundle: see leaveAwsSdkToRuntime.
   bundleAwsSDK: true,
   externalModules: NEVER_BUNDLED_MODULES,
   // Warnings and errors only: the per-file size listing drowns synth and test output.
   logLevel: LogLevel.WARNING,
 };
+
+/** The same bundling with `@aws-sdk/*` left to the Lambda runtime's copy (the alternative the bench measures). */
+export function leaveAwsSdkToRuntime(bundling: BundlingOptions): BundlingOptions {
+  return {
+    ...bundling,
+    bundleAwsSDK: false,
+    externalModules: [...(bundling.externalModules ?? []), '@aws-sdk/*'],
+  };
+}
 
 /** A DocuSnap Lambda handler: Node 24 on ARM64, ESM bundle built locally by esbuild, its own log group. */
 export class HandlerFunction extends NodejsFunction {
@@ -75,7 +97,7 @@ export class HandlerFunction extends NodejsFunction {
       entry,
       handler: 'handler',
       description: props.description,
-      runtime: Runtime.NODEJS_24_X,
+      runtime: HANDLER_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
@@ -86,7 +108,7 @@ export class HandlerFunction extends NodejsFunction {
       environment: {
         ...settings.environment,
         ...props.environment,
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: HANDLER_NODE_OPTIONS,
       },
       bundling: {
         ...BUNDLING,

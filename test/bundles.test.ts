@@ -1,19 +1,94 @@
-import { describe, expect, it } from 'vitest';
-import { bundleHandler, HANDLERS, inputsFrom, LOCAL_ONLY } from '../bench/bundle';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  BENCH_CACHE,
+  bundleHandler,
+  bundlingFor,
+  esbuildOptions,
+  externalImports,
+  HANDLER_NAMES,
+  inputsFrom,
+  LOCAL_ONLY,
+} from '../bench/bundle';
+import type { HandlerName } from '../lib/handler-entries';
+import { BUNDLING } from '../lib/handler-function';
 
-const apiHandlers = Object.entries(HANDLERS).filter(([name]) => name.startsWith('api/'));
+mkdirSync(BENCH_CACHE, { recursive: true });
+const scratch = mkdtempSync(path.join(BENCH_CACHE, 'test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const bundle = (name: HandlerName, sdk: 'bundled' | 'runtime' = 'bundled') =>
+  bundleHandler(name, { sdk, outdir: path.join(scratch, sdk, name) });
+
+/** The handlers on the request path: the v1 API and the DocuSnap Android compat routes. */
+const requestPath = HANDLER_NAMES.filter(
+  (name) => !['worker', 'deadLetter', 'sweeper'].includes(name),
+) as HandlerName[];
 
 describe('Lambda bundles', () => {
-  it.each(apiHandlers)('%s carries neither the Textract nor the Bedrock client', async (_name, entry) => {
-    const { metafile } = await bundleHandler(entry, { externalAwsSdk: false });
+  it('cover every v1 API and compat handler on the request path', () => {
+    expect(requestPath).toHaveLength(13);
+    expect(requestPath).toEqual(
+      expect.arrayContaining([
+        'compatProcess',
+        'compatClear',
+        'compatCheckStatus',
+        'compatPublicKey',
+        'compatGenerateKey',
+      ]),
+    );
+  });
+
+  it.each(requestPath)('%s carries neither the Textract nor the Bedrock client', async (name) => {
+    const { metafile } = await bundle(name);
     expect(inputsFrom(metafile, '@aws-sdk/client-textract')).toEqual([]);
     expect(inputsFrom(metafile, '@aws-sdk/client-bedrock-runtime')).toEqual([]);
+    for (const pkg of LOCAL_ONLY) expect(inputsFrom(metafile, pkg)).toEqual([]);
   });
 
   it('the worker carries Textract and Bedrock but none of the local-only providers', async () => {
-    const { metafile } = await bundleHandler(HANDLERS.worker, { externalAwsSdk: false });
+    const { metafile } = await bundle('worker');
     expect(inputsFrom(metafile, '@aws-sdk/client-textract').length).toBeGreaterThan(0);
     expect(inputsFrom(metafile, '@aws-sdk/client-bedrock-runtime').length).toBeGreaterThan(0);
     for (const pkg of LOCAL_ONLY) expect(inputsFrom(metafile, pkg)).toEqual([]);
+  });
+
+  it('the SDK-from-runtime variant differs from the stack only in leaving @aws-sdk/* external', async () => {
+    const bundled = await bundle('worker');
+    const runtime = await bundle('worker', 'runtime');
+    expect(externalImports(bundled.metafile).filter((pkg) => pkg.startsWith('@aws-sdk/'))).toEqual([]);
+    const external = externalImports(runtime.metafile);
+    expect(external).toEqual(expect.arrayContaining(['@aws-sdk/client-bedrock-runtime']));
+    expect(external.filter((pkg) => !pkg.startsWith('@aws-sdk/') && !pkg.startsWith('node:'))).toEqual(
+      externalImports(bundled.metafile).filter((pkg) => !pkg.startsWith('node:')),
+    );
+    expect(inputsFrom(runtime.metafile, '@aws-sdk/client-textract')).toEqual([]);
+    expect(runtime.bytes).toBeLessThan(bundled.bytes);
+  });
+});
+
+describe('the bench builds with the stack’s bundling options', () => {
+  it('targets the Lambda runtime, minified ESM with linked source maps and the require banner', () => {
+    const options = esbuildOptions(bundlingFor('bundled'), 'entry.ts', '/out');
+    expect(options).toMatchObject({
+      target: 'node24',
+      format: 'esm',
+      platform: 'node',
+      minify: true,
+      sourcemap: true,
+      sourcesContent: false,
+      outfile: '/out/index.mjs',
+      mainFields: ['module', 'main'],
+      external: LOCAL_ONLY,
+    });
+    expect(options.banner?.js).toBe(BUNDLING.banner);
+    expect(esbuildOptions(bundlingFor('runtime'), 'entry.ts', '/out').external).toEqual([
+      ...LOCAL_ONLY,
+      '@aws-sdk/*',
+    ]);
+  });
+
+  it('refuses a bundling option it does not translate, so the bench cannot drift from the stack', () => {
+    expect(() => esbuildOptions({ ...BUNDLING, keepNames: true }, 'entry.ts', '/out')).toThrow(/keepNames/);
   });
 });

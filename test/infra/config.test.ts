@@ -50,6 +50,32 @@ describe('configuration from CDK context', () => {
     }
   });
 
+  it('gives the high-priority queue `highPriorityConcurrency` when set, and normal the rest of the pool', () => {
+    expect(parseConfig({ workerConcurrency: 10 }).queueConcurrency).toEqual({ high: 3, normal: 7 });
+    expect(parseConfig({ workerConcurrency: 10, highPriorityConcurrency: 6 }).queueConcurrency).toEqual({
+      high: 6,
+      normal: 4,
+    });
+    expect(parseConfig({ workerConcurrency: '12', highPriorityConcurrency: '2' }).queueConcurrency).toEqual({
+      high: 2,
+      normal: 10,
+    });
+    expect(parseConfig({ workerConcurrency: 4, highPriorityConcurrency: 2 }).queueConcurrency).toEqual({
+      high: 2,
+      normal: 2,
+    });
+  });
+
+  it('rejects a high-priority share below 2 or one that leaves the normal queue fewer than 2', () => {
+    for (const highPriorityConcurrency of [0, 1, 9, 10, 11]) {
+      expect(
+        () => parseConfig({ workerConcurrency: 10, highPriorityConcurrency }),
+        `${highPriorityConcurrency}`,
+      ).toThrow(/highPriorityConcurrency must be at least 2 and leave at least 2 of workerConcurrency 10/);
+    }
+    expect(() => parseConfig({ highPriorityConcurrency: '2.5' })).toThrow(/highPriorityConcurrency/);
+  });
+
   it('rejects a worker concurrency below 4 with a clear message', () => {
     expect(() => parseConfig({ workerConcurrency: 3 })).toThrow(
       /workerConcurrency must be at least 4.*got 3/,

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AssetStaging } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BENCH_CACHE, bundleHandler } from '../../bench/bundle';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../lib/config';
+import { HANDLER_ENTRIES } from '../../lib/handler-entries';
 import { HandlerFunction, NEVER_BUNDLED_MODULES } from '../../lib/handler-function';
 import { SYNTH_TIMEOUT_MS, type Synthesized, synthesize } from './synth';
 import { TemplateQueries } from './template-queries';
@@ -28,9 +30,11 @@ function bundleDir(fn: HandlerFunction): string {
 describe('Lambda functions', () => {
   it('deploys one function per handler entry', () => {
     expect(handlers).toHaveLength(16);
-    if (synth.missingHandlers.length > 0) {
-      console.warn(`handlers not written yet (placeholders bundled): ${synth.missingHandlers.join(', ')}`);
-    }
+    expect(Object.keys(HANDLER_ENTRIES)).toHaveLength(16);
+  });
+
+  it('bundle every handler from its source file, none from a placeholder', () => {
+    expect(synth.missingHandlers).toEqual([]);
   });
 
   it('run Node.js 24 on ARM64', () => {
@@ -102,9 +106,30 @@ describe('bundles', () => {
     }
   });
 
+  it('are what `npm run bench` measures: bench/bundle.ts builds the same code from the same options', async () => {
+    fs.mkdirSync(BENCH_CACHE, { recursive: true });
+    const scratch = fs.mkdtempSync(path.join(BENCH_CACHE, 'infra-'));
+    try {
+      for (const [fn, name] of [
+        [synth.stack.worker.worker, 'worker'],
+        [synth.stack.api.functions.get('health'), 'health'],
+      ] as const) {
+        if (!fn) throw new Error(`no ${name} function`);
+        const bench = await bundleHandler(name, { sdk: 'bundled', outdir: path.join(scratch, name) });
+        const deployed = fs.readFileSync(path.join(bundleDir(fn), 'index.mjs'));
+        expect(
+          fs.readFileSync(bench.outfile).equals(deployed),
+          `${name}: bench bundle = deployed bundle`,
+        ).toBe(true);
+      }
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
   it('carry the pinned AWS SDK instead of relying on the runtime copy', () => {
     const worker = fs.readFileSync(path.join(bundleDir(synth.stack.worker.worker), 'index.mjs'), 'utf8');
     expect(worker).not.toMatch(/from\s*["']@aws-sdk\//);
-    if (!synth.missingHandlers.includes('worker')) expect(worker).toContain('DetectDocumentText');
+    expect(worker).toContain('DetectDocumentText');
   });
 });

@@ -61,6 +61,21 @@ describe('worker event sources', () => {
     expect(caps.reduce((sum, cap) => sum + cap, 0)).toBeLessThanOrEqual(reserved);
   });
 
+  it('give the high-priority queue the default split of the pool and the normal queue the rest', () => {
+    expect(capsByQueue(t, stack)).toEqual({ high: 2, normal: 5 });
+  });
+
+  it(
+    'give the high-priority queue `highPriorityConcurrency` when it is set',
+    () => {
+      const custom = synthesize({ workerConcurrency: 7, highPriorityConcurrency: 4 });
+      const queries = new TemplateQueries(custom.stack, custom.template);
+      expect(queries.of(custom.stack.worker.worker).Properties.ReservedConcurrentExecutions).toBe(7);
+      expect(capsByQueue(queries, custom.stack)).toEqual({ high: 4, normal: 3 });
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+
   it('report partial batch failures, one task per invocation', () => {
     for (const mapping of t.eventSourcesOf(stack.worker.worker)) {
       expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
@@ -75,6 +90,18 @@ describe('worker event sources', () => {
     expect(mappings[0]?.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
   });
 });
+
+/** Each queue's event-source maxConcurrency on the worker. */
+function capsByQueue(queries: TemplateQueries, of: typeof stack): { high?: number; normal?: number } {
+  const capOf = (queue: typeof stack.queues.high) =>
+    queries
+      .eventSourcesOf(of.worker.worker)
+      .find(
+        (mapping) =>
+          JSON.stringify(mapping.Properties.EventSourceArn) === JSON.stringify(queries.arnOf(queue)),
+      )?.Properties.ScalingConfig?.MaximumConcurrency as number | undefined;
+  return { high: capOf(of.queues.high), normal: capOf(of.queues.normal) };
+}
 
 describe('worker pool validation', () => {
   const scratch = () => {

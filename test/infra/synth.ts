@@ -36,24 +36,36 @@ const LOCK_WAIT_MS = 250;
 const LOCK_MAX_WAITS = 1_200; // 5 minutes
 const STALE_LOCK_MS = 5 * 60_000;
 
-export function synthesize(context: Record<string, unknown> = {}): Synthesized {
-  const missingHandlers = (Object.keys(HANDLER_ENTRIES) as HandlerName[]).filter(
-    (name) => !fs.existsSync(handlerSourcePath(name)),
-  );
+export function synthesize(
+  context: Record<string, unknown> = {},
+  options: {
+    /** Adds to the stack before synthesis (which runs the app's validation plugins, cdk-nag among them). */
+    readonly extend?: (stack: DocusnapStack) => void;
+  } = {},
+): Synthesized {
   return withSynthLock(() => {
-    const outdir = path.join(CACHE_DIR, 'cdk.out');
-    dropBundlesOfOtherSources(outdir);
-    const { app, stack } = createDocusnapApp({
-      outdir,
-      context: { ...cdkJsonContext(), ...context },
-      stack: {
-        entryFor: (name) => (missingHandlers.includes(name) ? placeholderFor(name) : handlerSourcePath(name)),
-        bundleCacheKey: sourceDigest(),
-      },
-    });
+    const { app, stack, missingHandlers } = buildApp(context);
+    options.extend?.(stack);
     const template = Template.fromStack(stack);
     return { app, stack, template, missingHandlers };
   });
+}
+
+function buildApp(context: Record<string, unknown>): Omit<Synthesized, 'template'> {
+  const missingHandlers = (Object.keys(HANDLER_ENTRIES) as HandlerName[]).filter(
+    (name) => !fs.existsSync(handlerSourcePath(name)),
+  );
+  const outdir = path.join(CACHE_DIR, 'cdk.out');
+  dropBundlesOfOtherSources(outdir);
+  const { app, stack } = createDocusnapApp({
+    outdir,
+    context: { ...cdkJsonContext(), ...context },
+    stack: {
+      entryFor: (name) => (missingHandlers.includes(name) ? placeholderFor(name) : handlerSourcePath(name)),
+      bundleCacheKey: sourceDigest(),
+    },
+  });
+  return { app, stack, missingHandlers };
 }
 
 /** Bundles of earlier sources are never reused: clear them once per change instead of piling them up. */

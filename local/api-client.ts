@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Above this an image goes through a presigned upload: base64 grows it by a third, and bodies stop at 6 MiB. */
+/**
+ * Inline images of one request together stay within this; the rest go through presigned uploads. Base64
+ * grows them by a third (5.33 MiB), which leaves room for the library (≤ 256 KiB) under the 6 MiB body limit.
+ */
 export const INLINE_IMAGE_LIMIT_BYTES = 4 * 1024 * 1024;
 
 const MEDIA_TYPES: Record<string, string> = {
@@ -60,12 +63,25 @@ export class DocuSnapClient {
     return parsed as T;
   }
 
-  /** An image from a file: inline when small, through a presigned POST upload otherwise. */
-  async imageFromFile(file: string): Promise<ImageRef> {
-    const bytes = await readFile(file);
-    if (bytes.length <= INLINE_IMAGE_LIMIT_BYTES) return { data: bytes.toString('base64') };
-    const contentType = MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    return { uploadId: await this.upload(bytes, contentType) };
+  /**
+   * Images from files for one task: inline while the images inlined so far stay within
+   * INLINE_IMAGE_LIMIT_BYTES in total (the limit is the request body's, not one image's), through a
+   * presigned POST upload once an image would take the body past it.
+   */
+  async imagesFromFiles(files: readonly string[]): Promise<ImageRef[]> {
+    const images: ImageRef[] = [];
+    let inlineBytes = 0;
+    for (const file of files) {
+      const bytes = await readFile(file);
+      if (inlineBytes + bytes.length <= INLINE_IMAGE_LIMIT_BYTES) {
+        inlineBytes += bytes.length;
+        images.push({ data: bytes.toString('base64') });
+      } else {
+        const contentType = MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+        images.push({ uploadId: await this.upload(bytes, contentType) });
+      }
+    }
+    return images;
   }
 
   /** Uploads bytes the way the app does: `POST /v1/uploads`, then the presigned multipart POST. */

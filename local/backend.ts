@@ -4,6 +4,7 @@ import { startEmulators } from './emulators';
 import { parseFaults } from './faults';
 import { startFrontDoor } from './front-door';
 import { ensureLocalKeys } from './keys';
+import type { RequeueReport } from './requeue-on-start';
 import { compatRoutes, V1_ROUTES } from './routes';
 import { LOCAL_ENV_DEFAULTS, type LocalSettings, parseLocalSettings } from './settings';
 import { startWorkerPool, type WorkerPool } from './worker-pool';
@@ -29,7 +30,9 @@ export interface LocalBackend {
   env: Record<string, string>;
   /** A bearer token the local API accepts for `user`. */
   token(user: string): Promise<string>;
-  worker: Pick<WorkerPool, 'stats' | 'completions' | 'sweep'>;
+  worker: Pick<WorkerPool, 'stats' | 'completions' | 'faults' | 'deadLetters' | 'sweep'>;
+  /** What the startup re-send of the previous run's unfinished tasks did. */
+  requeued: RequeueReport;
   stop(): Promise<void>;
 }
 
@@ -103,6 +106,14 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       log,
     });
     stops.push(() => worker.stop());
+    // The queues start empty (fauxqs keeps messages in memory): resume the previous run's unfinished tasks.
+    const requeued = await worker.requeueOnStart();
+    if (requeued.pending + requeued.processing + requeued.scheduled + requeued.errors > 0) {
+      log(
+        `resuming the previous run's tasks: ${requeued.pending} pending and ${requeued.processing} processing re-sent, ` +
+          `${requeued.scheduled} processing to re-send when their lease runs out, ${requeued.errors} failed (the sweeper retries them)`,
+      );
+    }
 
     const frontDoor = await startFrontDoor({
       routes: settings.compat ? [...V1_ROUTES, ...compatRoutes()] : V1_ROUTES,
@@ -119,6 +130,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       env,
       token: (user) => issueLocalToken(keys.tokenSecret, user),
       worker,
+      requeued,
       async stop() {
         await stopAll();
         running = false;

@@ -88,8 +88,7 @@ async function main(): Promise<void> {
   if (command === 'submit') {
     const [kind, ...files] = rest;
     if ((kind !== 'document' && kind !== 'form') || files.length === 0) fail(USAGE);
-    const images = [];
-    for (const file of files) images.push(await api.imageFromFile(file));
+    const images = await api.imagesFromFiles(files);
     const library = await readLibrary();
     const summary = await api.call<TaskView>('POST', `/v1/tasks/${kind}`, { images, library, priority });
     await finish(api, summary);

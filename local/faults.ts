@@ -1,6 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DependencyThrottledError, DependencyUnavailableError } from '../lambdas/core/errors';
-import type { LlmClient, LlmRequest, LlmResponse, OcrEngine, OcrImage, OcrPage } from '../lambdas/core/ports';
+import type {
+  CallOptions,
+  LlmClient,
+  LlmRequest,
+  LlmResponse,
+  OcrEngine,
+  OcrImage,
+  OcrPage,
+} from '../lambdas/core/ports';
 
 /** DESIGN §7's fault and latency knobs; latencies in ms, the rest probabilities in [0, 1]. */
 export interface FaultPlan {
@@ -50,6 +58,21 @@ export function hasFaults(plan: FaultPlan): boolean {
 
 export type Random = () => number;
 
+/** How often each injected OCR/LLM fault fired, so a fault run can prove its faults really happened. */
+export interface FaultCounters {
+  ocrThrottles: number;
+  llmThrottles: number;
+  llmTimeouts: number;
+  llmGarbage: number;
+}
+
+export const emptyFaultCounters = (): FaultCounters => ({
+  ocrThrottles: 0,
+  llmThrottles: 0,
+  llmTimeouts: 0,
+  llmGarbage: 0,
+});
+
 const sleep = (ms: number) =>
   ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 
@@ -80,31 +103,51 @@ async function dieIfDoomed(): Promise<void> {
 }
 
 /** The OCR port with injected latency, throttling and worker death. */
-export function withOcrFaults(ocr: OcrEngine, plan: FaultPlan, random: Random = Math.random): OcrEngine {
+export function withOcrFaults(
+  ocr: OcrEngine,
+  plan: FaultPlan,
+  random: Random = Math.random,
+  counters: FaultCounters = emptyFaultCounters(),
+): OcrEngine {
   return {
     name: ocr.name,
-    async recognize(image: OcrImage): Promise<OcrPage> {
+    async recognize(image: OcrImage, options?: CallOptions): Promise<OcrPage> {
       await dieIfDoomed();
       await sleep(plan['ocr.latency']);
-      if (random() < plan['ocr.throttle']) throw new DependencyThrottledError('ocr (injected fault)');
-      return ocr.recognize(image);
+      if (random() < plan['ocr.throttle']) {
+        counters.ocrThrottles++;
+        throw new DependencyThrottledError('ocr (injected fault)');
+      }
+      return ocr.recognize(image, options);
     },
   };
 }
 
 /** The LLM port with injected latency, throttling, timeouts, answers that are not JSON, and worker death. */
-export function withLlmFaults(llm: LlmClient, plan: FaultPlan, random: Random = Math.random): LlmClient {
+export function withLlmFaults(
+  llm: LlmClient,
+  plan: FaultPlan,
+  random: Random = Math.random,
+  counters: FaultCounters = emptyFaultCounters(),
+): LlmClient {
   return {
     model: llm.model,
-    async complete(request: LlmRequest): Promise<LlmResponse> {
+    async complete(request: LlmRequest, options?: CallOptions): Promise<LlmResponse> {
       await dieIfDoomed();
       await sleep(plan['llm.latency']);
-      if (random() < plan['llm.throttle']) throw new DependencyThrottledError('llm (injected fault)');
-      if (random() < plan['llm.timeout']) throw new DependencyUnavailableError('llm (injected timeout)');
+      if (random() < plan['llm.throttle']) {
+        counters.llmThrottles++;
+        throw new DependencyThrottledError('llm (injected fault)');
+      }
+      if (random() < plan['llm.timeout']) {
+        counters.llmTimeouts++;
+        throw new DependencyUnavailableError('llm (injected timeout)');
+      }
       if (random() < plan['llm.garbage']) {
+        counters.llmGarbage++;
         return { output: '{"title": "Invoice", "tags": [unterminated', inputTokens: 100, outputTokens: 12 };
       }
-      return llm.complete(request);
+      return llm.complete(request, options);
     },
   };
 }

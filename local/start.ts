@@ -29,7 +29,7 @@ Token for user "dev" (valid 30 days; another user: npm run -s token -- <user>):
 Try it:
   curl -s ${backend.url}/v1/health
   curl -s -X POST ${backend.url}/v1/tasks/document -H "Authorization: Bearer $TOKEN" \\
-    -H 'content-type: application/json' -d "{\\"images\\":[{\\"data\\":\\"$(base64 -w0 test/fixtures/invoice.png)\\"}]}"
+    -H 'content-type: application/json' -d "{\\"images\\":[{\\"data\\":\\"$(base64 < test/fixtures/invoice.png | tr -d '\\n')\\"}]}"
   curl -s ${backend.url}/v1/tasks -H "Authorization: Bearer $TOKEN"
   npm run -s cli -- submit document test/fixtures/invoice.png
 

@@ -4,7 +4,15 @@ import type { WorkerDependencies } from '../lambdas/handlers/worker-dependencies
 import { splitWorkerConcurrency } from '../lib/concurrency';
 import { LOCAL_ACCOUNT_ID } from './api-gateway-event';
 import { CompletionLedger } from './completion-ledger';
-import { type FaultPlan, hasFaults, type Random, withLlmFaults, withOcrFaults } from './faults';
+import {
+  emptyFaultCounters,
+  type FaultCounters,
+  type FaultPlan,
+  hasFaults,
+  type Random,
+  withLlmFaults,
+  withOcrFaults,
+} from './faults';
 import { lambdaContext } from './lambda-context';
 import {
   emptyPollerStats,
@@ -13,6 +21,7 @@ import {
   type SqsHandler,
   startQueuePoller,
 } from './queue-poller';
+import { type RequeueReport, requeueOnStart } from './requeue-on-start';
 
 /** Seconds each receive waits for messages (long polling); short so a stop is quick. */
 const LONG_POLL_SECONDS = 1;
@@ -33,6 +42,15 @@ export interface WorkerPoolOptions {
 export interface WorkerPool {
   stats: PollerStats;
   completions: CompletionLedger;
+  /** How often each injected OCR/LLM fault fired. */
+  faults: FaultCounters;
+  /** Records the dead-letter handler was given: messages fauxqs redrove to the DLQ after 5 receives. */
+  deadLetters: { records: number };
+  /**
+   * Sends the tasks left `pending` or `processing` by the previous run once (see requeue-on-start.ts):
+   * the local queues start empty. Run once, after the pollers start and before the API opens.
+   */
+  requeueOnStart(): Promise<RequeueReport>;
   /** Runs the sweeper once now (it also runs on its timer). */
   sweep(): Promise<void>;
   stop(): Promise<void>;
@@ -52,13 +70,14 @@ async function instrumentWorkerDependencies(
   faults: FaultPlan,
   random: Random,
   ledger: CompletionLedger,
+  counters: FaultCounters,
 ): Promise<WorkerDependencies> {
   const composition = await import('../lambdas/handlers/worker-dependencies');
   const deps = await composition.dependencies();
   const wrapped: WorkerDependencies = { ...deps, tasks: ledger.watch(deps.tasks) };
   if (hasFaults(faults)) {
-    wrapped.ocr = withOcrFaults(deps.ocr, faults, random);
-    wrapped.llm = withLlmFaults(deps.llm, faults, random);
+    wrapped.ocr = withOcrFaults(deps.ocr, faults, random, counters);
+    wrapped.llm = withLlmFaults(deps.llm, faults, random, counters);
   }
   composition.useWorkerDependencies(wrapped);
   return deps;
@@ -73,6 +92,15 @@ async function closeAdapters(deps: WorkerDependencies): Promise<void> {
 }
 
 /**
+ * The split of the worker pool between the high and normal queues: the deployed one (lib/concurrency.ts,
+ * at least 2 per queue, as Lambda's event-source maxConcurrency) whenever the pool can give it, that is
+ * from 4 workers up; below that, locally only, a queue may get a single slot (2 → 1/1, 3 → 1/2).
+ */
+export function localWorkerSplit(total: number): { high: number; normal: number } {
+  return splitWorkerConcurrency(total, total >= 4 ? 2 : 1);
+}
+
+/**
  * The worker side of the backend as Lambda runs it: the worker function on the high and normal queues
  * with the deployed split of its concurrency, the dead-letter function on the DLQ, the sweeper on a timer.
  */
@@ -80,15 +108,22 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   const random = options.random ?? Math.random;
   const stats = emptyPollerStats();
   const completions = new CompletionLedger();
-  const deps = await instrumentWorkerDependencies(options.faults, random, completions);
+  const faultCounters = emptyFaultCounters();
+  const deadLetters = { records: 0 };
+  const deps = await instrumentWorkerDependencies(options.faults, random, completions, faultCounters);
 
   const worker = asHandler(import('../lambdas/handlers/worker'), 'worker');
-  const deadLetter = asHandler(import('../lambdas/handlers/dead-letter'), 'dead-letter');
+  const deadLetter = asHandler(import('../lambdas/handlers/dead-letter'), 'dead-letter').then(
+    (handler): SqsHandler =>
+      (event, context) => {
+        deadLetters.records += (event as { Records?: unknown[] }).Records?.length ?? 0;
+        return handler(event, context);
+      },
+  );
   const sweeper = asHandler(import('../lambdas/handlers/sweeper'), 'sweeper');
   await Promise.all([worker, deadLetter, sweeper]);
 
-  // Locally a queue may get a single slot, so a concurrency of 2 still serves both queues.
-  const split = splitWorkerConcurrency(options.concurrency, 1);
+  const split = localWorkerSplit(options.concurrency);
   const timeoutMs = options.workerTimeoutSeconds * 1000;
   const sqs = new SQSClient({});
   const common = {
@@ -153,12 +188,21 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   const timer = setInterval(sweep, options.sweepIntervalSeconds * 1000);
   timer.unref();
 
+  let cancelRequeue = () => {};
   return {
     stats,
     completions,
+    faults: faultCounters,
+    deadLetters,
     sweep,
+    async requeueOnStart() {
+      const requeue = await requeueOnStart(deps);
+      cancelRequeue = requeue.cancel;
+      return requeue.report;
+    },
     async stop() {
       clearInterval(timer);
+      cancelRequeue();
       await stopPollers();
       await sweeping;
       sqs.destroy();

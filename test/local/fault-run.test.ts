@@ -95,12 +95,23 @@ describe('fault run: 200 tasks under throttles, timeouts, garbage LLM output, cr
     for (const view of failed) expect(TASK_ERROR_CODES).toContain(TaskViewSchema.parse(view).error?.code);
     for (const view of completed) expect(view.result).toBeDefined();
 
-    const { completions, stats } = backend.worker;
-    console.info(`fault run: ${completed.length} completed, ${failed.length} error`, stats);
+    const { completions, stats, faults, deadLetters } = backend.worker;
+    console.info(
+      `fault run: ${completed.length} completed, ${failed.length} error`,
+      stats,
+      faults,
+      deadLetters,
+    );
     expect(completions.completedMoreThanOnce()).toEqual([]);
     expect(completions.total).toBe(completed.length);
     expect(stats.crashes).toBeGreaterThan(0);
     expect(stats.duplicates).toBeGreaterThan(0);
     expect(stats.batchItemFailures).toBeGreaterThan(0);
+    expect(faults.ocrThrottles).toBeGreaterThan(0);
+    expect(faults.llmThrottles).toBeGreaterThan(0);
+    expect(faults.llmTimeouts).toBeGreaterThan(0);
+    expect(faults.llmGarbage).toBeGreaterThan(0);
+    // At least one message went through fauxqs's redrive (5 receives) into the dead-letter handler.
+    expect(deadLetters.records).toBeGreaterThan(0);
   }, 240_000);
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DependencyThrottledError, DependencyUnavailableError } from '../../lambdas/core/errors';
 import type { LlmClient, LlmRequest, OcrEngine } from '../../lambdas/core/ports';
 import {
+  emptyFaultCounters,
   NO_FAULTS,
   parseFaults,
   runDoomedInvocation,
@@ -64,6 +65,40 @@ describe('DOCUSNAP_FAULTS', () => {
     ).rejects.toBeInstanceOf(DependencyUnavailableError);
     const garbage = await withLlmFaults(llm, parseFaults('llm.garbage=1'), always).complete(request);
     expect(() => JSON.parse(garbage.output as string)).toThrow();
+  });
+
+  it('counts each fault that fired, and passes the call options (the task deadline) through', async () => {
+    const counters = emptyFaultCounters();
+    const always = () => 0;
+    const seen: unknown[] = [];
+    const spyOcr: OcrEngine = {
+      name: 'tesseract',
+      recognize: async (_image, options) => {
+        seen.push(options);
+        return { text: '', pages: 1 };
+      },
+    };
+    const spyLlm: LlmClient = {
+      model: 'rules',
+      complete: async (_request, options) => {
+        seen.push(options);
+        return { output: {}, inputTokens: 1, outputTokens: 1 };
+      },
+    };
+    const attempt = (call: () => Promise<unknown>) => call().catch(() => undefined);
+    await attempt(() => withOcrFaults(ocr, parseFaults('ocr.throttle=1'), always, counters).recognize(image));
+    await attempt(() =>
+      withLlmFaults(llm, parseFaults('llm.throttle=1'), always, counters).complete(request),
+    );
+    await attempt(() => withLlmFaults(llm, parseFaults('llm.timeout=1'), always, counters).complete(request));
+    await withLlmFaults(llm, parseFaults('llm.garbage=1'), always, counters).complete(request);
+    await withLlmFaults(llm, parseFaults('llm.garbage=1'), always, counters).complete(request);
+    expect(counters).toEqual({ ocrThrottles: 1, llmThrottles: 1, llmTimeouts: 1, llmGarbage: 2 });
+
+    await withOcrFaults(spyOcr, NO_FAULTS, always, counters).recognize(image, { deadline: 42 });
+    await withLlmFaults(spyLlm, NO_FAULTS, always, counters).complete(request, { deadline: 43 });
+    expect(seen).toEqual([{ deadline: 42 }, { deadline: 43 }]);
+    expect(counters).toEqual({ ocrThrottles: 1, llmThrottles: 1, llmTimeouts: 1, llmGarbage: 2 });
   });
 
   it('kills a doomed invocation at its first adapter call: it reports death and never finishes', async () => {

@@ -85,6 +85,9 @@ describe('npm start', () => {
     expect(first.output).toContain(`state:    ${home}`);
     expect(first.output).toContain(`curl -s ${first.url}/v1/health`);
     expect(first.output).not.toContain('NodeVersionSupportWarning');
+    // Portable (macOS has no `base64 -w0`).
+    expect(first.output).toContain("$(base64 < test/fixtures/invoice.png | tr -d '\\n')");
+    expect(first.output).not.toContain('base64 -w0');
     const token = /export TOKEN=(\S+)/.exec(first.output)?.[1] as string;
     expect(token).toBeTruthy();
 
@@ -117,6 +120,72 @@ describe('npm start', () => {
     expect(await carol.call('GET', '/v1/tasks')).toEqual({ items: [] });
   }, 60_000);
 
+  it('tasks still queued at a graceful stop run right after the restart, long before the pending timeout', async () => {
+    const queuedHome = await mkdtemp(path.join(tmpdir(), 'docusnap-queued-'));
+    try {
+      // One slot per queue, each image 3 s: the normal queue's slot holds one batch while the rest wait.
+      const first = await startServer(queuedHome, {
+        DOCUSNAP_OCR: 'simulated',
+        DOCUSNAP_FAULTS: 'ocr.latency=3000',
+      });
+      children.push(first.child);
+      const token = /export TOKEN=(\S+)/.exec(first.output)?.[1] as string;
+      const dev = new DocuSnapClient(first.url, token);
+      const image = fixtureBase64('invoice.png');
+      const taskIds: string[] = [];
+      for (let n = 0; n < 14; n++) {
+        taskIds.push((await submit(dev, '/v1/tasks/document', { images: [{ data: image }] })).taskId);
+      }
+      expect(await stopServer(first.child)).toBe(0);
+
+      // The stop drained the batch in hand; the tasks behind it were still queued, in fauxqs's memory only.
+      const second = await startServer(queuedHome, { DOCUSNAP_OCR: 'simulated' });
+      children.push(second.child);
+      expect(second.output).toMatch(/resuming the previous run's tasks: [1-9]\d* pending/);
+      const again = new DocuSnapClient(second.url, token);
+      // The pending timeout is 300 s and the sweeper's first tick 60 s away: only the startup re-send is this quick.
+      for (const taskId of taskIds) expect((await settle(again, taskId, 30_000)).status).toBe('completed');
+      await stopServer(second.child);
+    } finally {
+      await rm(queuedHome, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('after a hard kill mid-task, the restart hands the task to a new worker once its lease runs out', async () => {
+    const leaseHome = await mkdtemp(path.join(tmpdir(), 'docusnap-lease-'));
+    try {
+      // A 3 s worker timeout is the lease; the OCR call takes a minute, so the kill lands mid-task.
+      const first = await startServer(leaseHome, {
+        DOCUSNAP_OCR: 'simulated',
+        DOCUSNAP_FAULTS: 'ocr.latency=60000',
+        DOCUSNAP_WORKER_TIMEOUT_S: '3',
+      });
+      children.push(first.child);
+      const token = /export TOKEN=(\S+)/.exec(first.output)?.[1] as string;
+      const dev = new DocuSnapClient(first.url, token);
+      const summary = await submit(dev, '/v1/tasks/document', {
+        images: [{ data: fixtureBase64('invoice.png') }],
+      });
+      let atKill = await dev.getTask(summary.taskId);
+      for (let poll = 0; poll < 100 && atKill.status === 'pending'; poll++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        atKill = await dev.getTask(summary.taskId);
+      }
+      expect(atKill.status).toBe('processing');
+      first.child.kill('SIGKILL');
+      await stopServer(first.child);
+
+      // Default processing timeout (600 s): without the re-send the task would sit in `processing` until then.
+      const second = await startServer(leaseHome, { DOCUSNAP_OCR: 'simulated' });
+      children.push(second.child);
+      const after = await settle(new DocuSnapClient(second.url, token), summary.taskId, 30_000);
+      expect(after.status).toBe('completed');
+      await stopServer(second.child);
+    } finally {
+      await rm(leaseHome, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('after a hard kill mid-task, the restarted sweeper fails the task whose worker and message were lost', async () => {
     const crashHome = await mkdtemp(path.join(tmpdir(), 'docusnap-kill-'));
     try {
@@ -137,7 +206,8 @@ describe('npm start', () => {
       first.child.kill('SIGKILL');
       await stopServer(first.child);
 
-      // fauxqs kept the message in memory only: only the sweeper can end this task now.
+      // fauxqs kept the message in memory only. The restart re-sends it once the 90 s lease runs out; the
+      // 2 s processing timeout comes first, so the sweeper ends the task.
       const second = await startServer(crashHome, {
         DOCUSNAP_SWEEP_INTERVAL_S: '1',
         DOCUSNAP_PROCESSING_TIMEOUT_S: '2',

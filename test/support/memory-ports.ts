@@ -270,6 +270,7 @@ export class FakeLlm implements LlmClient {
   readonly calls: LlmRequest[] = [];
   /** The options of each call, in the order of `calls` (the task deadline). */
   readonly options: (CallOptions | undefined)[] = [];
+  /** May be async: the model's answer can wait on something else happening meanwhile. */
   answer: (request: LlmRequest) => unknown = validAnswer;
 
   constructor(model = 'us.amazon.nova-lite-v1:0') {
@@ -279,7 +280,7 @@ export class FakeLlm implements LlmClient {
   async complete(request: LlmRequest, options?: CallOptions): Promise<LlmResponse> {
     this.calls.push(request);
     this.options.push(options);
-    return { output: this.answer(request), inputTokens: 1000, outputTokens: 200 };
+    return { output: await this.answer(request), inputTokens: 1000, outputTokens: 200 };
   }
 }
 

@@ -5,6 +5,7 @@ export const API_ERROR_STATUS = {
   UNAUTHORIZED: 401,
   TASK_NOT_FOUND: 404,
   UPLOAD_NOT_FOUND: 404,
+  WEBHOOK_NOT_FOUND: 404,
   IDEMPOTENCY_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -37,7 +38,7 @@ export class ValidationError extends ApiError {
 }
 
 export class NotFoundError extends ApiError {
-  constructor(code: 'TASK_NOT_FOUND' | 'UPLOAD_NOT_FOUND', message: string) {
+  constructor(code: 'TASK_NOT_FOUND' | 'UPLOAD_NOT_FOUND' | 'WEBHOOK_NOT_FOUND', message: string) {
     super(code, message);
   }
 }

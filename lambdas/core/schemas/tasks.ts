@@ -73,6 +73,15 @@ export const ListTasksQuery = z.strictObject({
 });
 export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
 
+/** The longest `GET /v1/tasks/{taskId}?waitSeconds=` may hold a request: well inside API Gateway's 29 s. */
+export const MAX_WAIT_SECONDS = 20;
+
+/** Query of `GET /v1/tasks/{taskId}`: `waitSeconds` 0..20 holds the answer until the task ends or it passes. */
+export const GetTaskQuery = z.strictObject({
+  waitSeconds: z.coerce.number().int().min(0).max(MAX_WAIT_SECONDS).default(0),
+});
+export type GetTaskQuery = z.infer<typeof GetTaskQuery>;
+
 export const ListTasksResponse = z.object({
   items: z.array(TaskView),
   nextCursor: z.string().optional(),

@@ -10,12 +10,13 @@ import { DynamoDbTaskStore } from '../../adapters/dynamodb-task-store';
 import { S3BlobStore } from '../../adapters/s3-blob-store';
 import { SqsTaskQueue } from '../../adapters/sqs-task-queue';
 import type { DeleteTaskDependencies } from '../../core/use-cases/delete-task';
+import type { WaitDependencies } from '../../core/use-cases/get-task';
 import type { SubmitTaskDependencies } from '../../core/use-cases/submit-task';
 import { documentClient, s3Client, sqsClient } from '../aws-clients';
 import { type Config, config } from '../config';
 
 /** Everything the API's use cases need (each takes the part it uses). */
-export type ApiDependencies = SubmitTaskDependencies & DeleteTaskDependencies;
+export type ApiDependencies = SubmitTaskDependencies & DeleteTaskDependencies & WaitDependencies;
 
 let current: ApiDependencies | undefined;
 
@@ -40,6 +41,8 @@ export function fromConfig(settings: Config): ApiDependencies {
     cache: new DynamoDbCache(doc, settings.table),
     clock: { now: () => new Date() },
     ids: { newId: () => randomUUID() },
+    // A long poll's pause between reads of the task (GET /v1/tasks/{taskId}?waitSeconds=).
+    pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     retentionDays: settings.retentionDays,
   };
 }

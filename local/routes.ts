@@ -62,6 +62,24 @@ export const V1_ROUTES: readonly Route[] = [
     authenticated: true,
     load: () => import('../lambdas/handlers/api/delete-task'),
   },
+  {
+    method: 'POST',
+    path: '/v1/webhooks',
+    authenticated: true,
+    load: () => import('../lambdas/handlers/api/create-webhook'),
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhooks',
+    authenticated: true,
+    load: () => import('../lambdas/handlers/api/list-webhooks'),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/webhooks/{webhookId}',
+    authenticated: true,
+    load: () => import('../lambdas/handlers/api/delete-webhook'),
+  },
 ];
 
 const COMPAT_ROUTES: readonly [Route['method'], string, URL][] = [

@@ -59,4 +59,6 @@ export const LOCAL_ENV_DEFAULTS: Record<string, string> = {
   // EMF lines on stdout would bury the startup output; CloudWatch is the only reader of them.
   POWERTOOLS_METRICS_DISABLED: 'true',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  // A developer's receiver runs on this machine: webhooks may post to loopback, over http too (never on AWS).
+  DOCUSNAP_WEBHOOK_ALLOW_LOOPBACK: 'true',
 };

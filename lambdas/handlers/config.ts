@@ -1,6 +1,10 @@
 import * as z from 'zod';
 import { type PricingTable, pricingWithOverride } from '../core/pricing';
-import { DEFAULT_RETRY_DELAYS_SECONDS } from '../core/webhooks/webhook';
+import {
+  attemptsOf,
+  DEFAULT_RETRY_DELAYS_SECONDS,
+  DELIVERY_QUEUE_MAX_RECEIVE_COUNT,
+} from '../core/webhooks/webhook';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from './metric-names';
 
 /** SQS's longest visibility timeout: a retry delay is a visibility change, so none may be longer. */
@@ -101,6 +105,9 @@ const Environment = z.object({
     .transform((list) => (list ? list.split(',').map(Number) : DEFAULT_RETRY_DELAYS_SECONDS))
     .refine((delays) => delays.every((delay) => delay <= MAX_VISIBILITY_TIMEOUT_SECONDS), {
       message: 'a delay is longer than SQS allows (43200 s)',
+    })
+    .refine((delays) => attemptsOf(delays) < DELIVERY_QUEUE_MAX_RECEIVE_COUNT, {
+      message: `at most ${DELIVERY_QUEUE_MAX_RECEIVE_COUNT - 2} retries (the delivery queue's redrive limit)`,
     }),
   DOCUSNAP_EVENT_BUS: optional,
 });

@@ -20,9 +20,12 @@ import { SqsTaskQueue } from '../adapters/sqs-task-queue';
 import { TextractOcr } from '../adapters/textract-ocr';
 import { createResultSealer } from '../core/compat/seal-result';
 import type { LlmClient, OcrEngine, TaskQueue } from '../core/ports';
+import { announcingTaskEnds } from '../core/use-cases/announce-task-end';
 import type { ProcessTaskDependencies, ResultSealer } from '../core/use-cases/process-task';
 import { CLIENT_TIMEOUTS, documentClient, requestHandler, s3Client, sqsClient } from './aws-clients';
 import { type Config, config } from './config';
+import { logger } from './powertools';
+import { taskEventsFrom } from './task-events';
 
 /** Everything the worker-side use cases need; each takes the part it uses. */
 export interface WorkerDependencies extends ProcessTaskDependencies {
@@ -63,7 +66,12 @@ export async function dependencies(): Promise<WorkerDependencies> {
 export async function fromConfig(settings: Config): Promise<WorkerDependencies> {
   const doc = documentClient();
   return {
-    tasks: new DynamoDbTaskStore(doc, settings.table),
+    // Every ending the worker, dead-letter handler and sweeper write is announced (webhooks, EventBridge).
+    tasks: announcingTaskEnds(
+      new DynamoDbTaskStore(doc, settings.table),
+      taskEventsFrom(settings, doc),
+      (error, task) => logger.error('announcing the task end failed', { taskId: task.taskId, error }),
+    ),
     blobs: new S3BlobStore(s3Client(settings), settings.bucket),
     cache: new DynamoDbCache(doc, settings.table),
     queue: new SqsTaskQueue(sqsClient(), settings.queueUrls),

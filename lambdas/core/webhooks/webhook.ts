@@ -101,5 +101,14 @@ export const DEFAULT_RETRY_DELAYS_SECONDS: readonly number[] = [30, 120, 480, 19
 /** The attempt limit of a schedule: the first attempt plus one per delay. */
 export const attemptsOf = (delays: readonly number[]) => delays.length + 1;
 
+/**
+ * The delivery queue's redrive limit: past the attempt limit, so the handler itself records a delivery given
+ * up; only a message whose handler kept failing (a crash, not a receiver's answer) reaches the dead-letter queue.
+ */
+export const DELIVERY_QUEUE_MAX_RECEIVE_COUNT = attemptsOf(DEFAULT_RETRY_DELAYS_SECONDS) + 3;
+
 /** Standard Webhooks: give a receiver 10 s; a slower answer counts as a failure. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
+
+/** The delivery function's timeout: a batch's attempts run side by side, 10 s each, plus reads and records. */
+export const WEBHOOK_DELIVERY_TIMEOUT_SECONDS = 30;

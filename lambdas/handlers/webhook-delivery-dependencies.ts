@@ -11,7 +11,7 @@ import { SqsDeliveryQueue } from '../adapters/sqs-delivery-queue';
 import type { DeliverWebhookDependencies } from '../core/use-cases/deliver-webhook';
 import { AWS_DESTINATIONS, LOCAL_DESTINATIONS } from '../core/webhooks/destination';
 import { documentClient, s3Client, sqsClient } from './aws-clients';
-import { type Config, config } from './config';
+import { type Config, environmentConfig } from './config';
 import { webhookSecretsFrom } from './webhook-secrets';
 
 export interface WebhookDeliveryDependencies extends DeliverWebhookDependencies {
@@ -26,7 +26,7 @@ export function useWebhookDeliveryDependencies(dependencies: WebhookDeliveryDepe
 }
 
 export function webhookDeliveryDependencies(): WebhookDeliveryDependencies {
-  current ??= fromConfig(config());
+  current ??= fromConfig(environmentConfig());
   return current;
 }
 

@@ -1,7 +1,7 @@
 import type { DeliveryQueue, EventBus, TaskEvents, TaskStore, WebhookStore } from '../ports';
 import { isTerminal, type Task } from '../task';
+import { toTaskView } from '../task-view';
 import { deliveryIdOf, eventTypeOf, type WebhookDelivery } from '../webhooks/webhook';
-import { toTaskView } from './task-view';
 
 export interface AnnounceTaskEndDependencies {
   webhooks: WebhookStore;

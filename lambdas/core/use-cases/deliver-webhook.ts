@@ -1,6 +1,6 @@
 import type { BlobStore, Clock, KeyWrapper, TaskStore, WebhookSender, WebhookStore } from '../ports';
+import { viewWithResult } from '../task-view';
 import { attemptsOf, type DeliveryOutcome, formatSecret, type WebhookDelivery } from '../webhooks/webhook';
-import { viewWithResult } from './get-task';
 
 export interface DeliverWebhookDependencies {
   webhooks: WebhookStore;

@@ -1,6 +1,6 @@
 import { CreateWebhookRequest } from '../../core/schemas/webhooks';
 import { registerWebhook } from '../../core/use-cases/register-webhook';
-import { apiHandler, jsonBody, ownerOf } from './http';
+import { apiHandler, jsonBody, ownerOf } from './api-handler';
 import { webhookDependencies } from './webhook-dependencies';
 
 /** `POST /v1/webhooks` */

@@ -1,5 +1,5 @@
 import { deleteWebhook } from '../../core/use-cases/delete-webhook';
-import { apiHandler, ownerOf, pathParameter } from './http';
+import { apiHandler, ownerOf, pathParameter } from './api-handler';
 import { webhookDependencies } from './webhook-dependencies';
 
 /** `DELETE /v1/webhooks/{webhookId}` */

@@ -1,8 +1,8 @@
 import { GetTaskQuery } from '../../core/schemas/tasks';
 import { isTerminal } from '../../core/task';
 import { getTask } from '../../core/use-cases/get-task';
+import { apiHandler, ownerOf, pathParameter, validate } from './api-handler';
 import { dependencies } from './dependencies';
-import { apiHandler, ownerOf, pathParameter, validate } from './http';
 
 /** What a client that polls should wait before asking again about a task that has not ended. */
 export const RETRY_AFTER_SECONDS = 2;

@@ -1,5 +1,5 @@
 import { listWebhooks } from '../../core/use-cases/list-webhooks';
-import { apiHandler, ownerOf } from './http';
+import { apiHandler, ownerOf } from './api-handler';
 import { webhookDependencies } from './webhook-dependencies';
 
 /** `GET /v1/webhooks` */

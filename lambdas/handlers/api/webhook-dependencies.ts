@@ -9,7 +9,7 @@ import { DynamoDbWebhookStore } from '../../adapters/dynamodb-webhook-store';
 import type { RegisterWebhookDependencies } from '../../core/use-cases/register-webhook';
 import { AWS_DESTINATIONS, LOCAL_DESTINATIONS } from '../../core/webhooks/destination';
 import { documentClient } from '../aws-clients';
-import { type Config, config } from '../config';
+import { type Config, environmentConfig } from '../config';
 import { webhookSecretsFrom } from '../webhook-secrets';
 
 export type WebhookDependencies = RegisterWebhookDependencies;
@@ -21,7 +21,7 @@ export function useWebhookDependencies(dependencies: WebhookDependencies | undef
 }
 
 export function webhookDependencies(): WebhookDependencies {
-  current ??= fromConfig(config());
+  current ??= fromConfig(environmentConfig());
   return current;
 }
 

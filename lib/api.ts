@@ -21,6 +21,10 @@ import { HandlerFunction, type HandlerRuntimeSettings } from './handler-function
 import { acknowledgeGrantWildcards } from './nag-acknowledgements';
 import type { TaskQueues } from './queues';
 import type { Storage } from './storage';
+import type { Webhooks } from './webhooks';
+
+/** The getTask function's timeout: a 20 s long poll plus its reads, inside API Gateway's 29 s. */
+export const LONG_POLL_TIMEOUT_SECONDS = 25;
 
 export interface ThrottleLimits {
   /** Steady-state requests per second. */
@@ -31,6 +35,7 @@ export interface ThrottleLimits {
 
 export interface ApiProps {
   readonly storage: Storage;
+  readonly webhooks: Webhooks;
   readonly queues: TaskQueues;
   readonly functions: HandlerRuntimeSettings;
   /** Stage-wide throttling of every route. */
@@ -81,6 +86,19 @@ const V1_ROUTES: readonly V1Route[] = [
     method: HttpMethod.DELETE,
     path: '/v1/tasks/{taskId}',
     description: 'DELETE /v1/tasks/{taskId}',
+  },
+  {
+    handler: 'createWebhook',
+    method: HttpMethod.POST,
+    path: '/v1/webhooks',
+    description: 'POST /v1/webhooks',
+  },
+  { handler: 'listWebhooks', method: HttpMethod.GET, path: '/v1/webhooks', description: 'GET /v1/webhooks' },
+  {
+    handler: 'deleteWebhook',
+    method: HttpMethod.DELETE,
+    path: '/v1/webhooks/{webhookId}',
+    description: 'DELETE /v1/webhooks/{webhookId}',
   },
 ];
 
@@ -211,7 +229,8 @@ export class Api extends Construct {
       settings: props.functions,
       description: `DocuSnap ${route.description}`,
       memorySize: route.handler.startsWith('submit') ? 512 : 256,
-      timeout: Duration.seconds(15),
+      // A long poll holds GET /v1/tasks/{taskId} up to 20 s; API Gateway gives up at 29 s.
+      timeout: Duration.seconds(route.handler === 'getTask' ? LONG_POLL_TIMEOUT_SECONDS : 15),
     });
     switch (route.handler) {
       case 'health':
@@ -237,6 +256,16 @@ export class Api extends Construct {
       case 'deleteTask':
         table.grantReadWriteData(fn);
         for (const prefix of ['uploads/*', 'inputs/*', 'results/*']) bucket.grantDelete(fn, prefix);
+        break;
+      case 'createWebhook':
+        table.grantReadWriteData(fn);
+        props.webhooks.wrapSecretsFrom(fn);
+        break;
+      case 'listWebhooks':
+        table.grantReadData(fn);
+        break;
+      case 'deleteWebhook':
+        table.grantReadWriteData(fn);
         break;
       default:
         throw new Error(`no permissions defined for ${route.handler}`);

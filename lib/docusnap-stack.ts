@@ -9,6 +9,7 @@ import type { HandlerRuntimeSettings } from './handler-function';
 import { METRICS_NAMESPACE, METRICS_SERVICE, Observability } from './observability';
 import { TaskQueues } from './queues';
 import { Storage } from './storage';
+import { Webhooks } from './webhooks';
 import { Worker } from './worker';
 
 export interface DocusnapStackProps extends StackProps {
@@ -27,6 +28,7 @@ export class DocusnapStack extends Stack {
   readonly worker: Worker;
   readonly compat?: CompatProtocol;
   readonly observability: Observability;
+  readonly webhooks: Webhooks;
 
   constructor(scope: Construct, id: string, props: DocusnapStackProps) {
     super(scope, id, props);
@@ -56,8 +58,15 @@ export class DocusnapStack extends Stack {
       },
     };
 
+    this.webhooks = new Webhooks(this, 'Webhooks', {
+      storage: this.storage,
+      encryptionKey: this.storage.key,
+      functions,
+      removalPolicy,
+    });
     this.api = new Api(this, 'Api', {
       storage: this.storage,
+      webhooks: this.webhooks,
       queues: this.queues,
       functions,
       throttle: config.apiThrottle,
@@ -85,6 +94,10 @@ export class DocusnapStack extends Stack {
       bedrockModelId: config.bedrockModelId,
       keyWrappingKey: this.compat?.keyWrappingKey,
     });
+    // Every function that ends tasks announces the ends (webhooks, EventBridge).
+    for (const fn of [this.worker.worker, this.worker.deadLetterHandler, this.worker.sweeper]) {
+      this.webhooks.announceFrom(fn);
+    }
     this.observability = new Observability(this, 'Observability', {
       queues: this.queues,
       httpApi: this.api.httpApi,
@@ -96,6 +109,8 @@ export class DocusnapStack extends Stack {
       alarmEmail: config.alarmEmail,
       dashboardName: `DocuSnap-${config.stage}`,
     });
+
+    this.webhooks.alarmOn(this.observability.alarmTopic);
 
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });

@@ -8,6 +8,7 @@ import { DocumentResult, FormFillingResult, FormResult } from '../lambdas/core/s
 import {
   ErrorBody,
   ListTasksResponse,
+  MAX_WAIT_SECONDS,
   SubmitFormFillingRequest,
   SubmitImagesRequest,
   TaskSummary,
@@ -18,6 +19,12 @@ import {
   CreateUploadResponse,
   UPLOAD_CONTENT_TYPES,
 } from '../lambdas/core/schemas/uploads';
+import {
+  CreatedWebhook,
+  CreateWebhookRequest,
+  ListWebhooksResponse,
+  WebhookView,
+} from '../lambdas/core/schemas/webhooks';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -63,6 +70,20 @@ const idempotencyKey = {
   schema: { type: 'string', minLength: 1, maxLength: 128 },
 };
 const taskIdParam = { name: 'taskId', in: 'path', required: true, schema: { type: 'string' } };
+const webhookIdParam = { name: 'webhookId', in: 'path', required: true, schema: { type: 'string' } };
+const waitSecondsParam = {
+  name: 'waitSeconds',
+  in: 'query',
+  required: false,
+  description: 'Long poll: answer as soon as the task is terminal, or after this many seconds.',
+  schema: { type: 'integer', minimum: 0, maximum: MAX_WAIT_SECONDS, default: 0 },
+};
+const retryAfter = {
+  'Retry-After': {
+    schema: { type: 'integer' },
+    description: 'On a task that has not ended: seconds to wait before asking again.',
+  },
+};
 const accepted = {
   description: 'Accepted; poll the Location.',
   headers: { Location: { schema: { type: 'string' }, description: '/v1/tasks/{taskId}' } },
@@ -122,6 +143,13 @@ export function buildOpenApiDocument() {
         DocumentResult: schema(DocumentResult, 'output'),
         FormResult: schema(FormResult, 'output'),
         FormFillingResult: schema(FormFillingResult, 'output'),
+        CreateWebhookRequest: schema(CreateWebhookRequest, 'input'),
+        CreatedWebhook: schema(CreatedWebhook, 'output'),
+        Webhook: schema(WebhookView, 'output'),
+        ListWebhooksResponse: {
+          ...schema(ListWebhooksResponse, 'output'),
+          properties: { items: { type: 'array', items: ref('Webhook') } },
+        },
       },
     },
     paths: {
@@ -182,12 +210,12 @@ export function buildOpenApiDocument() {
       },
       '/v1/tasks/{taskId}': {
         get: {
-          summary: 'A task, with its result once completed',
+          summary: 'A task, with its result once completed; optionally waits for it to end',
           security: [{ bearer: [] }],
-          parameters: [taskIdParam],
+          parameters: [taskIdParam, waitSecondsParam],
           responses: {
-            '200': { description: 'The task', content: json(ref('TaskView')) },
-            ...errorResponses('TASK_NOT_FOUND', ...COMMON_ERRORS),
+            '200': { description: 'The task', headers: retryAfter, content: json(ref('TaskView')) },
+            ...errorResponses('TASK_NOT_FOUND', 'VALIDATION_ERROR', ...COMMON_ERRORS),
           },
         },
         delete: {
@@ -197,6 +225,44 @@ export function buildOpenApiDocument() {
           responses: {
             '204': { description: 'Deleted' },
             ...errorResponses('TASK_NOT_FOUND', ...COMMON_ERRORS),
+          },
+        },
+      },
+      '/v1/webhooks': {
+        post: {
+          summary: 'Register a webhook for the caller’s tasks (at most 10); the secret is shown only here',
+          description:
+            'Deliveries are POSTs of {type, timestamp, data: task view} signed in the Standard Webhooks format ' +
+            '(webhook-id, webhook-timestamp, webhook-signature), retried with backoff for over 6 hours. ' +
+            'URLs must be https to a public address (checked again at every delivery).',
+          security: [{ bearer: [] }],
+          requestBody: { required: true, content: json(ref('CreateWebhookRequest')) },
+          responses: {
+            '201': {
+              description: 'Registered',
+              headers: { Location: { schema: { type: 'string' }, description: '/v1/webhooks/{webhookId}' } },
+              content: json(ref('CreatedWebhook')),
+            },
+            ...errorResponses('INVALID_JSON', 'VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', ...COMMON_ERRORS),
+          },
+        },
+        get: {
+          summary: 'The caller’s webhooks, without their secrets',
+          security: [{ bearer: [] }],
+          responses: {
+            '200': { description: 'The webhooks', content: json(ref('ListWebhooksResponse')) },
+            ...errorResponses(...COMMON_ERRORS),
+          },
+        },
+      },
+      '/v1/webhooks/{webhookId}': {
+        delete: {
+          summary: 'Delete a webhook',
+          security: [{ bearer: [] }],
+          parameters: [webhookIdParam],
+          responses: {
+            '204': { description: 'Deleted' },
+            ...errorResponses('WEBHOOK_NOT_FOUND', ...COMMON_ERRORS),
           },
         },
       },

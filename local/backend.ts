@@ -5,7 +5,7 @@ import { parseFaults } from './faults';
 import { startFrontDoor } from './front-door';
 import { ensureLocalKeys } from './keys';
 import type { RequeueReport } from './requeue-on-start';
-import { compatRoutes, V1_ROUTES } from './routes';
+import { localRoutes } from './routes';
 import { LOCAL_ENV_DEFAULTS, type LocalSettings, parseLocalSettings } from './settings';
 import { startWorkerPool, type WorkerPool } from './worker-pool';
 
@@ -116,7 +116,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     }
 
     const frontDoor = await startFrontDoor({
-      routes: settings.compat ? [...V1_ROUTES, ...compatRoutes()] : V1_ROUTES,
+      routes: localRoutes({ compat: settings.compat }),
       tokenSecret: keys.tokenSecret,
       host: HOST,
       port: settings.port,

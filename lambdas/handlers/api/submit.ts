@@ -3,6 +3,7 @@ import type { TaskType } from '../../core/task';
 import { type SubmitTaskInput, submitTask } from '../../core/use-cases/submit-task';
 import { TASK_METRICS } from '../metric-names';
 import { countForType } from '../powertools';
+import { routePath } from '../route-table';
 import { dependencies } from './dependencies';
 import { type ApiEvent, apiHandler, idempotencyKeyOf, jsonBody, ownerOf } from './http';
 
@@ -26,6 +27,10 @@ export function submitHandler(type: TaskType, schema: z.ZodType<SubmitTaskInput[
       status: summary.status,
     });
     if (!queued) log.warn('task recorded but not queued; the sweeper will send it');
-    return { status: 202, body: summary, headers: { location: `/v1/tasks/${summary.taskId}` } };
+    return {
+      status: 202,
+      body: summary,
+      headers: { location: routePath('getTask', { taskId: summary.taskId }) },
+    };
   });
 }

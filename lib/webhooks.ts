@@ -8,22 +8,25 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { WEBHOOK_SECRET_PURPOSE } from '../lambdas/core/ports';
+import { VISIBILITY_TIMEOUT_FACTOR } from '../lambdas/core/shared-facts';
 import {
   DEFAULT_RETRY_DELAYS_SECONDS,
   DELIVERY_QUEUE_MAX_RECEIVE_COUNT,
   WEBHOOK_DELIVERY_TIMEOUT_SECONDS,
 } from '../lambdas/core/webhooks/webhook';
 import { METRICS_NAMESPACE, METRICS_SERVICE, WEBHOOK_METRICS } from '../lambdas/handlers/metric-names';
-import { HandlerFunction, type HandlerRuntimeSettings } from './handler-function';
-import { acknowledgeGrantWildcards } from './nag-acknowledgements';
-import { VISIBILITY_TIMEOUT_FACTOR } from './queues';
+import { BACKGROUND_HANDLERS } from '../lambdas/handlers/route-table';
+import { grantHandlerResources } from './grants';
+import { HandlerFunction, type HandlerFunctionDefaults } from './handler-function';
+import type { TaskQueues } from './queues';
 import type { Storage } from './storage';
 
 export interface WebhooksProps {
   readonly storage: Storage;
+  readonly queues: TaskQueues;
   /** Encrypts the delivery queues (the stack's one key). */
   readonly encryptionKey: IKey;
-  readonly functions: HandlerRuntimeSettings;
+  readonly functionDefaults: HandlerFunctionDefaults;
   readonly removalPolicy: RemovalPolicy;
 }
 
@@ -70,20 +73,19 @@ export class Webhooks extends Construct {
 
     this.delivery = new HandlerFunction(this, 'Delivery', {
       handler: 'webhookDelivery',
-      settings: props.functions,
+      defaults: props.functionDefaults,
       description: 'DocuSnap webhook delivery: one signed POST per attempt, retried with backoff',
       timeout: Duration.seconds(WEBHOOK_DELIVERY_TIMEOUT_SECONDS),
-      environment: { DOCUSNAP_WEBHOOK_KEY_ID: this.secretsKey.keyArn },
+      // The queue it postpones failed attempts on (ChangeMessageVisibility, granted by the event source).
+      environment: { DOCUSNAP_WEBHOOK_QUEUE_URL: this.queue.queueUrl },
     });
-    const { table, bucket } = props.storage;
-    // Reads webhooks and tasks, writes delivery records.
-    table.grantReadWriteData(this.delivery);
-    bucket.grantRead(this.delivery, 'results/*');
-    this.grantSecrets(this.delivery, 'kms:Decrypt');
+    grantHandlerResources(this.delivery, BACKGROUND_HANDLERS.webhookDelivery.uses, {
+      ...props,
+      webhooks: this,
+    });
     this.delivery.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );
-    acknowledgeGrantWildcards(this.delivery);
   }
 
   /**
@@ -109,6 +111,12 @@ export class Webhooks extends Construct {
   wrapSecretsFrom(fn: HandlerFunction): void {
     fn.addEnvironment('DOCUSNAP_WEBHOOK_KEY_ID', this.secretsKey.keyArn);
     this.grantSecrets(fn, 'kms:Encrypt');
+  }
+
+  /** Delivery: unwraps secrets to sign with, for the webhook-secret purpose only. */
+  unwrapSecretsFrom(fn: HandlerFunction): void {
+    fn.addEnvironment('DOCUSNAP_WEBHOOK_KEY_ID', this.secretsKey.keyArn);
+    this.grantSecrets(fn, 'kms:Decrypt');
   }
 
   private grantSecrets(fn: IGrantable, action: 'kms:Encrypt' | 'kms:Decrypt'): void {

@@ -32,6 +32,7 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import { TABLE_KEYS } from '../lambdas/adapters/table-keys';
+import { MAX_RECEIVE_COUNT } from '../lambdas/core/shared-facts';
 import { DELIVERY_QUEUE_MAX_RECEIVE_COUNT } from '../lambdas/core/webhooks/webhook';
 
 export interface Emulators {
@@ -69,7 +70,6 @@ export const LOCAL_RESOURCES = {
   webhookDeadLetterQueue: 'docusnap-webhooks-dlq',
 } as const;
 
-const MAX_RECEIVE_COUNT = 5;
 const TABLE_READY_POLLS = 100;
 
 // Browsers (and the app's web views) post presigned forms cross-origin; real S3 gets the same CORS rule from CDK.

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LONG_POLL_TIMEOUT_SECONDS } from '../../lib/api';
+import { LONG_POLL_TIMEOUT_SECONDS } from '../../lambdas/handlers/route-table';
 import { SYNTH_TIMEOUT_MS, synthesize } from './synth';
 import { type CfnJson, flatten, TemplateQueries } from './template-queries';
 
@@ -13,9 +13,9 @@ beforeAll(() => {
 
 const allFunctions = () => [
   ...stack.api.functions.values(),
-  stack.worker.worker,
-  stack.worker.deadLetterHandler,
-  stack.worker.sweeper,
+  stack.taskProcessing.worker,
+  stack.taskProcessing.deadLetterHandler,
+  stack.taskProcessing.sweeper,
   stack.webhooks.delivery,
   ...(stack.compat ? [...stack.compat.functions.values(), stack.compat.keyGenerator] : []),
 ];
@@ -46,7 +46,11 @@ describe('webhook infrastructure', () => {
   });
 
   it('lets exactly the functions that end tasks put events, on the default bus only', () => {
-    const announcers = [stack.worker.worker, stack.worker.deadLetterHandler, stack.worker.sweeper];
+    const announcers = [
+      stack.taskProcessing.worker,
+      stack.taskProcessing.deadLetterHandler,
+      stack.taskProcessing.sweeper,
+    ];
     for (const fn of allFunctions()) {
       const puts = statementsWith(fn, 'events:PutEvents');
       if (!announcers.includes(fn)) {

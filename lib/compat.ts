@@ -136,6 +136,8 @@ export class CompatProtocol extends Construct {
         table.grantReadWriteData(fn);
         bucket.grantPut(fn, 'inputs/*');
         bucket.grantRead(fn, 'results/*');
+        // A job a poll times out ends like every task (endTask): its inputs and any late result go.
+        for (const prefix of ['inputs/*', 'results/*']) bucket.grantDelete(fn, prefix);
         // Compat jobs are always queued at normal priority.
         props.queues.normal.grantSendMessages(fn);
         acknowledgeGrantWildcards(fn);

@@ -47,6 +47,12 @@ export class Worker extends Construct {
     super(scope, id);
     validateWorkerProps(props);
     const { bucket, table, key } = props.storage;
+    // The worker's providers, by name: the dead-letter handler and sweeper report them in `usage` too.
+    const providerEnvironment = {
+      DOCUSNAP_OCR: 'textract',
+      DOCUSNAP_LLM: 'bedrock',
+      DOCUSNAP_BEDROCK_MODEL_ID: props.bedrockModelId,
+    };
 
     this.worker = new HandlerFunction(this, 'Worker', {
       handler: 'worker',
@@ -56,9 +62,7 @@ export class Worker extends Construct {
       timeout: props.timeout,
       reservedConcurrentExecutions: props.concurrency,
       environment: {
-        DOCUSNAP_OCR: 'textract',
-        DOCUSNAP_LLM: 'bedrock',
-        DOCUSNAP_BEDROCK_MODEL_ID: props.bedrockModelId,
+        ...providerEnvironment,
         DOCUSNAP_WORKER_TIMEOUT_S: String(props.timeout.toSeconds()),
         ...(props.keyWrappingKey ? { DOCUSNAP_KMS_KEY_ID: props.keyWrappingKey.keyArn } : {}),
       },
@@ -116,6 +120,7 @@ export class Worker extends Construct {
       settings: props.functions,
       description: 'DocuSnap dead-letter handler: marks the tasks of dead messages as error',
       timeout: Duration.seconds(30),
+      environment: providerEnvironment,
     });
     table.grantReadWriteData(this.deadLetterHandler);
     for (const prefix of ['inputs/*', 'uploads/*', 'results/*'])
@@ -133,6 +138,7 @@ export class Worker extends Construct {
       // One sweep at a time: two would re-send the same stale tasks.
       reservedConcurrentExecutions: 1,
       environment: {
+        ...providerEnvironment,
         DOCUSNAP_PENDING_TIMEOUT_S: String(PENDING_TIMEOUT_SECONDS),
         DOCUSNAP_PROCESSING_TIMEOUT_S: String(PROCESSING_TIMEOUT_SECONDS),
       },

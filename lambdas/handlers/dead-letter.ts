@@ -28,11 +28,10 @@ async function failRecord(deps: HousekeepingDependencies, record: SQSRecord): Pr
       countForType(TASK_METRICS.failed, outcome.type, 1);
       log.error('task failed repeatedly and was marked error');
       return;
-    case 'held':
-      log.warn(
-        'dead message for a task a live worker holds: left to it (the sweeper times it out if it stalls)',
-      );
-      return;
+    case 'busy':
+      // Reported as this record's failure: it comes back once the lease is over, and the task ends then.
+      log.info('dead message for a task a worker still holds; retrying once its lease is over');
+      throw new Error(`task ${taskId} is held by a worker`);
     case 'skipped':
       log.info('dead message for a finished or deleted task: nothing to do');
   }

@@ -39,6 +39,21 @@ describe('dead-letter handler', () => {
     expect((await world.tasks.get(finished))?.status).toBe('completed');
   });
 
+  it('retries the dead message of a task a worker still holds, and fails the task once the lease is over', async () => {
+    const held = await submit(4);
+    await world.tasks.claim(held, {
+      now: world.clock.now().toISOString(),
+      leaseUntil: '2026-01-01T00:01:30.000Z',
+    });
+    const event = sqsEvent([sqsRecord(JSON.stringify({ taskId: held }), 'docusnap-dlq', 6)]);
+    const first = await handler(event);
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect((await world.tasks.get(held))?.status).toBe('processing');
+    world.clock.advance(91);
+    expect((await handler(event)).batchItemFailures).toEqual([]);
+    expect((await world.tasks.get(held))?.error?.code).toBe('INTERNAL_ERROR');
+  });
+
   it('names the configured model in the usage of the task it fails', async () => {
     const env = {
       DOCUSNAP_TABLE: 't',

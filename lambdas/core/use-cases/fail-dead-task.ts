@@ -12,12 +12,13 @@ export type FailDeadTaskOutcome =
   | { outcome: 'failed'; type: TaskType }
   /** Finished, deleted, or moved on while we looked. */
   | { outcome: 'skipped' }
-  /** A redelivery holds a live lease on it: left to that worker (the sweeper times it out if it stalls). */
-  | { outcome: 'held' };
+  /** A worker holds a live lease on it: ask again once the lease is over (the message is retried). */
+  | { outcome: 'busy' };
 
 /**
  * The dead-letter handler's use case: a task whose message died ends `error`, unless it finished or a
- * live worker holds it. The end is conditional on the status and attempt read here.
+ * worker's lease on it is still live (then `busy`: its message is the task's last, so it is asked again
+ * later rather than dropped). The end is conditional on the status and attempt read here.
  */
 export async function failDeadTask(
   deps: FailDeadTaskDependencies,
@@ -27,7 +28,7 @@ export async function failDeadTask(
   if (!task || isTerminal(task.status)) return { outcome: 'skipped' };
   const now = deps.clock.now();
   if (task.status === 'processing' && task.leaseUntil !== undefined && task.leaseUntil > now.toISOString()) {
-    return { outcome: 'held' };
+    return { outcome: 'busy' };
   }
   const ended = await endTask(deps, {
     task,

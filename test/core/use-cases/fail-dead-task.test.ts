@@ -39,7 +39,7 @@ describe('failDeadTask', () => {
     expect(await failDeadTask(world, 'gone')).toEqual({ outcome: 'skipped' });
   });
 
-  it('leaves a task to the redelivery that holds a live lease on it', async () => {
+  it('does not fail a task a worker holds a live lease on: it asks again, and fails it once the lease is over', async () => {
     const world = memoryWorld();
     const taskId = await submit(world);
     await world.tasks.claim(taskId, {
@@ -47,8 +47,10 @@ describe('failDeadTask', () => {
       leaseUntil: '2026-01-01T00:01:30.000Z',
     });
     world.clock.advance(30);
-    expect(await failDeadTask(world, taskId)).toEqual({ outcome: 'held' });
+    expect(await failDeadTask(world, taskId)).toEqual({ outcome: 'busy' });
     expect((await world.tasks.get(taskId))?.status).toBe('processing');
+    world.clock.advance(61);
+    expect(await failDeadTask(world, taskId)).toEqual({ outcome: 'failed', type: 'document' });
   });
 
   it('fails only the attempt it read: a worker that took the task over meanwhile goes on', async () => {

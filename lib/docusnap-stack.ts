@@ -80,6 +80,7 @@ export class DocusnapStack extends Stack {
         api: this.api,
         storage: this.storage,
         queues: this.queues,
+        webhooks: this.webhooks,
         functionDefaults,
         throttle: config.compatThrottle,
         logRetention,

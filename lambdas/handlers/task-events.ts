@@ -1,22 +1,22 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbWebhookStore } from '../adapters/dynamodb-webhook-store';
 import { EventBridgeEventBus } from '../adapters/eventbridge-event-bus';
 import { SqsDeliveryQueue } from '../adapters/sqs-delivery-queue';
-import type { TaskEvents } from '../core/ports';
+import type { TaskEvents } from '../core/end-task';
 import { taskEventsOf } from '../core/use-cases/announce-task-end';
-import { CLIENT_TIMEOUTS, requestHandler, sqsClient } from './aws-clients';
+import { CLIENT_TIMEOUTS, documentClient, requestHandler, sqsClient } from './aws-clients';
 import type { Config } from './config';
+import { logger } from './powertools';
 
 /**
- * What every terminal path tells of a task's end: queued webhook deliveries (when a delivery queue is
- * configured) and an EventBridge event (when a bus is). Built by the composition roots of the functions
- * that end tasks.
+ * What endTask tells of a task's end: queued webhook deliveries (when a delivery queue is configured) and
+ * an EventBridge event (when a bus is). Built by the composition roots of the functions that end tasks. A
+ * failure is logged here (endTask goes on regardless: the task has ended).
  */
-export function taskEventsFrom(settings: Config, doc: DynamoDBDocumentClient): TaskEvents {
+export function taskEventsFrom(settings: Config): TaskEvents {
   const { queueUrl } = settings.webhooks;
-  return taskEventsOf({
-    webhooks: new DynamoDbWebhookStore(doc, settings.table, settings.retentionDays),
+  const announce = taskEventsOf({
+    webhooks: new DynamoDbWebhookStore(documentClient(), settings.table, settings.retentionDays),
     deliveries: queueUrl ? new SqsDeliveryQueue(sqsClient(), queueUrl) : undefined,
     eventBus: settings.eventBusName
       ? new EventBridgeEventBus(
@@ -25,4 +25,10 @@ export function taskEventsFrom(settings: Config, doc: DynamoDBDocumentClient): T
         )
       : undefined,
   });
+  return {
+    taskEnded: (task) =>
+      announce.taskEnded(task).catch((error: unknown) => {
+        logger.error('announcing the task end failed', { taskId: task.taskId, error });
+      }),
+  };
 }

@@ -37,10 +37,11 @@ describe('storage: KMS key', () => {
     const queues = Object.values(dev.template.findResources('AWS::SQS::Queue'));
     expect(queues).toHaveLength(5);
     // The other keys wrap secrets (compat clients' AES keys, webhook secrets), so only their users unwrap them.
-    expect(Object.keys(keys).filter((id) => !id.startsWith('StorageDataKey')).sort()).toEqual([
-      expect.stringMatching(/^CompatKeyWrappingKey/),
-      expect.stringMatching(/^WebhooksSecretsKey/),
-    ]);
+    expect(
+      Object.keys(keys)
+        .filter((id) => !id.startsWith('StorageDataKey'))
+        .sort(),
+    ).toEqual([expect.stringMatching(/^CompatKeyWrappingKey/), expect.stringMatching(/^WebhooksSecretsKey/)]);
     for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(keyArn);
   });
 });

@@ -46,10 +46,12 @@ describe('webhook infrastructure', () => {
   });
 
   it('lets exactly the functions that end tasks put events, on the default bus only', () => {
+    // The worker, dead-letter handler and sweeper, and compat POST /process (it ends jobs that timed out).
     const announcers = [
       stack.taskProcessing.worker,
       stack.taskProcessing.deadLetterHandler,
       stack.taskProcessing.sweeper,
+      stack.compat?.functions.get('compatProcess'),
     ];
     for (const fn of allFunctions()) {
       const puts = statementsWith(fn, 'events:PutEvents');

@@ -1,4 +1,5 @@
-import type { DeliveryQueue, EventBus, TaskEvents, TaskStore, WebhookStore } from '../ports';
+import type { TaskEvents } from '../end-task';
+import type { DeliveryQueue, EventBus, WebhookStore } from '../ports';
 import { isTerminal, type Task } from '../task';
 import { toTaskView } from '../task-view';
 import { deliveryIdOf, eventTypeOf, type WebhookDelivery } from '../webhooks/webhook';
@@ -53,32 +54,7 @@ export async function announceTaskEnd(deps: AnnounceTaskEndDependencies, task: T
   if (failures.length > 1) throw new AggregateError(failures, 'announcing the task end failed');
 }
 
-/** The TaskEvents port over announceTaskEnd, for the terminal path to call. */
+/** The TaskEvents port of endTask over announceTaskEnd. */
 export function taskEventsOf(deps: AnnounceTaskEndDependencies): TaskEvents {
   return { taskEnded: (task) => announceTaskEnd(deps, task) };
-}
-
-/**
- * A task store that announces every change it makes to a terminal status, right after the write: one place
- * that sees the worker's, the dead-letter handler's and the sweeper's endings alike. A failed announcement
- * goes to `onFailure` and never undoes or fails the ending itself.
- */
-export function announcingTaskEnds(
-  tasks: TaskStore,
-  events: TaskEvents,
-  onFailure: (error: unknown, task: Task) => void,
-): TaskStore {
-  return {
-    create: (task) => tasks.create(task),
-    get: (taskId) => tasks.get(taskId),
-    listByOwner: (owner, options) => tasks.listByOwner(owner, options),
-    claim: (taskId, options) => tasks.claim(taskId, options),
-    delete: (taskId) => tasks.delete(taskId),
-    listStale: (status, updatedBefore, limit) => tasks.listStale(status, updatedBefore, limit),
-    async transition(taskId, condition, patch) {
-      const task = await tasks.transition(taskId, condition, patch);
-      if (isTerminal(task.status)) await events.taskEnded(task).catch((error) => onFailure(error, task));
-      return task;
-    },
-  };
 }

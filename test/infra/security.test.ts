@@ -176,13 +176,18 @@ describe('least privilege', () => {
         sendsTo: resourcesOf(fn, 'sqs:SendMessage').sort(),
       };
       const { blobs, table, sendsTo } = row.uses;
+      // A route that ends tasks also queues their webhook deliveries.
+      const announces = 'taskEvents' in row.uses && row.uses.taskEvents === 'announce';
       expect(granted, name).toEqual({
         read: (blobs?.read ?? []).map(keysUnder).sort(),
         write: (blobs?.write ?? []).map(keysUnder).sort(),
         delete: (blobs?.delete ?? []).map(keysUnder).sort(),
         tableWrites: table === 'readWrite',
         tableReads: table !== undefined,
-        sendsTo: (sendsTo ?? []).map((priority) => flatten(t.arnOf(queues[priority]))).sort(),
+        sendsTo: [
+          ...(sendsTo ?? []).map((priority) => flatten(t.arnOf(queues[priority]))),
+          ...(announces ? [flatten(t.arnOf(synth.stack.webhooks.queue))] : []),
+        ].sort(),
       });
     }
   });
@@ -270,12 +275,13 @@ describe('compat RSA key', () => {
     expect(others).toEqual([]);
   });
 
-  it('lets /process send to the normal queue only (compat jobs are never high priority)', () => {
+  it('lets /process send tasks to the normal queue only (compat jobs are never high priority)', () => {
     const sends = t
       .roleStatements(compatFn('compatProcess'))
       .filter((statement) => actionsOf(statement).includes('sqs:SendMessage'))
       .flatMap((statement) => [statement.Resource].flat());
-    expect(sends).toEqual([t.arnOf(synth.stack.queues.normal)]);
+    // Besides the webhook delivery queue: it ends jobs that timed out and announces them.
+    expect(sends).toEqual([t.arnOf(synth.stack.queues.normal), t.arnOf(synth.stack.webhooks.queue)]);
   });
 
   it('gives every handler function its own role', () => {

@@ -79,6 +79,9 @@ export class DynamoDbTaskStore implements TaskStore {
       );
     } catch (error) {
       if (isConditionFailure(error)) {
+        // The SDK retries a put whose answer timed out; if that first put landed, the item is this very task.
+        const existing = await this.get(task.taskId);
+        if (existing && isSameTask(existing, task)) return;
         throw new TaskConflictError(task.taskId, `task ${task.taskId} already exists`);
       }
       rethrowAwsError('DynamoDB', error);
@@ -343,4 +346,14 @@ function decodeCursor(cursor: string, owner: string): Item {
     throw invalid('belongs to another list');
   }
   return key as Item;
+}
+
+/** The same task as created: same owner, type, creation instant and request (ids are random UUIDs). */
+function isSameTask(stored: Task, task: Task): boolean {
+  return (
+    stored.owner === task.owner &&
+    stored.type === task.type &&
+    stored.createdAt === task.createdAt &&
+    stored.requestKey === task.requestKey
+  );
 }

@@ -39,7 +39,10 @@ export class MemoryTaskStore implements TaskStore {
   readonly tasks = new Map<string, Task>();
 
   async create(task: Task): Promise<void> {
-    if (this.tasks.has(task.taskId)) throw new TaskConflictError(task.taskId, 'task exists');
+    const existing = this.tasks.get(task.taskId);
+    // As the DynamoDB adapter: the very same task again (a retried put) is no conflict.
+    if (existing && existing.owner === task.owner && existing.createdAt === task.createdAt) return;
+    if (existing) throw new TaskConflictError(task.taskId, 'task exists');
     this.tasks.set(task.taskId, clone(task));
   }
 

@@ -147,7 +147,7 @@ export const CITIES = [
 export const COUNTRIES: { name: string; code: string; adjective: string }[] = [
   { name: 'Netherlands', code: 'NLD', adjective: 'Dutch' },
   { name: 'France', code: 'FRA', adjective: 'French' },
-  { name: 'Germany', code: 'D', adjective: 'German' },
+  { name: 'Belgium', code: 'BEL', adjective: 'Belgian' },
   { name: 'Ireland', code: 'IRL', adjective: 'Irish' },
   { name: 'Portugal', code: 'PRT', adjective: 'Portuguese' },
   { name: 'Sweden', code: 'SWE', adjective: 'Swedish' },

@@ -294,10 +294,18 @@ function invoice(random: Random): Drawn {
     truth.add({ key: 'Customer', label: billTo.replace(/:$/, ''), printed: customerName, type: 'name' }, [
       b.text(left, y + 36, customerName),
     ]);
-    b.text(left, y + 70, `${customerAddress.street}, ${customerAddress.postcode} ${customerAddress.city}`, {
-      size: 22,
-    });
-    y += 140;
+    b.text(left, y + 70, customerAddress.street, { size: 22 });
+    b.text(left, y + 100, `${customerAddress.postcode} ${customerAddress.city}`, { size: 22 });
+    if (random.chance(0.6)) {
+      // A Ship To block beside it names someone else: the customer is the one billed.
+      const recipient = randomPerson(random);
+      const shipAddress = randomAddress(random);
+      b.text(640, y, random.pick(['Ship To:', 'SHIP TO', 'Deliver To:']), { font: fonts.bold, size: 22 });
+      b.text(640, y + 36, `${recipient.first} ${recipient.last}`);
+      b.text(640, y + 70, shipAddress.street, { size: 22 });
+      b.text(640, y + 100, `${shipAddress.postcode} ${shipAddress.city}`, { size: 22 });
+    }
+    y += 170;
   } else {
     // Two pairs per row: the customer sits to the right of a date.
     const pairs: Pair[] = [
@@ -440,7 +448,7 @@ function identityPairs(random: Random, person: Holder, bilingual: boolean): Pair
     {
       key: 'Nationality',
       label: bi('Nationality', 'Nationalité'),
-      printed: person.country.code === 'D' ? 'DEU' : person.country.code,
+      printed: person.country.code,
       type: 'code',
     },
     {
@@ -595,7 +603,7 @@ function passport(random: Random): Drawn {
     {
       key: 'Code',
       label: bilingual ? 'Code / Code' : 'Code',
-      printed: person.country.code === 'D' ? 'D' : person.country.code,
+      printed: person.country.code,
       type: 'code',
       unscored: true,
     },

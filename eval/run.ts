@@ -13,7 +13,7 @@ import { runEval } from './runner';
 const DEFAULT_COUNT = 5;
 
 const USAGE = `usage: npm run eval -- [--seed N] [--count N] [--kinds receipt,invoice,…] [--levels clean,mild,hard]
-                     [--url https://… --token JWT] [--concurrency N] [--no-docs] [--images] [--quiet]
+                     [--url https://… --token JWT] [--concurrency N] [--task-timeout S] [--no-docs] [--images] [--quiet]
 kinds: ${KINDS.join(', ')}`;
 
 function list<T extends string>(
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     url: values.url,
     token: values.token ?? process.env.DOCUSNAP_TOKEN,
     concurrency: integer(values.concurrency, 4, 'concurrency'),
-    taskTimeoutMs: integer(values['task-timeout'], 180, 'task-timeout') * 1000,
+    taskTimeoutMs: integer(values['task-timeout'], 600, 'task-timeout') * 1000,
     imagesDir: values.images ? path.join(out, `images-${stamp}`) : undefined,
     log: values.quiet ? undefined : (message) => console.error(message),
   });

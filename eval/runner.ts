@@ -24,7 +24,7 @@ export interface EvalOptions {
   token?: string;
   /** Tasks in flight at once. */
   concurrency?: number;
-  /** Longest wait for one task. */
+  /** Longest wait for one task. @default 600 s, when the backend itself gives up (PROCESSING_TIMEOUT) */
   taskTimeoutMs?: number;
   /** Where to write each rendered image, for looking at them. */
   imagesDir?: string;
@@ -75,23 +75,51 @@ async function openTarget(options: EvalOptions): Promise<Target> {
   };
 }
 
+type TaskOutcome = AnswerView & { usage?: { ocrEngine?: string; llmModel?: string } };
+
+/** What went wrong talking to the API, as an error view: `<step>_<code>`, and the message for the details. */
+function clientError(step: 'SUBMIT' | 'POLL', error: unknown): TaskOutcome {
+  if (error instanceof ApiCallError) {
+    const code =
+      (error.body as { error?: { code?: string } } | undefined)?.error?.code ?? `HTTP_${error.status}`;
+    return { status: 'error', error: { code: `${step}_${code}`, message: error.message } };
+  }
+  const message =
+    error instanceof Error
+      ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ''}`
+      : String(error);
+  return {
+    status: 'error',
+    error: { code: /not finished after/.test(message) ? 'TIMEOUT' : `${step}_FAILED`, message },
+  };
+}
+
 /** Submits and waits; a refused submission or a task that never ends is reported as an error view. */
 async function runTask(
   client: DocuSnapClient,
   route: string,
   body: unknown,
   timeoutMs: number,
-): Promise<AnswerView & { usage?: { ocrEngine?: string; llmModel?: string } }> {
+): Promise<TaskOutcome> {
+  let taskId: string;
   try {
-    const summary = await client.call<{ taskId: string }>('POST', route, body);
-    return (await client.waitForTask(summary.taskId, { timeoutMs, intervalMs: 300 })) as AnswerView;
+    taskId = (await client.call<{ taskId: string }>('POST', route, body)).taskId;
   } catch (error) {
-    if (error instanceof ApiCallError) {
-      const code =
-        (error.body as { error?: { code?: string } } | undefined)?.error?.code ?? `HTTP_${error.status}`;
-      return { status: 'error', error: { code: `SUBMIT_${code}` } };
-    }
-    return { status: 'error', error: { code: 'TIMEOUT', message: String(error) } };
+    return clientError('SUBMIT', error);
+  }
+  let last = 'unknown';
+  try {
+    return (await client.waitForTask(taskId, {
+      timeoutMs,
+      intervalMs: 300,
+      onProgress: (task) => {
+        last = task.status;
+      },
+    })) as TaskOutcome;
+  } catch (error) {
+    const outcome = clientError('POLL', error);
+    if (outcome.error) outcome.error.message = `${outcome.error.message} (last seen ${last})`;
+    return outcome;
   }
 }
 
@@ -99,7 +127,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const started = Date.now();
   const levels = options.levels ?? LEVELS;
   const corpus = generateCorpus({ seed: options.seed, count: options.count, kinds: options.kinds });
-  const timeoutMs = options.taskTimeoutMs ?? 180_000;
+  const timeoutMs = options.taskTimeoutMs ?? 600_000;
   const target = await openTarget(options);
   const limit = pLimit(options.concurrency ?? 4);
   const documents: EvalReport['documents'] = [];

@@ -69,6 +69,7 @@ export interface DocumentScore {
   level: Level;
   status: string;
   errorCode?: string;
+  errorMessage?: string;
   score: number;
   fields: FieldOutcome[];
   blanks?: BlankOutcome;
@@ -184,6 +185,7 @@ export function scoreDocument(
     level,
     status: view.status,
     ...(view.error ? { errorCode: view.error.code } : {}),
+    ...(view.error?.message ? { errorMessage: view.error.message } : {}),
     score: fields.length === 0 ? 1 : 1 - wrongOrMissing / fields.length,
     fields: outcomes,
   };

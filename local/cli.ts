@@ -6,10 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { routePath } from '../lambdas/handlers/route-table';
 import { ApiCallError, DocuSnapClient, type TaskView } from './api-client';
 import { issueLocalToken } from './auth';
+import { parseLocalConfig } from './config';
 import { ensureLocalKeys } from './keys';
-import { parseLocalSettings } from './settings';
 
 const USAGE = `usage: npm run -s cli -- <command> [options]
   submit document <file…>            OCR + extraction of one document (JPEG/PNG files)
@@ -44,11 +45,11 @@ function fail(message: string, code = 2): never {
 }
 
 async function client(): Promise<DocuSnapClient> {
-  const settings = parseLocalSettings(process.env);
-  const url = values.url ?? `http://127.0.0.1:${settings.port}`;
+  const config = parseLocalConfig(process.env);
+  const url = values.url ?? `http://127.0.0.1:${config.port}`;
   let token = values.token ?? process.env.DOCUSNAP_TOKEN;
   // Without a token, act as a local user: sign one with the local server's key.
-  token ??= await issueLocalToken((await ensureLocalKeys(settings.home)).tokenSecret, values.user);
+  token ??= await issueLocalToken((await ensureLocalKeys(config.home)).tokenSecret, values.user);
   return new DocuSnapClient(url, token);
 }
 
@@ -90,7 +91,11 @@ async function main(): Promise<void> {
     if ((kind !== 'document' && kind !== 'form') || files.length === 0) fail(USAGE);
     const images = await api.imagesFromFiles(files);
     const library = await readLibrary();
-    const summary = await api.call<TaskView>('POST', `/v1/tasks/${kind}`, { images, library, priority });
+    const summary = await api.call<TaskView>(
+      'POST',
+      routePath(kind === 'form' ? 'submitForm' : 'submitDocument'),
+      { images, library, priority },
+    );
     await finish(api, summary);
   } else if (command === 'fill') {
     const fields = (values.fields ?? '')
@@ -100,14 +105,18 @@ async function main(): Promise<void> {
     const library = await readLibrary();
     if (fields.length === 0 || !library) fail('fill needs --fields "A,B" and --library lib.json');
     const form = values['form-id'] ? { id: values['form-id'], fields } : { fields };
-    const summary = await api.call<TaskView>('POST', '/v1/tasks/form-filling', { form, library, priority });
+    const summary = await api.call<TaskView>('POST', routePath('submitFormFilling'), {
+      form,
+      library,
+      priority,
+    });
     await finish(api, summary);
   } else if (command === 'status') {
     if (!rest[0]) fail(USAGE);
     console.log(JSON.stringify(await api.getTask(rest[0]), null, 2));
   } else if (command === 'list') {
     const query = values.limit ? `?limit=${encodeURIComponent(values.limit)}` : '';
-    console.log(JSON.stringify(await api.call('GET', `/v1/tasks${query}`), null, 2));
+    console.log(JSON.stringify(await api.call('GET', `${routePath('listTasks')}${query}`), null, 2));
   } else {
     fail(USAGE);
   }

@@ -3,6 +3,7 @@
  * for user `dev`, a curl example, where state lives, then `listening on http://127.0.0.1:<port>`.
  */
 import path from 'node:path';
+import { routePath } from '../lambdas/handlers/route-table';
 import { keysDir } from './keys';
 
 // Before the AWS SDK loads: its Node 20 notice would otherwise open the startup output.
@@ -15,22 +16,22 @@ const backend = await startLocalBackend().catch((error: unknown) => {
   process.exit(1);
 });
 const token = await backend.token('dev');
-const { settings, env } = backend;
+const { config, env } = backend;
 const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
 
 console.log(`DocuSnap local backend (started in ${seconds} s)
-  state:    ${settings.home}  (DynamoDB in dynamodb/, S3 in s3/, keys in keys/; queued messages are in memory)
-  providers: OCR ${env.DOCUSNAP_OCR}, LLM ${env.DOCUSNAP_LLM}; ${settings.workerConcurrency} workers${settings.faults ? `; faults ${settings.faults}` : ''}
-  compat public key: ${path.join(keysDir(settings.home), 'public.pem')}
+  state:    ${config.home}  (DynamoDB in dynamodb/, S3 in s3/, keys in keys/; queued messages are in memory)
+  providers: OCR ${env.DOCUSNAP_OCR}, LLM ${env.DOCUSNAP_LLM}; ${config.workerConcurrency} workers${config.faults ? `; faults ${config.faults}` : ''}
+  compat public key: ${path.join(keysDir(config.home), 'public.pem')}
 
 Token for user "dev" (valid 30 days; another user: npm run -s token -- <user>):
   export TOKEN=${token}
 
 Try it:
-  curl -s ${backend.url}/v1/health
-  curl -s -X POST ${backend.url}/v1/tasks/document -H "Authorization: Bearer $TOKEN" \\
+  curl -s ${backend.url}${routePath('health')}
+  curl -s -X POST ${backend.url}${routePath('submitDocument')} -H "Authorization: Bearer $TOKEN" \\
     -H 'content-type: application/json' -d "{\\"images\\":[{\\"data\\":\\"$(base64 < test/fixtures/invoice.png | tr -d '\\n')\\"}]}"
-  curl -s ${backend.url}/v1/tasks -H "Authorization: Bearer $TOKEN"
+  curl -s ${backend.url}${routePath('listTasks')} -H "Authorization: Bearer $TOKEN"
   npm run -s cli -- submit document test/fixtures/invoice.png
 
 listening on ${backend.url}`);
@@ -39,7 +40,7 @@ let stopping = false;
 const shutdown = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: stopping (state stays in ${settings.home})`);
+  console.log(`\n${signal}: stopping (state stays in ${config.home})`);
   backend.stop().then(
     () => process.exit(0),
     (error: unknown) => {

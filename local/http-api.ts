@@ -1,18 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_REQUEST_BODY_BYTES } from '../lambdas/core/shared-facts';
 import { fromHandlerResult, type HttpResponse, toApiGatewayEvent } from './api-gateway-event';
 import { bearerToken, verifyLocalToken } from './auth';
 import { lambdaContext } from './lambda-context';
 import { type HandlerModule, matchRoute, type Route } from './routes';
 
-/** Lambda's synchronous invocation payload limit, which caps what API Gateway can hand a handler. */
-export const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
 /** API Gateway's integration timeout. */
 const API_HANDLER_TIMEOUT_MS = 30_000;
 
 type ApiHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
-export interface FrontDoorOptions {
+export interface HttpApiOptions {
   routes: readonly Route[];
   tokenSecret: Uint8Array;
   host: string;
@@ -20,7 +19,7 @@ export interface FrontDoorOptions {
   log?: (message: string) => void;
 }
 
-export interface FrontDoor {
+export interface HttpApi {
   url: string;
   stop(): Promise<void>;
 }
@@ -54,7 +53,7 @@ function writeResponse(response: ServerResponse, result: HttpResponse): void {
 }
 
 /** The local stand-in for API Gateway: HTTP requests in, payload 2.0 events to the same handler modules. */
-export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
+export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const log = options.log ?? ((message: string) => console.error(message));
   const loaded = new Map<Route, Promise<ApiHandler>>();
   const handlerOf = (route: Route) => {

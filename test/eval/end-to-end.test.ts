@@ -3,6 +3,10 @@ import { markdownTable } from '../../eval/report';
 import { runEval } from '../../eval/runner';
 
 describe('npm run eval against the local runtime (tesseract + rules)', () => {
+  it('refuses a deployment URL without a token', async () => {
+    await expect(runEval({ seed: 1, count: 1, url: 'https://api.example.com' })).rejects.toThrow(/--token/);
+  });
+
   it('renders, submits, waits for and scores a document and a form filling', {
     timeout: 240_000,
   }, async () => {

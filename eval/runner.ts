@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 import { ApiCallError, DocuSnapClient } from '../local/api-client';
 import { type Case, type DocumentCase, type FillCase, type Kind, LEVELS, type Level } from './cases';
 import { generateCorpus } from './corpus';
-import { render } from './render';
+import { type Box, render } from './render';
 import { type RunInfo, type Summary, summarise } from './report';
 import { type AnswerView, type DocumentScore, type FillScore, scoreDocument, scoreFill } from './score';
 
@@ -36,7 +36,13 @@ export interface EvalOptions {
 export interface EvalReport {
   info: RunInfo;
   summary: Summary;
-  documents: (DocumentScore & { seconds: number; answer?: unknown })[];
+  /** Each document's score with what was asked and answered, for reading a miss. */
+  documents: (DocumentScore & {
+    seconds: number;
+    answer?: unknown;
+    answerEvidence?: unknown;
+    truthBoxes: Record<string, Box[]>;
+  })[];
   fills: (FillScore & { seconds: number })[];
 }
 
@@ -192,7 +198,16 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
           boxes: blank.rects.map((rect) => image.box(rect)),
         }));
         const score = scoreDocument(doc, level, placed, blanks, view);
-        documents.push({ ...score, seconds: (Date.now() - t0) / 1000, answer: view.result });
+        documents.push({
+          ...score,
+          seconds: (Date.now() - t0) / 1000,
+          answer: view.result,
+          answerEvidence: view.evidence,
+          truthBoxes: Object.fromEntries([
+            ...placed.map((field) => [field.key, field.boxes]),
+            ...blanks.map((blank) => [`blank: ${blank.label}`, blank.boxes]),
+          ]),
+        });
         progress(`${doc.id} ${level} ${score.score.toFixed(2)}`);
       });
     }

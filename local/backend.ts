@@ -1,4 +1,5 @@
 import { issueLocalToken } from './auth';
+import { localConsole } from './console';
 import { resolveDeveloperAws, usesRealAws } from './developer-aws';
 import { startEmulators } from './emulators';
 import { parseFaults } from './faults';
@@ -118,6 +119,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     const frontDoor = await startFrontDoor({
       routes: settings.compat ? [...V1_ROUTES, ...compatRoutes()] : V1_ROUTES,
       tokenSecret: keys.tokenSecret,
+      console: localConsole({ issueToken: (user, ttl) => issueLocalToken(keys.tokenSecret, user, ttl) }),
       host: HOST,
       port: settings.port,
       log,

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fromHandlerResult, type HttpResponse, toApiGatewayEvent } from './api-gateway-event';
 import { bearerToken, verifyLocalToken } from './auth';
+import type { LocalConsole } from './console';
 import { lambdaContext } from './lambda-context';
 import { type HandlerModule, matchRoute, type Route } from './routes';
 
@@ -17,6 +18,8 @@ export interface FrontDoorOptions {
   tokenSecret: Uint8Array;
   host: string;
   port: number;
+  /** The web console's page, config and local sign-in, answered before the API routes. */
+  console?: LocalConsole;
   log?: (message: string) => void;
 }
 
@@ -71,6 +74,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     return handler;
   };
 
+  let boundPort = options.port;
   const respond = async (request: IncomingMessage): Promise<HttpResponse> => {
     const body = await readBody(request);
     if (!body) {
@@ -78,8 +82,11 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     }
     const url = request.url ?? '/';
     const method = request.method ?? 'GET';
-    const match = matchRoute(options.routes, method, url.split('?')[0] as string);
-    if (!match) return errorResponse(404, 'NOT_FOUND', `no route for ${method} ${url.split('?')[0]}`);
+    const path = url.split('?')[0] as string;
+    const page = await options.console?.respond({ method, path, headers: request.headers, port: boundPort });
+    if (page) return page;
+    const match = matchRoute(options.routes, method, path);
+    if (!match) return errorResponse(404, 'NOT_FOUND', `no route for ${method} ${path}`);
 
     let claims: Record<string, unknown> | undefined;
     if (match.route.authenticated) {
@@ -112,6 +119,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  boundPort = port;
   return {
     url: `http://${options.host}:${port}`,
     stop: () =>

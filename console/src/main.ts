@@ -435,9 +435,7 @@ function renderResult(task: TaskView) {
     );
   }
   if (task.status === 'completed' && !task.evidence && files.length) {
-    details.append(
-      el('p', { class: 'hint' }, 'No evidence came with this answer, so no boxes are drawn.'),
-    );
+    details.append(el('p', { class: 'hint' }, 'No evidence came with this answer, so no boxes are drawn.'));
   }
   if (task.status === 'completed' && !files.length && task.type !== 'form_filling') {
     details.append(

@@ -19,6 +19,7 @@ const { settings, env } = backend;
 const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
 
 console.log(`DocuSnap local backend (started in ${seconds} s)
+  console:  ${backend.url}/  (open it in a browser: signed in as dev)
   state:    ${settings.home}  (DynamoDB in dynamodb/, S3 in s3/, keys in keys/; queued messages are in memory)
   providers: OCR ${env.DOCUSNAP_OCR}, LLM ${env.DOCUSNAP_LLM}; ${settings.workerConcurrency} workers${settings.faults ? `; faults ${settings.faults}` : ''}
   compat public key: ${path.join(keysDir(settings.home), 'public.pem')}

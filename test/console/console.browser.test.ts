@@ -19,7 +19,8 @@ const PHONE = { width: 390, height: 844 };
 
 if (!haveBrowser) {
   // CI must run this suite: a missing browser there is an install step that did not happen.
-  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+  if (process.env.CI === 'true')
+    throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
   console.warn(`console browser tests skipped: no ${CHROMIUM} (apt-get install -y chromium)`);
 }
 
@@ -79,14 +80,10 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     const context = await browser.newContext();
     const page = await open(context);
     expect(await page.title()).toBe('DocuSnap');
-    const unlabelled = await page.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLInputElement>('input, select, textarea, button'))
-        .filter((control) => {
-          const named = control.labels?.length || control.getAttribute('aria-label') || control.textContent?.trim();
-          return !named;
-        })
-        .map((control) => control.id || control.outerHTML),
-    );
+    // Page-side code is given as text: the test compiles without the DOM library.
+    const unlabelled = await page.evaluate(`[...document.querySelectorAll('input, select, textarea, button')]
+      .filter((c) => !(c.labels?.length || c.getAttribute('aria-label') || c.textContent.trim()))
+      .map((c) => c.id || c.outerHTML)`);
     expect(unlabelled).toEqual([]);
     // The Android settings: this runtime's base URL and the compat public key.
     expect(await page.getByLabel('Backend URL').inputValue()).toBe(`${backend.url}/`);
@@ -103,7 +100,9 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     const values = page.getByRole('list', { name: 'Values' });
     await expect.poll(() => values.innerText()).toContain('INV-2024-0042');
     expect(await values.innerText()).toContain('Acme Office Supplies');
-    await expect.poll(() => page.locator('.page-frame img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('.page-frame img').evaluate('(img) => img.naturalWidth'))
+      .toBeGreaterThan(0);
     expect(await page.locator('.usage').innerText()).toMatch(/OCR\s+tesseract/);
     expect(await page.locator('.usage').innerText()).toMatch(/Estimated cost\s+\$/);
     await expect.poll(() => page.locator(`[data-task-id="${taskId}"]`).innerText()).toContain('completed');
@@ -196,10 +195,9 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     const page = await open(context);
     await submitInvoice(page);
     await page.getByRole('list', { name: 'Values' }).waitFor();
-    const widths = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      client: document.documentElement.clientWidth,
-    }));
+    const widths = (await page.evaluate(
+      '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+    )) as { scroll: number; client: number };
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     expect(widths.client).toBeLessThanOrEqual(PHONE.width);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-phone.png'), fullPage: true });
@@ -213,13 +211,15 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     const reached: string[] = [];
     for (let step = 0; step < 12 && !reached.includes('file-input'); step++) {
       await page.keyboard.press('Tab');
-      reached.push(await page.evaluate(() => document.activeElement?.id ?? ''));
+      reached.push(String(await page.evaluate("document.activeElement?.id ?? ''")));
     }
     expect(reached).toContain('file-input');
     await page.locator('#submit').focus();
     await page.keyboard.press('Enter');
     // Nothing picked: the page says what is missing instead of sending.
-    await expect.poll(() => page.getByRole('alert').first().innerText()).toContain('Pick at least one photo or PDF');
+    await expect
+      .poll(() => page.getByRole('alert').first().innerText())
+      .toContain('Pick at least one photo or PDF');
     await context.close();
     expect(pageErrors).toEqual([]);
   });

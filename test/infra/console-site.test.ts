@@ -42,22 +42,31 @@ describe('web console site (-c console=true)', () => {
     expect(distribution.DefaultRootObject).toBe('index.html');
     expect(distribution.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
     expect(distribution.Origins[0].OriginAccessControlId).toBeDefined();
-    expect(only(t.resources('AWS::CloudFront::OriginAccessControl')).OriginAccessControlConfig).toMatchObject({
-      OriginAccessControlOriginType: 's3',
-      SigningBehavior: 'always',
-    });
+    expect(only(t.resources('AWS::CloudFront::OriginAccessControl')).OriginAccessControlConfig).toMatchObject(
+      {
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+      },
+    );
     // The config file is never cached: it names this stage's API and pool.
-    const configBehaviour = distribution.CacheBehaviors.find((b: CfnJson) => b.PathPattern === '/config.json');
+    const configBehaviour = distribution.CacheBehaviors.find(
+      (b: CfnJson) => b.PathPattern === '/config.json',
+    );
     expect(configBehaviour.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
   });
 
   it('sends security headers: a CSP allowing only itself, the API region, Cognito and uploads', () => {
     const config = t.of(site().responseHeadersPolicy).Properties.ResponseHeadersPolicyConfig;
     const headers = config.SecurityHeadersConfig;
-    expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 31536000, Override: true });
+    expect(headers.StrictTransportSecurity).toMatchObject({
+      AccessControlMaxAgeSec: 31536000,
+      Override: true,
+    });
     expect(headers.FrameOptions.FrameOption).toBe('DENY');
     expect(headers.ContentTypeOptions.Override).toBe(true);
-    const csp = JSON.stringify(withConsole.stack.resolve(headers.ContentSecurityPolicy.ContentSecurityPolicy));
+    const csp = JSON.stringify(
+      withConsole.stack.resolve(headers.ContentSecurityPolicy.ContentSecurityPolicy),
+    );
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain('https://*.execute-api.');
@@ -96,7 +105,8 @@ describe('web console site (-c console=true)', () => {
   it('is cdk-nag clean, every acknowledgement with its reason', () => {
     const report = new AwsSolutionsChecks().validateScope(withConsole.stack);
     const findings = report.violations.map(
-      (violation) => `${violation.ruleName} at ${violation.violatingResources.map((r) => r.resourceLogicalId)}`,
+      (violation) =>
+        `${violation.ruleName} at ${violation.violatingResources.map((r) => r.resourceLogicalId)}`,
     );
     expect(findings).toEqual([]);
   });

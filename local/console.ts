@@ -40,7 +40,7 @@ export interface ConsoleRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
-  /** The port the front door listens on, to tell its own origin from others. */
+  /** The port the local HTTP API listens on, to tell its own origin from others. */
   port: number;
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueLocalToken } from '../../local/auth';
 import { localConsole } from '../../local/console';
-import { type FrontDoor, startFrontDoor } from '../../local/front-door';
+import { type HttpApi, startHttpApi } from '../../local/http-api';
 import { ensureLocalKeys } from '../../local/keys';
 import type { Route } from '../../local/routes';
 
@@ -48,13 +48,13 @@ function send(
 
 describe('web console on the local runtime', () => {
   let home: string;
-  let door: FrontDoor;
+  let door: HttpApi;
   let port: string;
 
   beforeAll(async () => {
     home = await mkdtemp(path.join(tmpdir(), 'docusnap-console-door-'));
     const secret = (await ensureLocalKeys(home)).tokenSecret;
-    door = await startFrontDoor({
+    door = await startHttpApi({
       routes,
       tokenSecret: secret,
       host: '127.0.0.1',

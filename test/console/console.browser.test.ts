@@ -101,7 +101,7 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     await expect.poll(() => values.innerText()).toContain('INV-2024-0042');
     expect(await values.innerText()).toContain('Acme Office Supplies');
     await expect
-      .poll(() => page.locator('.page-frame img').evaluate('(img) => img.naturalWidth'))
+      .poll(() => page.evaluate("document.querySelector('.page-frame img')?.naturalWidth ?? 0"))
       .toBeGreaterThan(0);
     expect(await page.locator('.usage').innerText()).toMatch(/OCR\s+tesseract/);
     expect(await page.locator('.usage').innerText()).toMatch(/Estimated cost\s+\$/);

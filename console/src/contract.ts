@@ -25,7 +25,8 @@ export interface Box {
 
 /** Where a `kv` value or form field was read (§3.2). */
 export interface TextEvidence {
-  page: number;
+  /** Absent when not grounded. */
+  page?: number;
   text?: string;
   box?: Box;
   confidence?: number;

@@ -112,6 +112,10 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     const boxed = Object.values(view.evidence?.kv ?? {}).filter((entry) => entry.grounded && entry.box);
     expect(await page.locator('.page-frame .box').count()).toBe(boxed.length);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-desktop.png'), fullPage: true });
+    await page
+      .locator('.page')
+      .first()
+      .screenshot({ path: path.join(SCREENSHOTS, 'console-picture.png') });
     await context.close();
     expect(pageErrors).toEqual([]);
   });

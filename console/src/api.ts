@@ -124,9 +124,13 @@ export class ApiClient {
     return answer.body;
   }
 
-  /** The task, and how long the API suggests waiting before asking again (`Retry-After`). */
-  async task(taskId: string): Promise<{ task: TaskView; retryAfterSeconds?: number }> {
-    const answer = await this.call<TaskView>('GET', `/v1/tasks/${encodeURIComponent(taskId)}`);
+  /**
+   * The task, and how long the API suggests waiting before asking again (`Retry-After`). With
+   * `waitSeconds` the API holds the answer until the task ends or that time has passed (long poll).
+   */
+  async task(taskId: string, waitSeconds?: number): Promise<{ task: TaskView; retryAfterSeconds?: number }> {
+    const query = waitSeconds ? `?waitSeconds=${waitSeconds}` : '';
+    const answer = await this.call<TaskView>('GET', `/v1/tasks/${encodeURIComponent(taskId)}${query}`);
     const retryAfter = Number(answer.headers.get('retry-after') ?? Number.NaN);
     return { task: answer.body, retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined };
   }

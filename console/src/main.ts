@@ -24,7 +24,15 @@ import {
   parseLibraryFile,
 } from './library';
 import { boxesOnPage, formatCost, type ResultRow, resultSummary } from './result-view';
-import { acceptedType, pagePictures, pollDelayMs, problemsWith, sendPlan } from './submission';
+import {
+  acceptedType,
+  LONG_POLL_SECONDS,
+  nextPollDelayMs,
+  pagePictures,
+  pollDelayMs,
+  problemsWith,
+  sendPlan,
+} from './submission';
 
 const TYPE_NAMES: Record<TaskType, string> = {
   document: 'Document',
@@ -355,42 +363,55 @@ async function watch(taskId: string, first?: TaskView): Promise<void> {
   const started = Date.now();
   let task = first;
   byId('result').replaceChildren();
-  for (let attempt = 0; ; attempt++) {
-    let retryAfterSeconds: number | undefined;
-    if (!task || attempt > 0) {
-      try {
-        ({ task, retryAfterSeconds } = await api.task(taskId));
-      } catch (error) {
-        if (mine !== watching) return;
-        if (error instanceof ApiError && error.status === 404) {
-          setProgress('That task no longer exists.', false);
-          return;
-        }
-        setProgress(`Could not read the task: ${describeError(error)}. Retrying…`, true);
-        await wait(pollDelayMs(attempt));
-        continue;
-      }
-    }
-    if (mine !== watching) return;
-    upsertTask(task);
-    if (isTerminal(task.status)) {
-      setProgress(
-        task.status === 'completed'
-          ? `${TYPE_NAMES[task.type]} completed.`
-          : `${TYPE_NAMES[task.type]} failed: ${task.error?.message ?? 'unknown error'} (${task.error?.code ?? '?'}).`,
-        false,
-      );
-      renderResult(task);
-      renderTasks();
-      return;
-    }
+  // The elapsed time ticks between answers (a long poll may hold one for seconds).
+  const showRunning = () => {
+    if (mine !== watching || !task || isTerminal(task.status)) return;
     const seconds = Math.round((Date.now() - started) / 1000);
     setProgress(
       `${TYPE_NAMES[task.type]}: ${STATUS_WORDS[task.status] ?? task.status}… (${seconds} s)`,
       true,
     );
-    await wait(pollDelayMs(attempt, retryAfterSeconds));
-    if (mine !== watching) return;
+  };
+  const ticker = setInterval(showRunning, 1000);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      let retryAfterSeconds: number | undefined;
+      let heldMs = 0;
+      if (!task || attempt > 0) {
+        const asked = Date.now();
+        try {
+          ({ task, retryAfterSeconds } = await api.task(taskId, attempt > 0 ? LONG_POLL_SECONDS : undefined));
+          heldMs = Date.now() - asked;
+        } catch (error) {
+          if (mine !== watching) return;
+          if (error instanceof ApiError && error.status === 404) {
+            setProgress('That task no longer exists.', false);
+            return;
+          }
+          setProgress(`Could not read the task: ${describeError(error)}. Retrying…`, true);
+          await wait(pollDelayMs(attempt));
+          continue;
+        }
+      }
+      if (mine !== watching) return;
+      upsertTask(task);
+      if (isTerminal(task.status)) {
+        setProgress(
+          task.status === 'completed'
+            ? `${TYPE_NAMES[task.type]} completed.`
+            : `${TYPE_NAMES[task.type]} failed: ${task.error?.message ?? 'unknown error'} (${task.error?.code ?? '?'}).`,
+          false,
+        );
+        renderResult(task);
+        renderTasks();
+        return;
+      }
+      showRunning();
+      await wait(nextPollDelayMs(attempt, heldMs, retryAfterSeconds));
+      if (mine !== watching) return;
+    }
+  } finally {
+    clearInterval(ticker);
   }
 }
 

@@ -86,3 +86,16 @@ export function pagePictures(types: readonly (AcceptedType | undefined)[]): Map<
   }
   return pictures;
 }
+
+/** How long the console asks the API to hold a poll open (`?waitSeconds=`, DESIGN §3.3). */
+export const LONG_POLL_SECONDS = 5;
+
+/**
+ * The wait before the next poll of a task still running. An API that held the request open (long poll)
+ * has already waited, so the next request goes at once; one that answered at once (an API without long
+ * polling ignores the parameter) gets the backoff.
+ */
+export function nextPollDelayMs(attempt: number, heldMs: number, retryAfterSeconds?: number): number {
+  if (heldMs >= LONG_POLL_SECONDS * 1000 * 0.8) return 0;
+  return pollDelayMs(attempt, retryAfterSeconds);
+}

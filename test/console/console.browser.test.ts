@@ -125,7 +125,7 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     const page = await open(context);
     // The API's own answer with one known box added, so the drawing is checked against exact fractions.
     const box = { left: 0.1, top: 0.2, width: 0.3, height: 0.05 };
-    await page.route(/\/v1\/tasks\/[^/?]+$/, async (route) => {
+    await page.route(/\/v1\/tasks\/[^/?]+(\?.*)?$/, async (route) => {
       const response = await route.fetch();
       const view = (await response.json()) as TaskView;
       if (view.status === 'completed' && view.result) {

@@ -3,6 +3,8 @@ import { parseConsoleConfig } from '../../console/src/config';
 import {
   acceptedType,
   INLINE_BUDGET_BYTES,
+  LONG_POLL_SECONDS,
+  nextPollDelayMs,
   pagePictures,
   pollDelayMs,
   problemsWith,
@@ -52,6 +54,12 @@ describe('sending picked files', () => {
       [2, 1],
     ]);
     expect([...pagePictures(['image/tiff', 'image/png'])]).toEqual([]);
+  });
+
+  it('asks again at once after a long poll the API held, and backs off after one it answered at once', () => {
+    expect(nextPollDelayMs(3, LONG_POLL_SECONDS * 1000)).toBe(0);
+    expect(nextPollDelayMs(3, 20, 2)).toBe(2000);
+    expect(nextPollDelayMs(3, 20)).toBe(pollDelayMs(3));
   });
 
   it('polls quickly at first, then backs off to 5 s, following Retry-After within that', () => {

@@ -1,6 +1,5 @@
 import { issueLocalToken } from './auth';
 import { LOCAL_ENV_DEFAULTS, type LocalConfig, parseLocalConfig } from './config';
-import { localConsole } from './console';
 import { resolveDeveloperCredentials, usesRealAws } from './developer-credentials';
 import { startEmulators } from './emulators';
 import { parseFaults } from './faults';
@@ -83,6 +82,8 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(requested)) if (value !== undefined) env[name] = value;
     Object.assign(env, emulators.env, developer?.env, {
+      // Absolute, for the local-only routes that read the runtime's own keys (the console's sign-in).
+      DOCUSNAP_HOME: config.home,
       DOCUSNAP_COMPAT_KEY_FILE: keys.compatPrivateKeyFile,
       DOCUSNAP_COMPAT_PUBLIC_KEY: keys.compatPublicKeyPem,
       DOCUSNAP_MASTER_KEY_FILE: keys.masterKeyFile,
@@ -119,7 +120,6 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     const httpApi = await startHttpApi({
       routes: localRoutes({ compat: config.compat }),
       tokenSecret: keys.tokenSecret,
-      console: localConsole({ issueToken: (user, ttl) => issueLocalToken(keys.tokenSecret, user, ttl) }),
       host: HOST,
       port: config.port,
       log,

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { MAX_REQUEST_BODY_BYTES } from '../lambdas/core/shared-facts';
 import { fromHandlerResult, type HttpResponse, toApiGatewayEvent } from './api-gateway-event';
 import { bearerToken, verifyLocalToken } from './auth';
-import type { LocalConsole } from './console';
 import { lambdaContext } from './lambda-context';
 import { type HandlerModule, matchRoute, type Route } from './routes';
 
@@ -17,8 +16,6 @@ export interface HttpApiOptions {
   tokenSecret: Uint8Array;
   host: string;
   port: number;
-  /** The web console's page, config and local sign-in, answered before the API routes. */
-  console?: LocalConsole;
   log?: (message: string) => void;
 }
 
@@ -73,7 +70,6 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     return handler;
   };
 
-  let boundPort = options.port;
   const respond = async (request: IncomingMessage): Promise<HttpResponse> => {
     const body = await readBody(request);
     if (!body) {
@@ -81,11 +77,8 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     }
     const url = request.url ?? '/';
     const method = request.method ?? 'GET';
-    const path = url.split('?')[0] as string;
-    const page = await options.console?.respond({ method, path, headers: request.headers, port: boundPort });
-    if (page) return page;
-    const match = matchRoute(options.routes, method, path);
-    if (!match) return errorResponse(404, 'NOT_FOUND', `no route for ${method} ${path}`);
+    const match = matchRoute(options.routes, method, url.split('?')[0] as string);
+    if (!match) return errorResponse(404, 'NOT_FOUND', `no route for ${method} ${url.split('?')[0]}`);
 
     let claims: Record<string, unknown> | undefined;
     if (match.route.authenticated) {
@@ -118,7 +111,6 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  boundPort = port;
   return {
     url: `http://${options.host}:${port}`,
     stop: () =>

@@ -2,14 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueLocalToken } from '../../local/auth';
-import { localConsole } from '../../local/console';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tokenAnswer } from '../../local/console/routes';
 import { type HttpApi, startHttpApi } from '../../local/http-api';
 import { ensureLocalKeys } from '../../local/keys';
-import type { Route } from '../../local/routes';
+import { localRoutes, type Route } from '../../local/routes';
 
-const routes: Route[] = [
+const stubTasks: Route[] = [
   {
     method: 'GET',
     path: '/v1/tasks',
@@ -53,13 +52,15 @@ describe('web console on the local runtime', () => {
 
   beforeAll(async () => {
     home = await mkdtemp(path.join(tmpdir(), 'docusnap-console-door-'));
+    // As the local backend sets it: the token route signs with the keys under this home.
+    process.env.DOCUSNAP_HOME = home;
     const secret = (await ensureLocalKeys(home)).tokenSecret;
+    const consoleRoutes = localRoutes({ compat: false }).filter((route) => !route.path.startsWith('/v1'));
     door = await startHttpApi({
-      routes,
+      routes: [...stubTasks, ...consoleRoutes],
       tokenSecret: secret,
       host: '127.0.0.1',
       port: 0,
-      console: localConsole({ issueToken: (user, ttl) => issueLocalToken(secret, user, ttl) }),
       log: () => {},
     });
     port = new URL(door.url).port;
@@ -120,6 +121,22 @@ describe('web console on the local runtime', () => {
       expect(answer.body).not.toContain('token"');
       expect(JSON.parse(answer.body).error.code).toBe('FORBIDDEN');
     }
-    expect((await send(tokenUrl, 'GET')).status).toBe(405);
+    // Only POST is routed: a GET (an <img> or a link on another page) reaches nothing.
+    expect((await send(tokenUrl, 'GET')).status).toBe(404);
+  });
+
+  it('refuses to issue tokens anywhere but the local runtime (in Lambda it has no signer)', async () => {
+    const answer = await tokenAnswer({ host: '127.0.0.1:3000' }, undefined);
+    expect(answer.statusCode).toBe(404);
+    vi.resetModules();
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'docusnap-console-token');
+    try {
+      const { handler } = await import('../../local/console/token');
+      const inLambda = await handler({ headers: { host: '127.0.0.1:3000' } } as never);
+      expect(inLambda.statusCode).toBe(404);
+      expect(inLambda.body).not.toContain('"token"');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

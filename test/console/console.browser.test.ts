@@ -16,6 +16,8 @@ const haveBrowser = existsSync(CHROMIUM);
 const SCREENSHOTS = path.resolve('test-results');
 const INVOICE = path.resolve('test/fixtures/invoice.png');
 const PHONE = { width: 390, height: 844 };
+/** expect.poll gives up after 1 s by default: far too soon on a loaded machine. */
+const POLL = { timeout: 30_000 };
 
 if (!haveBrowser) {
   // CI must run this suite: a missing browser there is an install step that did not happen.
@@ -44,6 +46,8 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
 
   async function open(context: BrowserContext): Promise<Page> {
     const page = await context.newPage();
+    // Generous: the whole suite shares two cores with this browser.
+    page.setDefaultTimeout(60_000);
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
     });
@@ -87,7 +91,7 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     expect(unlabelled).toEqual([]);
     // The Android settings: this runtime's base URL and the compat public key.
     expect(await page.getByLabel('Backend URL').inputValue()).toBe(`${backend.url}/`);
-    await expect.poll(() => page.getByLabel('Public key').inputValue()).toContain('BEGIN PUBLIC KEY');
+    await expect.poll(() => page.getByLabel('Public key').inputValue(), POLL).toContain('BEGIN PUBLIC KEY');
     await context.close();
     expect(pageErrors).toEqual([]);
   });
@@ -98,14 +102,16 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     const taskId = await submitInvoice(page);
 
     const values = page.getByRole('list', { name: 'Values' });
-    await expect.poll(() => values.innerText()).toContain('INV-2024-0042');
+    await expect.poll(() => values.innerText(), POLL).toContain('INV-2024-0042');
     expect(await values.innerText()).toContain('Acme Office Supplies');
     await expect
-      .poll(() => page.evaluate("document.querySelector('.page-frame img')?.naturalWidth ?? 0"))
+      .poll(() => page.evaluate("document.querySelector('.page-frame img')?.naturalWidth ?? 0"), POLL)
       .toBeGreaterThan(0);
     expect(await page.locator('.usage').innerText()).toMatch(/OCR\s+tesseract/);
     expect(await page.locator('.usage').innerText()).toMatch(/Estimated cost\s+\$/);
-    await expect.poll(() => page.locator(`[data-task-id="${taskId}"]`).innerText()).toContain('completed');
+    await expect
+      .poll(() => page.locator(`[data-task-id="${taskId}"]`).innerText(), POLL)
+      .toContain('completed');
 
     // Every value the API boxed is drawn on the picture, where the API says it is.
     const { body: view } = await api<TaskView>(`/v1/tasks/${taskId}`);
@@ -139,7 +145,7 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     });
     await submitInvoice(page);
     const drawn = page.locator('.page-frame .box');
-    await expect.poll(() => drawn.count()).toBe(1);
+    await expect.poll(() => drawn.count(), POLL).toBe(1);
     const image = await page.locator('.page-frame img').boundingBox();
     const rect = await drawn.boundingBox();
     if (!image || !rect) throw new Error('no picture or box on the page');
@@ -188,7 +194,7 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     await page.getByRole('button', { name: 'Submit' }).click();
     await page.locator('#progress-text').getByText('Form filling completed.').waitFor({ timeout: 90_000 });
     const filled = page.getByRole('list', { name: 'Filled values' });
-    await expect.poll(() => filled.innerText()).toContain('INV-2024-0042');
+    await expect.poll(() => filled.innerText(), POLL).toContain('INV-2024-0042');
     expect(await filled.innerText()).toContain(documentId);
     await context.close();
     expect(pageErrors).toEqual([]);
@@ -222,7 +228,7 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     await page.keyboard.press('Enter');
     // Nothing picked: the page says what is missing instead of sending.
     await expect
-      .poll(() => page.getByRole('alert').first().innerText())
+      .poll(() => page.getByRole('alert').first().innerText(), POLL)
       .toContain('Pick at least one photo or PDF');
     await context.close();
     expect(pageErrors).toEqual([]);

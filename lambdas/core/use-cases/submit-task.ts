@@ -171,7 +171,8 @@ async function claimIdempotencyKey(
   // Two rounds: the second only runs after an abandoned record (its task deleted or never made) was released.
   for (let round = 0; round < 2; round++) {
     const claimed = await deps.idempotency.claim(owner, key, record);
-    if (claimed.status === 'new') return undefined;
+    // Our own record (a retried put whose first answer was lost) is ours as much as a new one.
+    if (claimed.status === 'new' || claimed.taskId === taskId) return undefined;
     if (claimed.requestHash !== requestHash) {
       throw new ApiError(
         'IDEMPOTENCY_CONFLICT',

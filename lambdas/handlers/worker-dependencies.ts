@@ -76,6 +76,7 @@ export async function fromConfig(settings: Config): Promise<WorkerDependencies> 
       ocrConcurrency: settings.ocrConcurrency,
       keepInputs: settings.keepInputs,
       retentionDays: settings.retentionDays,
+      dropUngrounded: settings.ungroundedValues === 'drop',
     },
     keepInputs: settings.keepInputs,
     pendingTimeoutSeconds: settings.pendingTimeoutSeconds,

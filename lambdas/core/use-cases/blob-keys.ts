@@ -7,6 +7,8 @@ export const inputImageKey = (owner: string, taskId: string, n: number) =>
 export const requestDetailsKey = (owner: string, taskId: string) =>
   `inputs/${owned(owner)}/${taskId}/request.json`;
 export const resultKey = (owner: string, taskId: string) => `results/${owned(owner)}/${taskId}.json`;
+export const evidenceKey = (owner: string, taskId: string) =>
+  `results/${owned(owner)}/${taskId}.evidence.json`;
 
 /** Ids we hand out are URL-safe; anything else cannot name one of them (and must not reach a key). */
 const ID_FORMAT = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,6 +1,6 @@
 import type { BlobStore, Cache, TaskStore } from '../ports';
 import type { Task } from '../task';
-import { resultKey } from './blob-keys';
+import { evidenceKey, resultKey } from './blob-keys';
 import { isOwnCacheKey } from './cache-keys';
 import { findOwnTask } from './get-task';
 
@@ -12,7 +12,7 @@ export interface DeleteTaskDependencies {
 
 /**
  * Every blob a task owns: its inline images, the uploads it consumed (an upload serves one task),
- * its request details and a large result.
+ * its request details and a large result with its evidence.
  */
 export function taskBlobKeys(task: Task, options: { withResult: boolean }): string[] {
   return [
@@ -20,7 +20,14 @@ export function taskBlobKeys(task: Task, options: { withResult: boolean }): stri
     task.requestKey,
     // The conventional key too: a worker may have written it before losing the race to complete.
     ...(options.withResult
-      ? [...new Set([resultKey(task.owner, task.taskId), task.resultKey ?? ''])].filter(Boolean)
+      ? [
+          ...new Set([
+            resultKey(task.owner, task.taskId),
+            task.resultKey ?? '',
+            evidenceKey(task.owner, task.taskId),
+            task.evidenceKey ?? '',
+          ]),
+        ].filter(Boolean)
       : []),
   ];
 }

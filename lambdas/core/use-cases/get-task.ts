@@ -20,11 +20,19 @@ export async function findOwnTask(tasks: TaskStore, owner: string, taskId: strin
   return task;
 }
 
-/** A task's view with its result, read back from the blob store when it was too large for the record. */
+/** A task's view with its result and evidence, read back from the blob store when too large for the record. */
 export async function viewWithResult(blobs: BlobStore, task: Task): Promise<TaskView> {
   if (task.resultKey === undefined) return toTaskView(task);
-  const stored = await blobs.get(task.resultKey);
-  return toTaskView(task, stored && JSON.parse(new TextDecoder().decode(stored)));
+  const [result, evidence] = await Promise.all([
+    readJson(blobs, task.resultKey),
+    task.evidenceKey === undefined ? task.evidence : readJson(blobs, task.evidenceKey),
+  ]);
+  return toTaskView(task, result, evidence as Task['evidence']);
+}
+
+async function readJson(blobs: BlobStore, key: string): Promise<unknown> {
+  const stored = await blobs.get(key);
+  return stored && JSON.parse(new TextDecoder().decode(stored));
 }
 
 /** `GET /v1/tasks/{taskId}` */

@@ -1,5 +1,8 @@
 import pLimit from 'p-limit';
 import { TaskConflictError, TaskFailure } from '../errors';
+import { type Grounding, groundResult } from '../evidence';
+import type { PageLayout } from '../layout';
+import { layoutText } from '../layout-text';
 import type {
   BlobStore,
   Cache,
@@ -13,12 +16,12 @@ import type {
 } from '../ports';
 import type { PricingTable } from '../pricing';
 import { estimateCost } from '../pricing';
+import type { Evidence } from '../schemas/evidence';
 import { EMPTY_LIBRARY, Library } from '../schemas/library';
-import { joinPages } from '../strategies/ocr-text';
 import { strategyFor } from '../strategies/registry';
 import { runStrategy } from '../strategies/run-strategy';
 import { isTerminal, type Task, type TaskRequestDetails, type TaskType, type Usage } from '../task';
-import { resultKey } from './blob-keys';
+import { evidenceKey, resultKey } from './blob-keys';
 import { llmCacheKey, ocrCacheKey } from './cache-keys';
 import { taskBlobKeys } from './delete-task';
 import { canonicalJson, sha256Hex } from './hashing';
@@ -30,8 +33,11 @@ import { canonicalJson, sha256Hex } from './hashing';
  */
 export const TASK_DEADLINE_SHARE = 0.85;
 
-/** A result larger than this goes to the blob store; DynamoDB items stop at 400 KB. */
+/** A result (with its evidence) larger than this goes to the blob store; DynamoDB items stop at 400 KB. */
 export const MAX_INLINE_RESULT_BYTES = 300 * 1000;
+
+/** An OCR layout larger than this is not cached (a cache entry is one DynamoDB item). */
+const MAX_CACHED_OCR_BYTES = 300 * 1000;
 
 /** Turns a compat task's result into the only form it may be stored in (encrypted under the client's key). */
 export type ResultSealer = (task: Task, result: unknown) => Promise<unknown>;
@@ -43,6 +49,8 @@ export interface ProcessingSettings {
   ocrConcurrency: number;
   keepInputs: boolean;
   retentionDays: number;
+  /** Drop `kv` values no OCR words support instead of keeping them flagged `grounded: false`. @default false */
+  dropUngrounded?: boolean;
 }
 
 export interface ProcessTaskDependencies {
@@ -58,7 +66,8 @@ export interface ProcessTaskDependencies {
 }
 
 export type ProcessOutcome =
-  | { outcome: 'completed'; type: TaskType; usage: Usage }
+  /** `ungroundedValues`: `kv` values no OCR words support (possibly invented by the model). */
+  | { outcome: 'completed'; type: TaskType; usage: Usage; ungroundedValues: number }
   | { outcome: 'failed'; type: TaskType; code: TaskFailure['code']; usage: Usage }
   /** Missing or already terminal: a duplicate delivery. */
   | { outcome: 'skipped' }
@@ -96,10 +105,16 @@ export async function processTask(deps: ProcessTaskDependencies, taskId: string)
     deadline: startedAt + deps.settings.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE,
   };
   try {
-    const result = await produceResult(deps, claimed, progress);
+    const { result, evidence, ungrounded } = await produceResult(deps, claimed, progress);
+    // Evidence quotes the page: a compat task keeps nothing in plaintext, and its app reads no evidence.
     const stored = claimed.source === 'compat' ? await sealed(deps, claimed, result) : result;
     const usage = usageOf(deps, progress);
-    const placement = await placeResult(deps.blobs, claimed, stored);
+    const placement = await placeResult(
+      deps.blobs,
+      claimed,
+      stored,
+      claimed.source === 'compat' ? undefined : evidence,
+    );
     const now = deps.clock.now().toISOString();
     const done = await finish(deps, claimed, progress, {
       status: 'completed',
@@ -110,7 +125,7 @@ export async function processTask(deps: ProcessTaskDependencies, taskId: string)
       ...cacheKeysOf(progress),
     });
     return done
-      ? { outcome: 'completed', type: claimed.type, usage }
+      ? { outcome: 'completed', type: claimed.type, usage, ungroundedValues: ungrounded }
       : { outcome: 'superseded', type: claimed.type };
   } catch (error) {
     if (!(error instanceof TaskFailure)) throw error;
@@ -148,20 +163,34 @@ async function claimTask(deps: ProcessTaskDependencies, taskId: string): Promise
   }
 }
 
+/** The strategy's result (from the LLM cache or the model) with its evidence, computed from the pages here. */
 async function produceResult(
   deps: ProcessTaskDependencies,
   task: Task,
   progress: Progress,
-): Promise<unknown> {
+): Promise<Grounding> {
   const details = await readDetails(deps.blobs, task);
-  const texts = await readImages(deps, task, progress);
+  const pages = await readImages(deps, task, progress);
   const parsedLibrary = Library.safeParse(details.library ?? EMPTY_LIBRARY);
   const context: StrategyContext = {
     type: task.type,
-    ocrText: texts.length > 0 ? joinPages(texts) : '',
+    ocrText: layoutText(pages),
+    pages,
     library: parsedLibrary.success ? parsedLibrary.data : EMPTY_LIBRARY,
     ...(details.form && { fields: details.form.fields }),
   };
+  const result = await strategyResult(deps, task, progress, context);
+  return groundResult(task.type, result, context.pages, context.library, {
+    dropUngrounded: deps.settings.dropUngrounded ?? false,
+  });
+}
+
+async function strategyResult(
+  deps: ProcessTaskDependencies,
+  task: Task,
+  progress: Progress,
+  context: StrategyContext,
+): Promise<unknown> {
   const strategy = strategyFor(task.type);
   const cacheKey = llmCacheKey(
     task.owner,
@@ -207,10 +236,14 @@ async function readDetails(blobs: BlobStore, task: Task): Promise<TaskRequestDet
 }
 
 /**
- * OCR text per image, in order, through the owner's OCR cache and under the concurrency limit. An image
- * whose turn comes after the deadline fails the task; once one image failed, the queued ones are skipped.
+ * The layout of each image, in order, through the owner's OCR cache and under the concurrency limit. An
+ * image whose turn comes after the deadline fails the task; once one image failed, the queued ones are skipped.
  */
-async function readImages(deps: ProcessTaskDependencies, task: Task, progress: Progress): Promise<string[]> {
+async function readImages(
+  deps: ProcessTaskDependencies,
+  task: Task,
+  progress: Progress,
+): Promise<PageLayout[]> {
   const limit = pLimit(Math.max(1, deps.settings.ocrConcurrency));
   let failed = false;
   const pages = await Promise.all(
@@ -230,7 +263,7 @@ async function readImages(deps: ProcessTaskDependencies, task: Task, progress: P
     progress.pages += page.pages;
     if (billed) progress.billedPages += page.pages;
   }
-  return pages.map(({ page }) => page.text);
+  return pages.map(({ page }) => page.layout);
 }
 
 async function readImage(
@@ -245,7 +278,7 @@ async function readImage(
   const key = ocrCacheKey(task.owner, sha256Hex(bytes));
   const cacheable = usesCaches(task);
   const cached = cacheable ? await deps.cache.get<OcrPage>(key) : undefined;
-  if (cached) {
+  if (cached?.layout) {
     progress.cacheKeys.add(key);
     return { page: cached, billed: false };
   }
@@ -259,7 +292,8 @@ async function readImage(
     { key: image.key, mediaType: image.mediaType, bytes },
     { deadline: progress.deadline },
   );
-  if (cacheable) {
+  // A page too dense for one cache item is read again next time rather than failing the task.
+  if (cacheable && Buffer.byteLength(JSON.stringify(page)) <= MAX_CACHED_OCR_BYTES) {
     progress.cacheKeys.add(key);
     await deps.cache.put(key, page, ttlSeconds(deps));
   }
@@ -299,16 +333,24 @@ async function sealed(deps: ProcessTaskDependencies, task: Task, result: unknown
   return deps.resultSealer(task, result);
 }
 
+/** Result and evidence in the task record, or both in the blob store when together they are too large. */
 async function placeResult(
   blobs: BlobStore,
   task: Task,
   result: unknown,
-): Promise<{ result: unknown } | { resultKey: string }> {
+  evidence: Evidence | undefined,
+): Promise<{ result: unknown; evidence?: Evidence } | { resultKey: string; evidenceKey?: string }> {
   const json = JSON.stringify(result);
-  if (Buffer.byteLength(json) <= MAX_INLINE_RESULT_BYTES) return { result };
+  const evidenceJson = evidence === undefined ? '' : JSON.stringify(evidence);
+  if (Buffer.byteLength(json) + Buffer.byteLength(evidenceJson) <= MAX_INLINE_RESULT_BYTES) {
+    return evidence === undefined ? { result } : { result, evidence };
+  }
   const key = resultKey(task.owner, task.taskId);
   await blobs.put(key, json, 'application/json');
-  return { resultKey: key };
+  if (evidence === undefined) return { resultKey: key };
+  const evidenceAt = evidenceKey(task.owner, task.taskId);
+  await blobs.put(evidenceAt, evidenceJson, 'application/json');
+  return { resultKey: key, evidenceKey: evidenceAt };
 }
 
 /**

@@ -11,13 +11,17 @@ export function toTaskSummary(task: Task): TaskSummary {
   };
 }
 
-/** The API's view of a task; `result` is passed in when it lives in the blob store. */
-export function toTaskView(task: Task, result: unknown = task.result): TaskView {
+/**
+ * The API's view of a task; `result` and `evidence` are passed in when they live in the blob store.
+ * Evidence is v1-only (DESIGN §3.2): a compat task never has any.
+ */
+export function toTaskView(task: Task, result: unknown = task.result, evidence = task.evidence): TaskView {
   return {
     ...toTaskSummary(task),
     updatedAt: task.updatedAt,
     ...(task.completedAt !== undefined && { completedAt: task.completedAt }),
     ...(result !== undefined && { result }),
+    ...(evidence !== undefined && { evidence }),
     ...(task.error !== undefined && { error: task.error }),
     ...(task.usage !== undefined && { usage: task.usage }),
   };

@@ -10,7 +10,6 @@ import { layoutRows } from './layout-text';
 import type { Evidence, FillEvidence, PageSize, ValueEvidence } from './schemas/evidence';
 import type { Library } from './schemas/library';
 import { formatDate, parseDate } from './strategies/dates';
-import { fieldNameSimilarity } from './strategies/field-names';
 import { FORM_TYPE_KEY } from './strategies/form';
 import { itemValues } from './strategies/library-summary';
 import { cleanText, isRecord, type Scalar, stringValue } from './strategies/normalise';
@@ -362,6 +361,15 @@ function valueEvidence(
 
 // ── form filling ─────────────────────────────────────────────────────────────
 
+/** Dice coefficient of two names' words: which of several keys holding a value the field most likely meant. */
+function nameSimilarity(a: string, b: string): number {
+  const left = new Set(segmentsOf(a));
+  const right = new Set(segmentsOf(b));
+  if (left.size === 0 || right.size === 0) return 0;
+  const shared = [...left].filter((word) => right.has(word)).length;
+  return (2 * shared) / (left.size + right.size);
+}
+
 /** How well a library value supports a filled value: 1 the same, less when only read alike, 0 not at all. */
 function supportOf(filled: string, stored: string): number {
   if (cleanText(filled).toLowerCase() === cleanText(stored).toLowerCase()) return 1;
@@ -394,7 +402,7 @@ function fillEvidence(
     const stored = stringValue(raw);
     const support = stored === undefined ? 0 : supportOf(value, stored);
     if (support === 0) continue;
-    const similarity = fieldNameSimilarity(field, key);
+    const similarity = nameSimilarity(field, key);
     if (!best || support + 0.2 * similarity > best.support + 0.2 * best.similarity) {
       best = { key, support, similarity };
     }

@@ -203,8 +203,18 @@ describe('groundResult: form filling', () => {
       Nickname: { resourceId: 'p1', confidence: 0 },
     });
     expect(evidence.fill?.Nickname?.sourceKey).toBeUndefined();
-    // "Doe" is in both "Full Name" and "Last Name": the exact value under the better-named key wins.
-    expect(evidence.fill?.Surname?.confidence).toBeGreaterThan(0.75);
+    // "Doe" is in both "Full Name" and "Last Name": the key holding exactly that value wins.
+    expect(evidence.fill?.Surname?.confidence).toBeGreaterThanOrEqual(0.75);
+    // A key named like the field counts for more.
+    expect(evidence.fill?.DOB?.confidence).toBeLessThan(1);
+    const named = groundResult(
+      'form_filling',
+      { 'Date of Birth': { value: 'Jul 14, 1990', source: { type: 'doc', resource_id: 'p1' } } },
+      [],
+      library,
+      keep,
+    ).evidence.fill?.['Date of Birth'];
+    expect(named).toEqual({ resourceId: 'p1', sourceKey: 'Date of Birth', confidence: 1 });
     expect(evidence.fill?.['Given Name']?.confidence).toBeLessThan(0.75);
   });
 });

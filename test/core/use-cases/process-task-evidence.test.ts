@@ -63,7 +63,7 @@ describe('processTask evidence', () => {
   it('drops ungrounded kv values when configured to, still counting them', async () => {
     const w = world({ Total: '42.00 EUR', IBAN: 'DE89 3704 0044 0532 0130 00' });
     const taskId = await submitDocument(w);
-    const outcome = await processTask({ ...w, settings: { ...w.settings, dropUngrounded: true } }, taskId);
+    const outcome = await processTask({ ...w, dropUngrounded: true }, taskId);
     expect(outcome).toMatchObject({ outcome: 'completed', ungroundedValues: 1 });
     const view = await getTask(w, 'user-a', taskId);
     expect(view.result).toMatchObject({ kv: { Total: '42.00 EUR' } });

@@ -1,5 +1,6 @@
-import type { TaskSummary, TaskView } from '../schemas/tasks';
-import type { Task } from '../task';
+import type { BlobStore } from './ports';
+import type { TaskSummary, TaskView } from './schemas/tasks';
+import type { Task } from './task';
 
 export function toTaskSummary(task: Task): TaskSummary {
   return {
@@ -25,4 +26,19 @@ export function toTaskView(task: Task, result: unknown = task.result, evidence =
     ...(task.error !== undefined && { error: task.error }),
     ...(task.usage !== undefined && { usage: task.usage }),
   };
+}
+
+/** A task's view with its result and evidence, read back from the blob store when too large for the record. */
+export async function viewWithResult(blobs: BlobStore, task: Task): Promise<TaskView> {
+  if (task.resultKey === undefined) return toTaskView(task);
+  const [result, evidence] = await Promise.all([
+    readJson(blobs, task.resultKey),
+    task.evidenceKey === undefined ? task.evidence : readJson(blobs, task.evidenceKey),
+  ]);
+  return toTaskView(task, result, evidence as Task['evidence']);
+}
+
+async function readJson(blobs: BlobStore, key: string): Promise<unknown> {
+  const stored = await blobs.get(key);
+  return stored && JSON.parse(new TextDecoder().decode(stored));
 }

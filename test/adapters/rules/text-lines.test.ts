@@ -5,7 +5,7 @@ import {
   ocrLines,
   readSegment,
   segments,
-} from '../../../lambdas/core/strategies/text-lines';
+} from '../../../lambdas/adapters/rules/text-lines';
 
 describe('reading OCR layout', () => {
   it('splits lines without page markers or blank lines', () => {

@@ -145,11 +145,14 @@ function isTransient(error: unknown): boolean {
   return isThrottle(error) || error instanceof AttemptTimeoutError || (httpStatusOf(error) ?? 0) >= 500;
 }
 
-/** Textract's geometry is already a fraction of the page; its confidence is a percentage. */
+/**
+ * Textract's geometry is already a fraction of the page; its confidence is a percentage. A block without
+ * geometry (not seen from the service) keeps its text with an empty box.
+ */
 function wordOf(block: Block): LayoutWord | undefined {
   const text = block.Text?.trim();
-  const box = block.Geometry?.BoundingBox;
-  if (!text || !box) return undefined;
+  const box = block.Geometry?.BoundingBox ?? {};
+  if (!text) return undefined;
   return {
     text,
     box: pageBox(box.Left ?? 0, box.Top ?? 0, box.Width ?? 0, box.Height ?? 0),

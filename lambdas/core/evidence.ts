@@ -30,7 +30,7 @@ const FUZZY_MAX_ERRORS = 0.2;
 const FUZZY_MIN_CHARS = 5;
 const FUZZY_MAX_CHARS = 64;
 /** Bound on the approximate-matching work of one task (cells of the edit-distance table). */
-const FUZZY_BUDGET_CELLS = 30_000_000;
+const FUZZY_BUDGET_CELLS = 10_000_000;
 /** Tokens a printed date may take ("14", "March", "2024"). */
 const MAX_DATE_WORDS = 4;
 
@@ -248,24 +248,32 @@ function fuzzyMatch(page: PageIndex, needle: string, budget: { cells: number }):
   budget.cells -= m * n;
   const maxErrors = Math.floor(m * FUZZY_MAX_ERRORS);
   // Column j of the table: distances of needle prefixes against text ending at j, with each path's start.
-  let cost = Array.from({ length: m + 1 }, (_, i) => i);
-  let start = new Array<number>(m + 1).fill(0);
+  let cost = Int32Array.from({ length: m + 1 }, (_, i) => i);
+  let start = new Int32Array(m + 1);
+  let nextCost = new Int32Array(m + 1);
+  let nextStart = new Int32Array(m + 1);
   let best: { errors: number; from: number; to: number } | undefined;
   for (let j = 1; j <= n; j++) {
-    const nextCost = [0];
-    const nextStart = [j];
+    nextCost[0] = 0;
+    nextStart[0] = j;
+    const char = page.stream[j - 1];
     for (let i = 1; i <= m; i++) {
-      const substitute = cost[i - 1] + (needle[i - 1] === page.stream[j - 1] ? 0 : 1);
+      const substitute = cost[i - 1] + (needle[i - 1] === char ? 0 : 1);
       const skipText = cost[i] + 1;
       const skipNeedle = nextCost[i - 1] + 1;
-      const lowest = Math.min(substitute, skipText, skipNeedle);
-      nextCost.push(lowest);
-      nextStart.push(
-        lowest === substitute ? start[i - 1] : lowest === skipText ? start[i] : nextStart[i - 1],
-      );
+      if (substitute <= skipText && substitute <= skipNeedle) {
+        nextCost[i] = substitute;
+        nextStart[i] = start[i - 1];
+      } else if (skipText <= skipNeedle) {
+        nextCost[i] = skipText;
+        nextStart[i] = start[i];
+      } else {
+        nextCost[i] = skipNeedle;
+        nextStart[i] = nextStart[i - 1];
+      }
     }
-    cost = nextCost;
-    start = nextStart;
+    [cost, nextCost] = [nextCost, cost];
+    [start, nextStart] = [nextStart, start];
     if (cost[m] <= maxErrors && (best === undefined || cost[m] < best.errors)) {
       best = { errors: cost[m], from: start[m], to: j };
     }

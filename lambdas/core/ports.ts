@@ -6,6 +6,7 @@
 import type { PageLayout } from './layout';
 import type { Evidence } from './schemas/evidence';
 import type { Library } from './schemas/library';
+import type { TaskMessage } from './shared-facts';
 import type { Priority, Task, TaskErrorInfo, TaskStatus, TaskType, Usage } from './task';
 
 // ── Task store ───────────────────────────────────────────────────────────────
@@ -88,10 +89,8 @@ export interface BlobStore {
 
 // ── Queue ────────────────────────────────────────────────────────────────────
 
-/** Messages carry ids only; the worker reads everything else from the task store. */
-export interface TaskMessage {
-  taskId: string;
-}
+/** The message schema lives with the other facts lib/ and the handlers share. */
+export type { TaskMessage };
 
 export interface TaskQueue {
   send(message: TaskMessage, priority: Priority): Promise<void>;

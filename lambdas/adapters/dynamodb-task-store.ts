@@ -30,6 +30,8 @@ const PATCH_FIELDS = [
   'leaseUntil',
   'result',
   'resultKey',
+  'evidence',
+  'evidenceKey',
   'error',
   'usage',
   'expiresAt',
@@ -78,14 +80,17 @@ export class DynamoDbTaskStore implements TaskStore {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) {
-        // The SDK retries a put whose answer timed out; if that first put landed, the item is this very task.
-        const existing = await this.get(task.taskId);
-        if (existing && isSameTask(existing, task)) return;
-        throw new TaskConflictError(task.taskId, `task ${task.taskId} already exists`);
-      }
-      rethrowAwsError('DynamoDB', error);
+      if (!isConditionFailure(error)) rethrowAwsError('DynamoDB', error);
+      // The SDK retries a put whose answer was lost (a timeout): finding our own task there is success.
+      if (await this.holds(task)) return;
+      throw new TaskConflictError(task.taskId, `task ${task.taskId} already exists`);
     }
+  }
+
+  /** True when the stored task is this very task as created (same owner and creation instant). */
+  private async holds(task: Task): Promise<boolean> {
+    const stored = await this.get(task.taskId);
+    return stored?.owner === task.owner && stored.createdAt === task.createdAt;
   }
 
   async get(taskId: string): Promise<Task | undefined> {
@@ -346,14 +351,4 @@ function decodeCursor(cursor: string, owner: string): Item {
     throw invalid('belongs to another list');
   }
   return key as Item;
-}
-
-/** The same task as created: same owner, type, creation instant and request (ids are random UUIDs). */
-function isSameTask(stored: Task, task: Task): boolean {
-  return (
-    stored.owner === task.owner &&
-    stored.type === task.type &&
-    stored.createdAt === task.createdAt &&
-    stored.requestKey === task.requestKey
-  );
 }

@@ -2,8 +2,8 @@
  * The web console in a real browser (Debian's chromium, driven by playwright-core) against the whole
  * local backend: a person's path through the page, from opening `/` to deleting the task.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -18,6 +18,31 @@ const INVOICE = path.resolve('test/fixtures/invoice.png');
 const PHONE = { width: 390, height: 844 };
 /** expect.poll gives up after 1 s by default: far too soon on a loaded machine. */
 const POLL = { timeout: 30_000 };
+
+/** CRC-32 as PNG chunks carry it (Node 20 has no zlib.crc32). */
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * The invoice with a private ancillary chunk of filler after its header: the same picture to every
+ * decoder, but a file past the console's inline budget, so it must go through a presigned upload.
+ */
+function paddedInvoice(fillerBytes: number): Buffer {
+  const png = readFileSync(INVOICE);
+  const afterHeader = 8 + 25; // signature, then the IHDR chunk (length, type, 13 bytes, CRC)
+  const typeAndData = Buffer.concat([Buffer.from('prVt'), Buffer.alloc(fillerBytes, 0x20)]);
+  const chunk = Buffer.alloc(typeAndData.length + 8);
+  chunk.writeUInt32BE(fillerBytes, 0);
+  typeAndData.copy(chunk, 4);
+  chunk.writeUInt32BE(crc32(typeAndData), typeAndData.length + 4);
+  return Buffer.concat([png.subarray(0, afterHeader), chunk, png.subarray(afterHeader)]);
+}
 
 if (!haveBrowser) {
   // CI must run this suite: a missing browser there is an install step that did not happen.
@@ -89,9 +114,13 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
       .filter((c) => !(c.labels?.length || c.getAttribute('aria-label') || c.textContent.trim()))
       .map((c) => c.id || c.outerHTML)`);
     expect(unlabelled).toEqual([]);
-    // The Android settings: this runtime's base URL and the compat public key.
+    // The Android settings: this runtime's base URL and the compat public key, each with a copy button.
     expect(await page.getByLabel('Backend URL').inputValue()).toBe(`${backend.url}/`);
     await expect.poll(() => page.getByLabel('Public key').inputValue(), POLL).toContain('BEGIN PUBLIC KEY');
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy key' }).click();
+    await page.getByText('Copied the public key.').waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toContain('BEGIN PUBLIC KEY');
     await context.close();
     expect(pageErrors).toEqual([]);
   });
@@ -155,6 +184,24 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     expect(rect.height).toBeCloseTo(box.height * image.height, -1);
     // Its row carries the same number as the box.
     expect(await page.locator('.row[data-row="1"] .number').innerText()).toBe('1');
+    await context.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('sends a photo past the inline budget through a presigned upload', async () => {
+    const big = path.join(home, 'invoice-big.png');
+    await writeFile(big, paddedInvoice(4.5 * 1024 * 1024));
+    const context = await browser.newContext();
+    const page = await open(context);
+    const uploads: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') uploads.push(new URL(request.url()).pathname);
+    });
+    await page.setInputFiles('#file-input', big);
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.locator('#progress-text').getByText('Document completed.').waitFor({ timeout: 90_000 });
+    expect(uploads).toContain('/v1/uploads');
+    expect(await page.getByRole('list', { name: 'Values' }).innerText()).toContain('INV-2024-0042');
     await context.close();
     expect(pageErrors).toEqual([]);
   });

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -18,6 +19,24 @@ const INVOICE = path.resolve('test/fixtures/invoice.png');
 const PHONE = { width: 390, height: 844 };
 /** expect.poll gives up after 1 s by default: far too soon on a loaded machine. */
 const POLL = { timeout: 30_000 };
+
+/** axe-core, run inside the page (evaluate is not subject to the page's CSP). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string;
+  nodes: { target: string[] }[];
+}
+
+/** WCAG 2.1 A/AA violations on the page as it is now: contrast, labels, names, landmarks, … */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate(
+    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)",
+  )) as AxeViolation[];
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** CRC-32 as PNG chunks carry it (Node 20 has no zlib.crc32). */
 function crc32(bytes: Buffer): number {
@@ -146,6 +165,8 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     const { body: view } = await api<TaskView>(`/v1/tasks/${taskId}`);
     const boxed = Object.values(view.evidence?.kv ?? {}).filter((entry) => entry.grounded && entry.box);
     expect(await page.locator('.page-frame .box').count()).toBe(boxed.length);
+    // Readable contrast, labelled controls, named buttons: with a result on screen.
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-desktop.png'), fullPage: true });
     await page
       .locator('.page')
@@ -257,6 +278,7 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     )) as { scroll: number; client: number };
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     expect(widths.client).toBeLessThanOrEqual(PHONE.width);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-phone.png'), fullPage: true });
     await context.close();
     expect(pageErrors).toEqual([]);

@@ -284,6 +284,88 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     expect(pageErrors).toEqual([]);
   });
 
+  it('signs in against a Cognito user pool when its config says so, new password included', async () => {
+    // A deployment's config.json, and Cognito's JSON API played by the test: the id token it hands out is
+    // one the local API accepts, so the rest of the page runs for real. (The local CSP allows no Cognito.)
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    page.on('pageerror', (error) => pageErrors.push(`page: ${error.message}`));
+    const idToken = await backend.token('alice@example.com');
+    const calls: { target: string; body: Record<string, unknown> }[] = [];
+    await page.route('**/config.json', (route) =>
+      route.fulfill({
+        json: {
+          apiUrl: backend.url,
+          auth: {
+            kind: 'cognito',
+            region: 'eu-west-1',
+            userPoolId: 'eu-west-1_test',
+            clientId: 'console-client',
+          },
+        },
+      }),
+    );
+    await page.route('https://cognito-idp.eu-west-1.amazonaws.com/', async (route) => {
+      const target = String(route.request().headers()['x-amz-target']).split('.')[1] as string;
+      const body = JSON.parse(route.request().postData() ?? '{}');
+      calls.push({ target, body });
+      const cors = { 'access-control-allow-origin': '*' };
+      if (target === 'InitiateAuth' && body.AuthParameters.PASSWORD !== 'Temporary-1234') {
+        return route.fulfill({
+          status: 400,
+          headers: cors,
+          json: { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' },
+        });
+      }
+      if (target === 'InitiateAuth') {
+        return route.fulfill({
+          headers: cors,
+          json: { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's1' },
+        });
+      }
+      return route.fulfill({
+        headers: cors,
+        json: { AuthenticationResult: { IdToken: idToken, ExpiresIn: 3600 } },
+      });
+    });
+
+    await page.goto(`${backend.url}/`);
+    await page.getByLabel('Email').fill('alice@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Incorrect username or password.').waitFor();
+    await page.getByLabel('Password', { exact: true }).fill('Temporary-1234');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Choose a new password').fill('A-new-password-5678');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in as alice@example.com').waitFor();
+    expect(calls.map((call) => call.target)).toEqual([
+      'InitiateAuth',
+      'InitiateAuth',
+      'RespondToAuthChallenge',
+    ]);
+    expect(calls[0]?.body).toMatchObject({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'console-client' });
+    expect(calls[2]?.body).toMatchObject({
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: 's1',
+      ChallengeResponses: { USERNAME: 'alice@example.com', NEW_PASSWORD: 'A-new-password-5678' },
+    });
+    // The API is called with that token: alice's (empty) task list, and the deployed base URL.
+    await page.locator('#task-list[aria-busy="false"]').waitFor({ state: 'attached' });
+    expect(await page.locator('#tasks-status').innerText()).toBe('No tasks yet.');
+    expect(await page.getByLabel('Backend URL').inputValue()).toBe(`${backend.url}/`);
+
+    // A reload keeps the tab's session; signing out forgets it.
+    await page.reload();
+    await page.getByText('Signed in as alice@example.com').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(calls).toHaveLength(3);
+    await context.close();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('is usable from the keyboard: Tab reaches the file picker, Enter on Submit sends', async () => {
     const context = await browser.newContext();
     const page = await open(context);

@@ -164,6 +164,8 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     // Every value the API boxed is drawn on the picture, where the API says it is.
     const { body: view } = await api<TaskView>(`/v1/tasks/${taskId}`);
     const boxed = Object.values(view.evidence?.kv ?? {}).filter((entry) => entry.grounded && entry.box);
+    // The invoice's values are all printed on it: the API grounds them, so boxes are drawn.
+    expect(boxed.length).toBeGreaterThan(0);
     expect(await page.locator('.page-frame .box').count()).toBe(boxed.length);
     // Readable contrast, labelled controls, named buttons: with a result on screen.
     expect(await accessibilityViolations(page)).toEqual([]);

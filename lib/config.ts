@@ -7,6 +7,12 @@ export const DEFAULT_BEDROCK_MODEL_ID = 'us.amazon.nova-lite-v1:0';
 /** The worker's own timeout (DESIGN §8); queue visibility and the task lease derive from it. */
 export const WORKER_TIMEOUT_SECONDS = 90;
 
+/**
+ * Per-route limits of the unauthenticated compat routes. One app polls /process about every 1.5 s while a
+ * job runs (~0.7 request/s), so 2/s serves three phones at once; the burst of 6 absorbs their first POSTs.
+ */
+export const DEFAULT_COMPAT_THROTTLE = { rateLimit: 2, burstLimit: 6 } as const;
+
 /** Lambda's minimum event-source maxConcurrency, so the least each queue can get. */
 const MIN_QUEUE_CONCURRENCY = 2;
 
@@ -31,9 +37,12 @@ const contextSchema = z
     compatRoutes: contextBoolean.default(true),
     apiRateLimit: contextInteger(1, 10_000).default(50),
     apiBurstLimit: contextInteger(1, 5_000).default(100),
-    compatRateLimit: contextInteger(1, 10_000).default(10),
-    compatBurstLimit: contextInteger(1, 5_000).default(20),
+    // Anonymous callers can start paid OCR + LLM jobs on /process: see docs/android.md for these defaults.
+    compatRateLimit: contextInteger(1, 10_000).default(DEFAULT_COMPAT_THROTTLE.rateLimit),
+    compatBurstLimit: contextInteger(1, 5_000).default(DEFAULT_COMPAT_THROTTLE.burstLimit),
     alarmEmail: z.email().optional(),
+    /** USD per month; an AWS Budgets cost budget notifies the alarm topic past it. Off when unset. */
+    monthlyBudgetUsd: z.coerce.number().positive().max(1_000_000).optional(),
     retainData: contextBoolean.optional(),
   })
   .superRefine((value, ctx) => {
@@ -75,6 +84,8 @@ export interface DocusnapConfig {
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly compatThrottle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly alarmEmail?: string;
+  /** Monthly cost budget in USD (AWS Budgets, whole account); undefined: no budget. */
+  readonly monthlyBudgetUsd?: number;
   /** Keep data (key, table, bucket, user pool, secret) when the stack is deleted. */
   readonly retainData: boolean;
 }
@@ -114,6 +125,7 @@ export function parseConfig(context: Record<string, unknown>): DocusnapConfig {
     apiThrottle: { rateLimit: value.apiRateLimit, burstLimit: value.apiBurstLimit },
     compatThrottle: { rateLimit: value.compatRateLimit, burstLimit: value.compatBurstLimit },
     alarmEmail: value.alarmEmail,
+    monthlyBudgetUsd: value.monthlyBudgetUsd,
     retainData: value.retainData ?? isProductionStage(value.stage),
   };
 }

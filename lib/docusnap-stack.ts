@@ -94,6 +94,7 @@ export class DocusnapStack extends Stack {
       bedrockModelId: config.bedrockModelId,
       encryptionKey: this.storage.key,
       alarmEmail: config.alarmEmail,
+      monthlyBudgetUsd: config.monthlyBudgetUsd,
       dashboardName: `DocuSnap-${config.stage}`,
     });
 

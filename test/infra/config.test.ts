@@ -16,6 +16,9 @@ describe('configuration from CDK context', () => {
       retainData: false,
     });
     expect(config.alarmEmail).toBeUndefined();
+    expect(config.monthlyBudgetUsd).toBeUndefined();
+    // Low enough that anonymous callers cannot queue much paid work (docs/android.md explains the number).
+    expect(config.compatThrottle).toEqual({ rateLimit: 2, burstLimit: 6 });
     expect(DEFAULT_BEDROCK_MODEL_ID).toBe('us.amazon.nova-lite-v1:0');
   });
 
@@ -81,6 +84,13 @@ describe('configuration from CDK context', () => {
       /workerConcurrency must be at least 4.*got 3/,
     );
     expect(() => parseConfig({ workerConcurrency: '2.5' })).toThrow(/workerConcurrency/);
+  });
+
+  it('reads a monthly budget in USD, and refuses one that is not a positive amount', () => {
+    expect(parseConfig({ monthlyBudgetUsd: '150.5' }).monthlyBudgetUsd).toBe(150.5);
+    for (const monthlyBudgetUsd of ['0', '-5', 'lots']) {
+      expect(() => parseConfig({ monthlyBudgetUsd }), monthlyBudgetUsd).toThrow(/monthlyBudgetUsd/);
+    }
   });
 
   it('rejects a stage name that cannot name a stack, and a malformed e-mail', () => {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { modelCard } from '../lambdas/core/bedrock-models';
 import { splitWorkerConcurrency } from './concurrency';
 
 /** Amazon Nova Lite through the US cross-region inference profile: low cost, tool use in Converse. */
@@ -30,6 +31,8 @@ const contextSchema = z
       .regex(/^[a-z][a-z0-9-]{0,19}$/, 'stage must be lower-case letters, digits and dashes (max 20)')
       .default('dev'),
     bedrockModelId: z.string().min(1).default(DEFAULT_BEDROCK_MODEL_ID),
+    /** Output-token limit of a model missing from lambdas/core/bedrock-models.ts (its model card's number). */
+    bedrockMaxOutputTokens: contextInteger(1, 1_000_000).optional(),
     workerConcurrency: contextInteger(1, 1000).default(10),
     /** Event-source maxConcurrency of the high-priority queue; the normal queue gets the rest of the pool. */
     highPriorityConcurrency: contextInteger(1, 1000).optional(),
@@ -46,6 +49,25 @@ const contextSchema = z
     retainData: contextBoolean.optional(),
   })
   .superRefine((value, ctx) => {
+    const known = modelCard(value.bedrockModelId);
+    if (!known && value.bedrockMaxOutputTokens === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bedrockModelId'],
+        message: `${value.bedrockModelId} is not in the model table (lambdas/core/bedrock-models.ts), so its output-token limit is unknown: add it there, or give its model card's limit with -c bedrockMaxOutputTokens=<n>`,
+      });
+    }
+    if (
+      known &&
+      value.bedrockMaxOutputTokens !== undefined &&
+      value.bedrockMaxOutputTokens > known.maxOutputTokens
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bedrockMaxOutputTokens'],
+        message: `${value.bedrockModelId} answers at most ${known.maxOutputTokens} output tokens, got ${value.bedrockMaxOutputTokens}`,
+      });
+    }
     if (value.workerConcurrency < 4) {
       ctx.addIssue({
         code: 'custom',
@@ -72,6 +94,8 @@ export type DocusnapContext = z.input<typeof contextSchema>;
 export interface DocusnapConfig {
   readonly stage: string;
   readonly bedrockModelId: string;
+  /** Output-token limit of that model: `bedrockMaxOutputTokens`, else the model table's. */
+  readonly bedrockMaxOutputTokens: number;
   /** Reserved concurrency of the worker: the pool of tasks processed at once. */
   readonly workerConcurrency: number;
   /**
@@ -118,6 +142,9 @@ export function parseConfig(context: Record<string, unknown>): DocusnapConfig {
   return {
     stage: value.stage,
     bedrockModelId: value.bedrockModelId,
+    // Validated above: one of the two is there.
+    bedrockMaxOutputTokens:
+      value.bedrockMaxOutputTokens ?? (modelCard(value.bedrockModelId)?.maxOutputTokens as number),
     workerConcurrency: value.workerConcurrency,
     queueConcurrency: queueConcurrency(value.workerConcurrency, value.highPriorityConcurrency),
     retentionDays: value.retentionDays,

@@ -83,6 +83,7 @@ export class DocusnapStack extends Stack {
       concurrency: config.workerConcurrency,
       queueConcurrency: config.queueConcurrency,
       bedrockModelId: config.bedrockModelId,
+      bedrockMaxOutputTokens: config.bedrockMaxOutputTokens,
       keyWrappingKey: this.compat?.keyWrappingKey,
     });
     this.observability = new Observability(this, 'Observability', {

@@ -27,6 +27,8 @@ export interface WorkerProps {
   readonly queueConcurrency: { readonly high: number; readonly normal: number };
   /** Converse model or inference-profile id. */
   readonly bedrockModelId: string;
+  /** That model's output-token limit; the worker clamps every request's maxTokens to it. */
+  readonly bedrockMaxOutputTokens: number;
   /**
    * The key that wraps compat clients' AES keys; the worker unwraps it to seal results.
    * @default - compat routes off, no key
@@ -59,6 +61,7 @@ export class Worker extends Construct {
         DOCUSNAP_OCR: 'textract',
         DOCUSNAP_LLM: 'bedrock',
         DOCUSNAP_BEDROCK_MODEL_ID: props.bedrockModelId,
+        DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS: String(props.bedrockMaxOutputTokens),
         DOCUSNAP_WORKER_TIMEOUT_S: String(props.timeout.toSeconds()),
         ...(props.keyWrappingKey ? { DOCUSNAP_KMS_KEY_ID: props.keyWrappingKey.keyArn } : {}),
       },

@@ -15,6 +15,8 @@ export interface Config {
   textractDocument: 's3' | 'bytes';
   llm: 'bedrock' | 'openai' | 'rules';
   bedrockModelId: string;
+  /** Output-token limit of the Bedrock model, when it is not in the model table (core/bedrock-models.ts). */
+  bedrockMaxOutputTokens?: number;
   openai: { baseUrl?: string; model?: string; apiKey?: string };
   retentionDays: number;
   keepInputs: boolean;
@@ -51,6 +53,7 @@ const Environment = z.object({
   DOCUSNAP_TEXTRACT_DOCUMENT: z.enum(['s3', 'bytes']).default('s3'),
   DOCUSNAP_LLM: z.enum(['bedrock', 'openai', 'rules']).default('bedrock'),
   DOCUSNAP_BEDROCK_MODEL_ID: required.default('us.amazon.nova-lite-v1:0'),
+  DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS: z.coerce.number().int().positive().optional(),
   DOCUSNAP_OPENAI_BASE_URL: optional,
   DOCUSNAP_OPENAI_MODEL: optional,
   DOCUSNAP_OPENAI_API_KEY: optional,
@@ -117,6 +120,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     textractDocument: e.DOCUSNAP_TEXTRACT_DOCUMENT,
     llm: e.DOCUSNAP_LLM,
     bedrockModelId: e.DOCUSNAP_BEDROCK_MODEL_ID,
+    bedrockMaxOutputTokens: e.DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS,
     openai: {
       baseUrl: e.DOCUSNAP_OPENAI_BASE_URL,
       model: e.DOCUSNAP_OPENAI_MODEL,

@@ -116,6 +116,7 @@ async function llmClient(settings: Config): Promise<LlmClient> {
     case 'bedrock':
       return new BedrockLlm(new BedrockRuntimeClient({ maxAttempts: 1 }), settings.bedrockModelId, {
         budgetMs: settings.workerTimeoutSeconds * 1000 * LLM_BUDGET_SHARE,
+        maxOutputTokens: settings.bedrockMaxOutputTokens,
       });
     case 'openai': {
       const { baseUrl = '', model = '', apiKey } = settings.openai;

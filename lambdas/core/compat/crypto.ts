@@ -2,7 +2,6 @@ import {
   constants,
   createCipheriv,
   createDecipheriv,
-  createHash,
   type KeyObject,
   privateDecrypt,
   randomBytes,
@@ -14,11 +13,6 @@ export const IV_BYTES = 16;
 const BLOCK_BYTES = 16;
 // A flat character class: a grouped `(?:…{4})*` overflows V8's regex stack on multi-megabyte contents.
 const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/** Lower-case hex SHA-256 of a string's UTF-8 bytes: how the app names a job. */
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 /** Strict standard base64 (the app sends NO_WRAP); Buffer.from alone silently skips garbage. */
 export function decodeBase64(text: string): Buffer | undefined {

@@ -1,14 +1,19 @@
 import pLimit from 'p-limit';
+import type { BlobStore, TaskStore } from '../ports';
 import type { ListTasksQuery, ListTasksResponse } from '../schemas/tasks';
-import type { GetTaskDependencies } from './get-task';
-import { viewWithResult } from './get-task';
+import { viewWithResult } from '../task-view';
 
 /** Large results live in the blob store; read a page's worth of them a few at a time. */
 const RESULT_READS_IN_PARALLEL = 8;
 
+export interface ListTasksDependencies {
+  tasks: TaskStore;
+  blobs: BlobStore;
+}
+
 /** `GET /v1/tasks?limit=&cursor=`: the caller's tasks, newest first. */
 export async function listTasks(
-  deps: GetTaskDependencies,
+  deps: ListTasksDependencies,
   owner: string,
   query: ListTasksQuery,
 ): Promise<ListTasksResponse> {

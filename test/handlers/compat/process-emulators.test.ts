@@ -11,10 +11,10 @@ import { DynamoDbCache } from '../../../lambdas/adapters/dynamodb-cache';
 import { DynamoDbTaskStore } from '../../../lambdas/adapters/dynamodb-task-store';
 import { LocalKeyWrapper } from '../../../lambdas/adapters/local-key-wrapper';
 import { S3BlobStore } from '../../../lambdas/adapters/s3-blob-store';
+import { ocrCacheKey } from '../../../lambdas/core/cache-keys';
 import { compatOwner } from '../../../lambdas/core/compat/protocol';
 import { createResultSealer } from '../../../lambdas/core/compat/seal-result';
 import { DEFAULT_PRICING } from '../../../lambdas/core/pricing';
-import { ocrCacheKey } from '../../../lambdas/core/use-cases/cache-keys';
 import { processTask } from '../../../lambdas/core/use-cases/process-task';
 import { handler as checkStatus } from '../../../lambdas/handlers/compat/check-status';
 import { handler as clear } from '../../../lambdas/handlers/compat/clear';
@@ -87,7 +87,10 @@ beforeAll(async () => {
     llm: new FakeLlm(),
     clock: { now: () => new Date() },
     pricing: DEFAULT_PRICING,
-    settings: { workerTimeoutSeconds: 90, ocrConcurrency: 2, keepInputs: false, retentionDays: 7 },
+    workerTimeoutSeconds: 90,
+    ocrConcurrency: 2,
+    keepInputs: false,
+    retentionDays: 7,
     resultSealer: createResultSealer(await LocalKeyWrapper.fromFile(masterKeyFile)),
   };
 });

@@ -17,10 +17,11 @@ import {
   ValidationError,
 } from '../../core/errors';
 import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas/tasks';
+import { MAX_REQUEST_BODY_BYTES } from '../../core/shared-facts';
 import { logger } from '../powertools';
+import { ROUTES } from '../route-table';
 
-/** Lambda's synchronous payload limit; larger images go through uploads. */
-export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+const UPLOADS = `${ROUTES.createUpload.method} ${ROUTES.createUpload.path}`;
 
 /** An HTTP API (payload 2.0) event; `authorizer` is absent on routes without the JWT authorizer. */
 export type ApiEvent = APIGatewayProxyEventV2WithRequestContext<
@@ -103,10 +104,10 @@ export function ownerOf(event: ApiEvent): string {
 export function jsonBody<S extends z.ZodType>(event: ApiEvent, schema: S): z.infer<S> {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.byteLength > MAX_BODY_BYTES) {
+  if (bytes.byteLength > MAX_REQUEST_BODY_BYTES) {
     throw new ApiError(
       'PAYLOAD_TOO_LARGE',
-      `The request body is ${bytes.byteLength} bytes; the limit is ${MAX_BODY_BYTES} (send large images through POST /v1/uploads)`,
+      `The request body is ${bytes.byteLength} bytes; the limit is ${MAX_REQUEST_BODY_BYTES} (send large images through ${UPLOADS})`,
     );
   }
   let parsed: unknown;

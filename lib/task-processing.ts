@@ -12,7 +12,7 @@ import {
 } from '../lambdas/core/shared-facts';
 import { BACKGROUND_HANDLERS } from '../lambdas/handlers/route-table';
 import { bedrockInvokeStatement } from './bedrock-access';
-import { grantHandlerResources } from './grants';
+import { grantClientKeyWrapping, grantHandlerResources } from './grants';
 import { HandlerFunction, type HandlerFunctionDefaults } from './handler-function';
 import { nagResourceName } from './nag-acknowledgements';
 import type { TaskQueues } from './queues';
@@ -76,7 +76,9 @@ export class TaskProcessing extends Construct {
     grantHandlerResources(this.worker, workerUses, props);
     // Textract reads SSE-KMS objects with the worker's permissions, so the worker must decrypt with the key.
     key.grantDecrypt(this.worker);
-    if (workerUses.compatKey === 'unwrap') props.keyWrappingKey?.grantDecrypt(this.worker);
+    if (workerUses.compatKey === 'unwrap' && props.keyWrappingKey) {
+      grantClientKeyWrapping(this.worker, props.keyWrappingKey, 'kms:Decrypt');
+    }
     this.worker.addToRolePolicy(
       new PolicyStatement({
         sid: 'TextractDetectDocumentText',

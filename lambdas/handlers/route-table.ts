@@ -17,6 +17,8 @@ export interface HandlerResources {
     readonly read?: readonly BlobPrefix[];
     readonly write?: readonly BlobPrefix[];
     readonly delete?: readonly BlobPrefix[];
+    /** Only these owners' keys under those prefixes: `compat`, the DocuSnap Android clients'. @default every owner's */
+    readonly owners?: 'compat';
   };
   /** Task queues it sends messages to. */
   readonly sendsTo?: readonly Priority[];
@@ -126,7 +128,7 @@ export const ROUTES = {
     // Compat jobs are always queued at normal priority.
     uses: {
       table: 'readWrite',
-      blobs: { read: ['results'], write: ['inputs'] },
+      blobs: { read: ['results'], write: ['inputs'], owners: 'compat' },
       sendsTo: ['normal'],
       compatKey: 'private',
     },
@@ -138,7 +140,7 @@ export const ROUTES = {
     access: 'public',
     api: 'compat',
     timeoutSeconds: COMPAT_TIMEOUT_SECONDS,
-    uses: { table: 'readWrite', blobs: { delete: ['inputs', 'results'] } },
+    uses: { table: 'readWrite', blobs: { delete: ['inputs', 'results'], owners: 'compat' } },
   },
   compatCheckStatus: {
     method: 'GET',

@@ -216,11 +216,20 @@ describe('S3 access, per function', () => {
     deleteTask: { delete: ['inputs/*', 'results/*', 'uploads/*'] },
     health: {},
     // The public DocuSnap Android routes reach only the keys of owners `compat:<client_id>`.
-    compatProcess: { read: ['results/compat%3A*'], write: ['inputs/compat%3A*'] },
+    // /process ends a job a poll times out (endTask): its inputs and any late result go.
+    compatProcess: {
+      read: ['results/compat%3A*'],
+      write: ['inputs/compat%3A*'],
+      delete: ['inputs/compat%3A*', 'results/compat%3A*'],
+    },
     compatClear: { delete: ['inputs/compat%3A*', 'results/compat%3A*'] },
     compatCheckStatus: {},
     compatPublicKey: {},
-    worker: { read: ['inputs/*', 'uploads/*'], write: ['results/*'], delete: ['inputs/*', 'uploads/*'] },
+    worker: {
+      read: ['inputs/*', 'uploads/*'],
+      write: ['results/*'],
+      delete: ['inputs/*', 'results/*', 'uploads/*'],
+    },
     deadLetter: { delete: ['inputs/*', 'results/*', 'uploads/*'] },
     sweeper: { delete: ['inputs/*', 'results/*', 'uploads/*'] },
     compatGenerateKey: {},

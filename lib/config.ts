@@ -42,6 +42,7 @@ const contextSchema = z
     /** USD per month; an AWS Budgets cost budget notifies the alarm topic past it. Off when unset. */
     monthlyBudgetUsd: z.coerce.number().positive().max(1_000_000).optional(),
     retainData: contextBoolean.optional(),
+    console: contextBoolean.default(false),
   })
   .superRefine((value, ctx) => {
     const known = modelCard(value.bedrockModelId);
@@ -107,6 +108,8 @@ export interface DocusnapConfig {
   readonly monthlyBudgetUsd?: number;
   /** Keep data (key, table, bucket, user pool, secret) when the stack is deleted. */
   readonly retainData: boolean;
+  /** Deploy the web console (S3 + CloudFront) beside the API. */
+  readonly console: boolean;
 }
 
 export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof DocusnapContext)[];
@@ -149,5 +152,6 @@ export function parseConfig(context: Record<string, unknown>): DocusnapConfig {
     alarmEmail: value.alarmEmail,
     monthlyBudgetUsd: value.monthlyBudgetUsd,
     retainData: value.retainData ?? isProductionStage(value.stage),
+    console: value.console,
   };
 }

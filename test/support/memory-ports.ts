@@ -3,6 +3,7 @@
  * cursors), plus a fake OCR engine and LLM that count their calls. Core tests and handler tests use them.
  */
 import { DependencyThrottledError, TaskConflictError, ValidationError } from '../../lambdas/core/errors';
+import { typesetLayout } from '../../lambdas/core/layout';
 import type {
   BlobHead,
   BlobStore,
@@ -257,7 +258,7 @@ export class FakeOcr implements OcrEngine {
     this.calls.push(image);
     this.options.push(options);
     if (this.failure) throw this.failure;
-    return { text: this.textOf(image.bytes), pages: 1 };
+    return { layout: typesetLayout(this.textOf(image.bytes)), pages: 1 };
   }
 }
 

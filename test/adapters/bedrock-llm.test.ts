@@ -125,7 +125,13 @@ describe('BedrockLlm', () => {
     const formFilling = strategyFor('form_filling');
     const outcome = await runStrategy(
       formFilling,
-      { type: 'form_filling', ocrText: '', library: { docs: [{ id: 'd1' }], forms: [] }, fields: ['Name'] },
+      {
+        type: 'form_filling',
+        ocrText: '',
+        pages: [],
+        library: { docs: [{ id: 'd1' }], forms: [] },
+        fields: ['Name'],
+      },
       llm(),
     );
     expect(outcome.repaired).toBe(false);

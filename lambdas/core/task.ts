@@ -17,12 +17,10 @@ export type TaskSource = 'v1' | 'compat';
 
 /** One image input, stored in the blob store. */
 export interface ImageInput {
-  /** Blob key of the image bytes (under the owner's prefix). */
+  /** Blob key of the image bytes: the task's own input (an upload is copied there at submit). */
   key: string;
   mediaType: 'image/jpeg' | 'image/png';
   bytes: number;
-  /** True when the key is an upload the client made; otherwise the API wrote it for this task. */
-  uploaded?: boolean;
 }
 
 export interface Usage {

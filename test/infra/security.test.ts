@@ -215,15 +215,16 @@ describe('S3 access, per function', () => {
   /** What each handler does with the bucket, read off its use cases: exact key patterns, no listing beyond them. */
   const EXPECTED: Record<string, { read?: string[]; write?: string[]; delete?: string[] }> = {
     createUpload: { write: ['uploads/*'] },
-    submitDocument: { read: ['uploads/*'], write: ['inputs/*'] },
-    submitForm: { read: ['uploads/*'], write: ['inputs/*'] },
-    submitFormFilling: { read: ['uploads/*'], write: ['inputs/*'] },
+    // A submission copies each upload into the task's inputs and deletes it; a refused one deletes its copies.
+    submitDocument: { read: ['uploads/*'], write: ['inputs/*'], delete: ['inputs/*', 'uploads/*'] },
+    submitForm: { read: ['uploads/*'], write: ['inputs/*'], delete: ['inputs/*', 'uploads/*'] },
+    submitFormFilling: { read: ['uploads/*'], write: ['inputs/*'], delete: ['inputs/*', 'uploads/*'] },
     getTask: { read: ['results/*'] },
     listTasks: { read: ['results/*'] },
-    deleteTask: { delete: ['inputs/*', 'results/*', 'uploads/*'] },
+    deleteTask: { delete: ['inputs/*', 'results/*'] },
     health: {},
-    // The public DocuSnap Android routes reach only the keys of owners `compat:<client_id>`.
-    // /process ends a job a poll times out (endTask): its inputs and any late result go.
+    // The public DocuSnap Android routes reach only the keys of owners `compat:<client_id>`; /process ends a
+    // job a poll times out (endTask): its inputs and any late result go.
     compatProcess: {
       read: ['results/compat%3A*'],
       write: ['inputs/compat%3A*'],
@@ -232,15 +233,13 @@ describe('S3 access, per function', () => {
     compatClear: { delete: ['inputs/compat%3A*', 'results/compat%3A*'] },
     compatCheckStatus: {},
     compatPublicKey: {},
-    worker: {
-      read: ['inputs/*', 'uploads/*'],
-      write: ['results/*'],
-      delete: ['inputs/*', 'results/*', 'uploads/*'],
-    },
-    deadLetter: { delete: ['inputs/*', 'results/*', 'uploads/*'] },
-    sweeper: { delete: ['inputs/*', 'results/*', 'uploads/*'] },
+    // Every image of a task is under its inputs, so the worker (and Textract, with its grant) reads no uploads.
+    worker: { read: ['inputs/*'], write: ['results/*'], delete: ['inputs/*', 'results/*'] },
+    deadLetter: { delete: ['inputs/*', 'results/*'] },
+    sweeper: { delete: ['inputs/*', 'results/*'] },
     compatGenerateKey: {},
   };
+
   const functionNamed = (name: string): IConstruct => {
     const { api, taskProcessing } = synth.stack;
     const fn =

@@ -98,6 +98,7 @@ export class DocusnapStack extends Stack {
       concurrency: config.workerConcurrency,
       queueConcurrency: config.queueConcurrency,
       bedrockModelId: config.bedrockModelId,
+      bedrockMaxOutputTokens: config.bedrockMaxOutputTokens,
       keyWrappingKey: this.compat?.keyWrappingKey,
       webhooks: this.webhooks,
     });
@@ -110,6 +111,7 @@ export class DocusnapStack extends Stack {
       bedrockModelId: config.bedrockModelId,
       encryptionKey: this.storage.key,
       alarmEmail: config.alarmEmail,
+      monthlyBudgetUsd: config.monthlyBudgetUsd,
       dashboardName: `DocuSnap-${config.stage}`,
     });
 

@@ -7,6 +7,7 @@ import type { PageLayout } from './layout';
 import type { Evidence } from './schemas/evidence';
 import type { Library } from './schemas/library';
 import type { TaskMessage } from './shared-facts';
+import { CLIENT_KEY_ENCRYPTION_CONTEXT } from './shared-facts';
 import type { Priority, Task, TaskErrorInfo, TaskStatus, TaskType, Usage } from './task';
 import type { DeliveryRecord, Webhook, WebhookDelivery } from './webhooks/webhook';
 
@@ -228,7 +229,7 @@ export interface UploadClaims {
  * Purposes a wrapped key is bound to (KMS encryption context, AES-GCM associated data): a key wrapped for one
  * never unwraps as the other, and IAM can grant one purpose only.
  */
-export const COMPAT_CLIENT_KEY_PURPOSE = 'docusnap-compat-client-key';
+export const COMPAT_CLIENT_KEY_PURPOSE = CLIENT_KEY_ENCRYPTION_CONTEXT.purpose;
 export const WEBHOOK_SECRET_PURPOSE = 'docusnap-webhook-secret';
 
 /** Wraps a client's AES key so it is never stored in plaintext (KMS on AWS, a local master key offline). */

@@ -105,6 +105,7 @@ async function llmClient(config: Config): Promise<LlmClient> {
     case 'bedrock':
       return new BedrockLlm(new BedrockRuntimeClient({ maxAttempts: 1 }), config.bedrockModelId, {
         budgetMs: config.workerTimeoutSeconds * 1000 * LLM_BUDGET_SHARE,
+        maxOutputTokens: config.bedrockMaxOutputTokens,
       });
     case 'openai': {
       const { baseUrl = '', model = '', apiKey } = config.openai;

@@ -243,6 +243,11 @@ describe('S3 access, per function', () => {
     deadLetter: { delete: ['inputs/*', 'results/*'] },
     sweeper: { delete: ['inputs/*', 'results/*'] },
     compatGenerateKey: {},
+    createWebhook: {},
+    listWebhooks: {},
+    deleteWebhook: {},
+    // A delivery carries the task view, a large result included.
+    webhookDelivery: { read: ['results/*'] },
   };
 
   const functionNamed = (name: string): IConstruct => {
@@ -255,6 +260,7 @@ describe('S3 access, per function', () => {
         deadLetter: taskProcessing.deadLetterHandler,
         sweeper: taskProcessing.sweeper,
         compatGenerateKey: compat().keyGenerator,
+        webhookDelivery: synth.stack.webhooks.delivery,
       }[name];
     if (!fn) throw new Error(`no function ${name}`);
     return fn;

@@ -36,7 +36,7 @@ type CheckedImage =
   | { source: 'inline'; bytes: Uint8Array; image: InspectedImage }
   | { source: 'upload'; key: string; size: number; image: InspectedImage };
 
-/** `POST /v1/tasks/{document,form,form-filling}`: validate, store inputs, record the task, queue it. */
+/** The three submission routes (`submitDocument`, `submitForm`, `submitFormFilling`): validate, store inputs, record the task, queue it. */
 export async function submitTask(
   deps: SubmitTaskDependencies,
   owner: string,

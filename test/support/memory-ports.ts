@@ -75,9 +75,25 @@ export class MemoryTaskStore implements TaskStore {
     ) {
       throw new TaskConflictError(taskId, `task ${taskId} is not in ${condition.from.join('|')}`);
     }
-    const next = { ...task, ...clone(patch) };
+    const { addCacheKeys, ...fields } = clone(patch);
+    const next: Task = { ...task, ...fields, ...withCacheKeys(task, addCacheKeys) };
     this.tasks.set(taskId, next);
     return clone(next);
+  }
+
+  async recordCacheKeys(
+    taskId: string,
+    keys: readonly string[],
+    condition: { attempts: number },
+  ): Promise<void> {
+    const task = this.tasks.get(taskId);
+    if (task?.status !== 'processing' || task.attempts !== condition.attempts) {
+      throw new TaskConflictError(
+        taskId,
+        `task ${taskId} is not processing under attempt ${condition.attempts}`,
+      );
+    }
+    this.tasks.set(taskId, { ...task, ...withCacheKeys(task, [...keys]) });
   }
 
   async claim(taskId: string, options: { now: string; leaseUntil: string }): Promise<Task> {
@@ -109,6 +125,11 @@ export class MemoryTaskStore implements TaskStore {
         .slice(0, limit),
     );
   }
+}
+
+function withCacheKeys(task: Task, added: string[] | undefined): Pick<Task, 'cacheKeys'> {
+  if (added === undefined || added.length === 0) return {};
+  return { cacheKeys: [...new Set([...(task.cacheKeys ?? []), ...added])].sort() };
 }
 
 export class MemoryBlobStore implements BlobStore {
@@ -307,6 +328,8 @@ export function failing<T extends object>(
  */
 export function memoryWorld() {
   const retentionDays = 7;
+  const ocr = new FakeOcr();
+  const llm = new FakeLlm();
   return {
     tasks: new MemoryTaskStore(),
     blobs: new MemoryBlobStore(),
@@ -315,8 +338,10 @@ export function memoryWorld() {
     idempotency: new MemoryIdempotencyStore(),
     clock: new ManualClock(),
     ids: new SequentialIds('task-'),
-    ocr: new FakeOcr(),
-    llm: new FakeLlm(),
+    ocr,
+    llm,
+    /** The names the dead-letter handler and sweeper are configured with: those of `ocr` and `llm`. */
+    providers: { ocrEngine: ocr.name, llmModel: llm.model },
     pricing: DEFAULT_PRICING,
     retentionDays,
     keepInputs: false,

@@ -106,6 +106,7 @@ async function llmClient(config: Config): Promise<LlmClient> {
         config.bedrockModelId,
         {
           budgetMs: config.workerTimeoutSeconds * 1000 * LLM_BUDGET_SHARE,
+          maxOutputTokens: config.bedrockMaxOutputTokens,
         },
       );
     case 'openai': {

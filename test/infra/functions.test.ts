@@ -81,6 +81,8 @@ describe('Lambda functions', () => {
       DOCUSNAP_OCR: 'textract',
       DOCUSNAP_LLM: 'bedrock',
       DOCUSNAP_BEDROCK_MODEL_ID: DEFAULT_BEDROCK_MODEL_ID,
+      // Nova Lite's model card: requests asking for more are clamped to it.
+      DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS: '5000',
       DOCUSNAP_WORKER_TIMEOUT_S: '90',
     });
     expect(synth.stack.compat).toBeDefined();

@@ -13,7 +13,7 @@ import {
 import { BACKGROUND_HANDLERS } from '../lambdas/handlers/route-table';
 import { bedrockInvokeStatement } from './bedrock-access';
 import { grantClientKeyWrapping, grantHandlerResources } from './grants';
-import { HandlerFunction, type HandlerFunctionDefaults } from './handler-function';
+import { HandlerFunction, type HandlerFunctionDefaults, X_RAY_STAR_RESOURCE } from './handler-function';
 import { nagResourceName } from './nag-acknowledgements';
 import type { TaskQueues } from './queues';
 import type { Storage } from './storage';
@@ -122,10 +122,10 @@ export class TaskProcessing extends Construct {
         }),
       );
     }
+    // Replaces HandlerFunction's X-Ray acknowledgement of the same finding, so it names both statements.
     Validations.of(this.worker).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'textract:DetectDocumentText has no resource-level permissions; "*" is the only resource it accepts.',
+      reason: `textract:DetectDocumentText has no resource-level permissions either. ${X_RAY_STAR_RESOURCE}`,
     });
 
     this.deadLetterHandler = new HandlerFunction(this, 'DeadLetterHandler', {

@@ -46,6 +46,12 @@ describe('Lambda functions', () => {
     }
   });
 
+  it('are traced actively by X-Ray, so one task can be followed from the API to the worker', () => {
+    for (const fn of handlers) {
+      expect(t.of(fn).Properties.TracingConfig, fn.node.path).toEqual({ Mode: 'Active' });
+    }
+  });
+
   it('log to their own log group with a retention', () => {
     for (const fn of handlers) {
       const logGroupId = t.of(fn).Properties.LoggingConfig?.LogGroup?.Ref;

@@ -1,6 +1,7 @@
 import { GetTaskQuery } from '../../core/schemas/tasks';
 import { isTerminal } from '../../core/task';
 import { getTask } from '../../core/use-cases/get-task';
+import { annotateTask } from '../powertools';
 import { apiHandler, ownerOf, pathParameter, validate } from './api-handler';
 import { dependencies } from './dependencies';
 
@@ -12,6 +13,7 @@ export const handler = apiHandler(async (event, log) => {
   const owner = ownerOf(event);
   const taskId = pathParameter(event, 'taskId');
   log.appendKeys({ taskId });
+  annotateTask(taskId);
   const query = validate(
     GetTaskQuery,
     event.queryStringParameters ?? {},

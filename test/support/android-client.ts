@@ -97,6 +97,12 @@ export interface AppFileLib {
   forms: AppLibraryItem[];
 }
 
+/** The other `file_lib` shape (DESIGN §4), as the original server's own web test page sends it. */
+export interface WebPageFileLib {
+  doc: Record<string, unknown>[];
+  form: Record<string, unknown>[];
+}
+
 export function aesCbcEncrypt(key: Uint8Array, plaintext: string): string {
   const iv = randomBytes(16);
   const cipher = createCipheriv('aes-256-cbc', key, iv);
@@ -152,7 +158,11 @@ export class AndroidClient {
   }
 
   /** JobPollingService.createJob: inner payload → encrypted job, nothing sent yet. */
-  prepareJob(type: AppJobType, toProcess: unknown, fileLib: AppFileLib = { docs: [], forms: [] }): AppJob {
+  prepareJob(
+    type: AppJobType,
+    toProcess: unknown,
+    fileLib: AppFileLib | WebPageFileLib = { docs: [], forms: [] },
+  ): AppJob {
     const inner = JSON.stringify({ to_process: toProcess, file_lib: fileLib });
     const plainAesKey = randomBytes(32);
     const content = aesCbcEncrypt(plainAesKey, inner);

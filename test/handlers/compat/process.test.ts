@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalKeyWrapper } from '../../../lambdas/adapters/local-key-wrapper';
+import { RulesLlm } from '../../../lambdas/adapters/rules/rules-llm';
 import { createResultSealer } from '../../../lambdas/core/compat/seal-result';
 import { DependencyThrottledError, TaskFailure } from '../../../lambdas/core/errors';
 import { DEFAULT_PRICING } from '../../../lambdas/core/pricing';
@@ -28,6 +29,7 @@ import {
   readDocumentResult,
   readFillResult,
   sha256Hex,
+  type WebPageFileLib,
 } from '../../support/android-client';
 import { apiEvent } from '../../support/events';
 import {
@@ -145,6 +147,52 @@ describe('POST /process through the handler, as the Android app sees it', () => 
       'Full Name',
     ]);
     expect(filled).toEqual({ 'Full Name': { value: 'Jane Doe', sourceId: 'doc-17' } });
+  });
+
+  it('fills from the web test page’s file_lib shape, with a whole previous form result to fill', async () => {
+    worker.llm = new RulesLlm();
+    const webPageLib: WebPageFileLib = {
+      doc: [
+        {
+          id: 'doc-9',
+          title: 'Passport',
+          tags: ['identity'],
+          description: 'My passport',
+          kv: { 'Full Name': 'Jane Doe', 'Date of Birth': '1990-04-12' },
+        },
+      ],
+      form: [
+        {
+          id: 'form-3',
+          title: 'Visa application',
+          tags: ['visa'],
+          description: 'A visa application I filled in',
+          kv: { Nationality: 'Irish' },
+          fields: [],
+        },
+      ],
+    };
+    const previousFormResult = {
+      title: 'Job application',
+      tags: ['employment'],
+      description: 'A job application form',
+      kv: { 'Form Type': 'Job application' },
+      related: [],
+      fields: ['Full Name', 'Date of Birth', 'Nationality'],
+    };
+    const app = newApp();
+    const job = app.prepareJob('fill', previousFormResult, webPageLib);
+    const state = await app.run(job, drainQueue);
+    expect(state.status).toBe('completed');
+    const filled = readFillResult(
+      app.decryptResult(job, (state as { result: string }).result),
+      previousFormResult.fields,
+    );
+    expect(filled).toEqual({
+      'Full Name': { value: 'Jane Doe', sourceId: 'doc-9' },
+      'Date of Birth': { value: 'Apr 12, 1990', sourceId: 'doc-9' },
+      Nationality: { value: 'Irish', sourceId: 'form-3' },
+    });
   });
 
   it('answers the first POST 202 {"status":"processing"} and a finished job 200 with the result string', async () => {

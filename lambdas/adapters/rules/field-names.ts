@@ -91,8 +91,104 @@ function nearlyEqual(a: string, b: string): boolean {
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-/** Dice coefficient of the two names' word sets (0 = nothing shared, 1 = the same words). */
+type IdentityFieldName = (typeof IDENTITY_FIELD_NAMES)[number];
+
+/**
+ * Field names forms print for the same fact, under one canonical name (the identity ones are those of
+ * IDENTITY_FIELD_NAMES). Two names of one group match; names of two different groups never do, so an
+ * employee's own name is not the "Employer Name". Names are compared lower-cased, punctuation as spaces.
+ */
+export const FIELD_NAME_SYNONYMS: Partial<Record<IdentityFieldName, string[]>> & Record<string, string[]> = {
+  'Full Name': ['Name', 'Full Name', 'Complete Name', 'Name in Full'],
+  'Date of Birth': ['Date of Birth', 'DOB', 'Birth Date', 'Birthdate', 'Birthday'],
+  Nationality: ['Nationality', 'Citizenship', 'Country of Citizenship', 'Citizen of'],
+  Employer: [
+    'Employer',
+    'Current Employer',
+    'Present Employer',
+    'Employer Name',
+    'Name of Employer',
+    "Employer's Name",
+    'Current Employer Name',
+    'Employed By',
+  ],
+  'Postal Code': ['Postal Code', 'Post Code', 'Postcode', 'ZIP', 'ZIP Code', 'Zipcode', 'PIN Code'],
+  'Account Holder Name': [
+    'Account Holder Name',
+    'Account Holder',
+    "Account Holder's Name",
+    'Name of Account Holder',
+    'Account Name',
+  ],
+  'Policyholder Name': [
+    'Policyholder Name',
+    'Policyholder',
+    'Policy Holder',
+    'Policy Holder Name',
+    "Policyholder's Name",
+    'Name of Policyholder',
+    'Insured Name',
+    'Name of Insured',
+  ],
+};
+
+/**
+ * Words that name another party than the item's subject: an employment letter's "Name" is the
+ * employee's, so "employer" must not qualify it into an "Employer Name".
+ */
+export const PARTY_WORDS = new Set([
+  'employer',
+  'employee',
+  'company',
+  'bank',
+  'insurer',
+  'landlord',
+  'tenant',
+  'spouse',
+  'partner',
+  'parent',
+  'guardian',
+  'emergency',
+  'contact',
+  'beneficiary',
+  'agent',
+  'issuer',
+  'merchant',
+  'vendor',
+  'sender',
+  'recipient',
+]);
+
+const printedForm = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/['’]s\b/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+const CANONICAL_BY_PRINTED = new Map(
+  Object.entries(FIELD_NAME_SYNONYMS).flatMap(([canonical, names]) =>
+    (names ?? []).map((name) => [printedForm(name), canonical] as const),
+  ),
+);
+
+/** The canonical name of a field the synonym table knows (`Post Code` → `Postal Code`), or undefined. */
+export function canonicalFieldName(name: string): string | undefined {
+  return CANONICAL_BY_PRINTED.get(printedForm(name));
+}
+
+/**
+ * How alike two field names are, 0..1: 1 or 0 when the synonym table knows both, else the Dice
+ * coefficient of their word sets (0 = nothing shared, 1 = the same words).
+ */
 export function fieldNameSimilarity(a: string, b: string): number {
+  const canonicalA = canonicalFieldName(a);
+  const canonicalB = canonicalFieldName(b);
+  if (canonicalA !== undefined && canonicalB !== undefined) return canonicalA === canonicalB ? 1 : 0;
+  return wordSimilarity(a, b);
+}
+
+function wordSimilarity(a: string, b: string): number {
   const left = [...fieldNameWords(a)];
   const right = [...fieldNameWords(b)];
   if (left.length === 0 || right.length === 0) return 0;
@@ -126,5 +222,5 @@ export function identityFieldName(label: string): string | undefined {
   const printed = label.split('/')[0].trim();
   const alias = IDENTITY_ALIASES.find(([pattern]) => pattern.test(printed));
   if (alias) return alias[1];
-  return IDENTITY_FIELD_NAMES.find((name) => fieldNameSimilarity(name, printed) === 1);
+  return IDENTITY_FIELD_NAMES.find((name) => wordSimilarity(name, printed) === 1);
 }

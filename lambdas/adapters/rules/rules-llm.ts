@@ -19,7 +19,7 @@ import {
 } from '../../core/strategies/normalise';
 import { WRAPPED_RESULT_KEY } from '../../core/strategies/tool-schema';
 import { IDENTITY_TAGS, keywordTags } from './document-keywords';
-import { FIELD_MATCH_THRESHOLD, fieldNameSimilarity, identityFieldName } from './field-names';
+import { FIELD_MATCH_THRESHOLD, fieldNameSimilarity, identityFieldName, PARTY_WORDS } from './field-names';
 import {
   headingLine,
   headingLinesAfter,
@@ -220,7 +220,9 @@ interface Candidate {
 /** Words that say what an item is ("Passport", "Licence"), so "Passport Number" finds its "Document Number". */
 function qualifiers(item: LibraryItem): string[] {
   const text = [item.name, ...(item.tags ?? [])].map(cleanText).join(' ');
-  return [...new Set(text.split(/[^\p{L}\p{N}]+/u).filter((word) => word.length >= 3))];
+  const words = text.split(/[^\p{L}\p{N}]+/u).filter((word) => word.length >= 3);
+  // A party's word would hand the subject's values to that party (no fill from the wrong party).
+  return [...new Set(words.filter((word) => !PARTY_WORDS.has(word.toLowerCase())))];
 }
 
 function candidatesOf(item: LibraryItem, type: 'doc' | 'form'): Candidate[] {

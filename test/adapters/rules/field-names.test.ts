@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalFieldName,
   FIELD_MATCH_THRESHOLD,
   fieldNameSimilarity,
   identityFieldName,
@@ -57,5 +58,42 @@ describe('identityFieldName', () => {
   it('leaves other labels alone', () => {
     expect(identityFieldName('Surname / Nom')).toBeUndefined();
     expect(identityFieldName('Height')).toBeUndefined();
+  });
+});
+
+describe('canonicalFieldName: the synonym table', () => {
+  it.each([
+    ['Current Employer', 'Employer'],
+    ['Employer Name', 'Employer'],
+    ["Employer's name", 'Employer'],
+    ['Post Code', 'Postal Code'],
+    ['Postal Code', 'Postal Code'],
+    ['ZIP', 'Postal Code'],
+    ['Zip-Code', 'Postal Code'],
+    ['Citizenship', 'Nationality'],
+    ['NATIONALITY', 'Nationality'],
+    ['Account Holder', 'Account Holder Name'],
+    ['Account Name', 'Account Holder Name'],
+    ['Policy Holder', 'Policyholder Name'],
+    ['Name of Insured', 'Policyholder Name'],
+    ['DOB', 'Date of Birth'],
+    ['Date of birth', 'Date of Birth'],
+    ['Name', 'Full Name'],
+  ])('"%s" is "%s"', (name, canonical) => {
+    expect(canonicalFieldName(name)).toBe(canonical);
+  });
+
+  it('knows nothing of names outside the table', () => {
+    expect(canonicalFieldName('Blood Group')).toBeUndefined();
+    expect(canonicalFieldName('Home Address')).toBeUndefined();
+  });
+
+  it('matches names of one group and never names of two groups', () => {
+    expect(fieldNameSimilarity('Current Employer', 'Employer Name')).toBe(1);
+    expect(fieldNameSimilarity('Post Code', 'ZIP')).toBe(1);
+    expect(fieldNameSimilarity('Citizenship', 'Nationality')).toBe(1);
+    expect(fieldNameSimilarity('Employer Name', 'Name')).toBe(0);
+    expect(fieldNameSimilarity('Account Holder Name', 'Full Name')).toBe(0);
+    expect(fieldNameSimilarity('Policyholder Name', 'Account Holder Name')).toBe(0);
   });
 });

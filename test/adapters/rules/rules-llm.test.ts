@@ -177,6 +177,61 @@ describe('RulesLlm', () => {
     });
   });
 
+  it('fills by the synonym table, never from the wrong party and never without a source', async () => {
+    const employment: Library = {
+      docs: [
+        // An employment letter: its Name is the employee's, not the employer's.
+        { id: 'letter-1', name: 'Employer letter', tags: ['employer'], extractedInfo: { Name: 'Jane Doe' } },
+        { id: 'payslip-4', name: 'Payslip', extractedInfo: { 'Current Employer': 'Acme Ltd', ZIP: '90210' } },
+        { id: 'policy-7', name: 'Insurance policy', extractedInfo: { 'Policy Holder': 'John Roe' } },
+        { id: 'statement-2', name: 'Bank statement', extractedInfo: { 'Account Name': 'Jane Doe' } },
+        { id: 'passport-1', name: 'Passport', extractedInfo: { Citizenship: 'Irish', DOB: 'Jul 14, 1990' } },
+      ],
+      forms: [],
+    };
+    const fields = [
+      'Employer Name',
+      'Post Code',
+      'Nationality',
+      'Date of Birth',
+      'Policyholder Name',
+      'Account Holder Name',
+      "Mother's Maiden Name",
+    ];
+    const type = 'form_filling' as const;
+    const context = { type, ocrText: '', pages: [], library: employment, fields };
+    const outcome = await runStrategy(strategyFor(type), context, llm);
+    expect(FormFillingResult.parse(outcome.result)).toEqual({
+      'Employer Name': { value: 'Acme Ltd', source: { type: 'doc', resource_id: 'payslip-4' } },
+      'Post Code': { value: '90210', source: { type: 'doc', resource_id: 'payslip-4' } },
+      Nationality: { value: 'Irish', source: { type: 'doc', resource_id: 'passport-1' } },
+      'Date of Birth': { value: 'Jul 14, 1990', source: { type: 'doc', resource_id: 'passport-1' } },
+      'Policyholder Name': { value: 'John Roe', source: { type: 'doc', resource_id: 'policy-7' } },
+      'Account Holder Name': { value: 'Jane Doe', source: { type: 'doc', resource_id: 'statement-2' } },
+    });
+  });
+
+  it('leaves "Employer Name" empty when the library knows only the employee’s name', async () => {
+    const onlyEmployee: Library = {
+      docs: [
+        { id: 'letter-1', name: 'Employer letter', tags: ['employer'], extractedInfo: { Name: 'Jane Doe' } },
+      ],
+      forms: [],
+    };
+    const type = 'form_filling' as const;
+    const context = {
+      type,
+      ocrText: '',
+      pages: [],
+      library: onlyEmployee,
+      fields: ['Employer Name', 'Name'],
+    };
+    const outcome = await runStrategy(strategyFor(type), context, llm);
+    expect(FormFillingResult.parse(outcome.result)).toEqual({
+      Name: { value: 'Jane Doe', source: { type: 'doc', resource_id: 'letter-1' } },
+    });
+  });
+
   it('answers form filling in the wrapped tool shape', async () => {
     const context: StrategyContext = {
       type: 'form_filling',

@@ -25,6 +25,14 @@ export function decodeBase64(text: string): Buffer | undefined {
   return text.length % 4 === 0 && BASE64_CHARS.test(text) ? Buffer.from(text, 'base64') : undefined;
 }
 
+/**
+ * Names a client AES key for the failure counter without storing the key: SHA-256 over a domain prefix
+ * and the unwrapped key, so every encoding of one wrapped key (base64 slack bits, RSA leading zeros) is one.
+ */
+export function clientKeyFingerprint(key: Uint8Array): string {
+  return createHash('sha256').update('docusnap/compat-aes-key\0').update(key).digest('hex');
+}
+
 /** Unwraps the client's AES key; throws unless it is a valid OAEP block holding exactly 32 bytes. */
 export function unwrapClientAesKey(privateKey: KeyObject, wrappedBase64: string): Buffer {
   const wrapped = decodeBase64(wrappedBase64);

@@ -7,6 +7,8 @@ const idOf = (key: CompatJobKey) => JSON.stringify([key.clientId, key.type, key.
 /** In-memory CompatStore with the adapter's contract: conditional create, touch never resurrects. */
 export class MemoryCompatStore implements CompatStore {
   readonly records = new Map<string, CompatRecord>();
+  /** Decryption slots held per key fingerprint (failed or in flight), and until when they are kept. */
+  readonly keyFailures = new Map<string, { failures: number; expiresAt: number }>();
 
   /** `tasks` is the task store whose items `touch` refreshes, as the DynamoDB adapter does on the table. */
   constructor(private readonly tasks?: MemoryTaskStore) {}
@@ -39,5 +41,20 @@ export class MemoryCompatStore implements CompatStore {
     return [...this.records.values()]
       .filter((record) => record.clientId === clientId)
       .map((record) => ({ ...record }));
+  }
+
+  async reserveDecryption(
+    keyFingerprint: string,
+    options: { maxFailures: number; expiresAt: number },
+  ): Promise<boolean> {
+    const held = this.keyFailures.get(keyFingerprint) ?? { failures: 0, expiresAt: 0 };
+    if (held.failures >= options.maxFailures) return false;
+    this.keyFailures.set(keyFingerprint, { failures: held.failures + 1, expiresAt: options.expiresAt });
+    return true;
+  }
+
+  async releaseDecryption(keyFingerprint: string): Promise<void> {
+    const held = this.keyFailures.get(keyFingerprint);
+    if (held && held.failures > 0) held.failures -= 1;
   }
 }

@@ -154,12 +154,19 @@ async function produceResult(
   progress: Progress,
 ): Promise<unknown> {
   const details = await readDetails(deps.blobs, task);
-  const texts = await readImages(deps, task, progress);
+  // Checked before any paid call; the API refuses such a library, so only a stored one can get here.
   const parsedLibrary = Library.safeParse(details.library ?? EMPTY_LIBRARY);
+  if (!parsedLibrary.success) {
+    throw new TaskFailure(
+      'INPUT_UNREADABLE',
+      'the library of this task is not valid (too large or too deep)',
+    );
+  }
+  const texts = await readImages(deps, task, progress);
   const context: StrategyContext = {
     type: task.type,
     ocrText: texts.length > 0 ? joinPages(texts) : '',
-    library: parsedLibrary.success ? parsedLibrary.data : EMPTY_LIBRARY,
+    library: parsedLibrary.data,
     ...(details.form && { fields: details.form.fields }),
   };
   const strategy = strategyFor(task.type);

@@ -118,7 +118,23 @@ export function jsonBody<S extends z.ZodType>(event: ApiEvent, schema: S): z.inf
   return validate(schema, parsed, 'The request body is invalid');
 }
 
-/** Validates `value`; failures become 400 VALIDATION_ERROR listing each failing path and its message. */
+/** At most this many failing paths are listed in a VALIDATION_ERROR; the rest are counted. */
+export const MAX_VALIDATION_DETAILS = 20;
+/** A path or message longer than this is cut (an unknown-keys message would list every key). */
+const MAX_DETAIL_CHARS = 200;
+
+const clipped = (text: string) =>
+  text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS - 1)}…` : text;
+
+/** One failing path of a VALIDATION_ERROR; the last entry may instead count the ones not listed. */
+export type ValidationDetail =
+  | { path: string; message: string }
+  | { path: '(more)'; message: string; count: number };
+
+/**
+ * Validates `value`; failures become 400 VALIDATION_ERROR listing the first failing paths with their
+ * messages, then how many more there were: the answer stays small whatever the body holds.
+ */
 export function validate<S extends z.ZodType>(
   schema: S,
   value: unknown,
@@ -127,10 +143,13 @@ export function validate<S extends z.ZodType>(
 ): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({
-    path: [...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.') || '(body)',
-    message: issue.message,
+  const { issues } = result.error;
+  const details: ValidationDetail[] = issues.slice(0, MAX_VALIDATION_DETAILS).map((issue) => ({
+    path: clipped([...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.') || '(body)'),
+    message: clipped(issue.message),
   }));
+  const more = issues.length - details.length;
+  if (more > 0) details.push({ path: '(more)', message: `${more} more problems not listed`, count: more });
   throw new ValidationError(message, details);
 }
 

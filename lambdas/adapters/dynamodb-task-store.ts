@@ -35,6 +35,11 @@ const PATCH_FIELDS = [
   'cacheKeys',
   'expiresAt',
 ] as const satisfies readonly (keyof TaskPatch)[];
+/**
+ * The result is stored as JSON text: the document client builds maps by assignment, which loses a
+ * `__proto__` key, and a kv key or form field may be called that. Items written before hold a map in `result`.
+ */
+const RESULT_JSON = 'resultJson';
 /** Bounds the pages read for one listStale call (each page is at most 1 MB). */
 const MAX_STALE_PAGES = 10;
 
@@ -57,8 +62,10 @@ export class DynamoDbTaskStore implements TaskStore {
   ) {}
 
   async create(task: Task): Promise<void> {
+    const { result, ...rest } = task;
     const item: Item = {
-      ...jsonValue(task),
+      ...jsonValue(rest),
+      ...(result !== undefined && { [RESULT_JSON]: JSON.stringify(result) }),
       ...taskKey(task.taskId),
       [byOwner.partitionKey]: ownerPartition(task.owner),
       [byOwner.sortKey]: `${task.createdAt}#${task.taskId}`,
@@ -139,8 +146,8 @@ export class DynamoDbTaskStore implements TaskStore {
     const sets: string[] = [];
     for (const field of PATCH_FIELDS) {
       if (patch[field] === undefined) continue;
-      names[`#${field}`] = field;
-      values[`:${field}`] = jsonValue(patch[field]);
+      names[`#${field}`] = field === 'result' ? RESULT_JSON : field;
+      values[`:${field}`] = field === 'result' ? JSON.stringify(patch.result) : jsonValue(patch[field]);
       sets.push(`#${field} = :${field}`);
     }
     names['#gsi2pk'] = byStatus.partitionKey;
@@ -267,8 +274,9 @@ export class DynamoDbTaskStore implements TaskStore {
 }
 
 function toTask(item: Item): Task {
-  const task: Item = { ...item };
+  const { [RESULT_JSON]: resultJson, ...task } = item;
   for (const attribute of KEY_ATTRIBUTES) delete task[attribute];
+  if (typeof resultJson === 'string') task.result = JSON.parse(resultJson);
   return task as unknown as Task;
 }
 

@@ -24,8 +24,18 @@ function jsonStringOr<T extends z.ZodType>(schema: T) {
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
-/** `extractedInfo` as the app keeps it: a flat map, though nested values are tolerated. */
-export const ExtractedInfo = jsonStringOr(z.record(z.string(), z.unknown()));
+const isPlainRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `extractedInfo` as the app keeps it: a flat map, though nested values are tolerated. Kept as given
+ * (z.record would copy it and leave out a `__proto__` key); described as the record it is.
+ */
+export const ExtractedInfo = jsonStringOr(
+  z
+    .custom<Record<string, unknown>>(isPlainRecord, { message: 'must be an object' })
+    .meta({ type: 'object', propertyNames: { type: 'string' }, additionalProperties: {} }),
+);
 
 const FormField = z.union([
   z.string(),

@@ -52,7 +52,9 @@ function check(strategy: Strategy, output: unknown, context: StrategyContext, wr
     return { valid: false, problems: [`- (the whole answer): could not be read (${String(error)})`] };
   }
   const parsed = strategy.resultSchema.safeParse(normalised);
-  if (parsed.success) return { valid: true, result: parsed.data };
+  // The normalised value itself, not zod's copy: zod leaves `__proto__` keys out of the records it builds,
+  // and a kv key or form field may be called that. The result schemas transform nothing.
+  if (parsed.success) return { valid: true, result: normalised };
   return { valid: false, problems: parsed.error.issues.map((issue) => describeIssue(issue, wrapKey)) };
 }
 

@@ -120,11 +120,13 @@ export class DynamoDbTaskStore implements TaskStore {
         }),
       );
       const page = Items.slice(0, options.limit);
-      const last = page.at(-1);
-      const lastKey = Items.length > options.limit && last ? cursorKeyOf(last) : LastEvaluatedKey;
+      const cursorAfter = page.map((item) => encodeCursor(cursorKeyOf(item)));
+      // The extra item, or a key DynamoDB stopped at (1 MB read), says that more may follow.
+      const more = Items.length > options.limit || LastEvaluatedKey !== undefined;
       return {
         items: page.map(toTask),
-        nextCursor: lastKey && page.length > 0 ? encodeCursor(lastKey) : undefined,
+        nextCursor: more ? cursorAfter.at(-1) : undefined,
+        cursorAfter,
       };
     } catch (error) {
       rethrowAwsError('DynamoDB', error);

@@ -10,8 +10,10 @@ import type { Priority, Task, TaskErrorInfo, TaskStatus, TaskType, Usage } from 
 
 export interface TaskPage {
   items: Task[];
-  /** Opaque; pass back to get the next page. */
+  /** Opaque; pass back to get the next page. Absent on the last page. */
   nextCursor?: string;
+  /** `cursorAfter[i]` resumes the list right after `items[i]` (a caller may return fewer items than it got). */
+  cursorAfter: string[];
 }
 
 /** Fields a status change may set alongside the new status. */

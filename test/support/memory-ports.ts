@@ -44,24 +44,28 @@ export class MemoryTaskStore implements TaskStore {
     return task && clone(task);
   }
 
+  /**
+   * Newest first by `<createdAt>#<taskId>` compared as strings (DynamoDB's sort key order); the cursor
+   * names the owner and the last item, and is refused as the adapter refuses it (contract tests check).
+   */
   async listByOwner(owner: string, options: { limit: number; cursor?: string }): Promise<TaskPage> {
     const sortKey = (task: Task) => `${task.createdAt}#${task.taskId}`;
+    const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     const mine = [...this.tasks.values()]
       .filter((task) => task.owner === owner)
-      .sort((a, b) => sortKey(b).localeCompare(sortKey(a)));
+      .sort((a, b) => byCodeUnit(sortKey(b), sortKey(a)));
     let start = 0;
     if (options.cursor !== undefined) {
-      const [cursorOwner, after] = Buffer.from(options.cursor, 'base64url').toString().split('|');
-      if (cursorOwner !== owner || after === undefined) throw new ValidationError('invalid cursor');
+      const after = decodeMemoryCursor(options.cursor, owner);
       start = mine.findIndex((task) => sortKey(task) < after);
       if (start < 0) start = mine.length;
     }
     const items = mine.slice(start, start + options.limit);
-    const last = items.at(-1);
-    const more = start + options.limit < mine.length;
+    const cursorAfter = items.map((task) => encodeMemoryCursor(owner, sortKey(task)));
     return {
       items: clone(items),
-      nextCursor: more && last ? Buffer.from(`${owner}|${sortKey(last)}`).toString('base64url') : undefined,
+      nextCursor: start + options.limit < mine.length ? cursorAfter.at(-1) : undefined,
+      cursorAfter,
     };
   }
 
@@ -109,6 +113,27 @@ export class MemoryTaskStore implements TaskStore {
         .slice(0, limit),
     );
   }
+}
+
+function encodeMemoryCursor(owner: string, sortKey: string): string {
+  return Buffer.from(JSON.stringify({ owner, after: sortKey })).toString('base64url');
+}
+
+function decodeMemoryCursor(cursor: string, owner: string): string {
+  const invalid = (message: string) =>
+    new ValidationError('the cursor is not valid for this list', [{ path: 'cursor', message }]);
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid('must be a nextCursor returned by this list');
+  }
+  const { owner: cursorOwner, after } = (key ?? {}) as { owner?: unknown; after?: unknown };
+  if (typeof cursorOwner !== 'string' || typeof after !== 'string') {
+    throw invalid('must be a nextCursor returned by this list');
+  }
+  if (cursorOwner !== owner) throw invalid('belongs to another list');
+  return after;
 }
 
 export class MemoryBlobStore implements BlobStore {

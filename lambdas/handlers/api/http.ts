@@ -22,6 +22,12 @@ import { logger } from '../powertools';
 /** Lambda's synchronous payload limit; larger images go through uploads. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
+/**
+ * What the items of one `GET /v1/tasks` page may take: Lambda's response limit is the same 6 MB for the
+ * whole serialised response (body escaped as a JSON string, headers, envelope); 5 MB leaves room for them.
+ */
+export const MAX_LIST_PAGE_BYTES = 5 * 1000 * 1000;
+
 /** An HTTP API (payload 2.0) event; `authorizer` is absent on routes without the JWT authorizer. */
 export type ApiEvent = APIGatewayProxyEventV2WithRequestContext<
   APIGatewayEventRequestContextV2 & { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }

@@ -1,7 +1,7 @@
 import { ListTasksQuery } from '../../core/schemas/tasks';
 import { listTasks } from '../../core/use-cases/list-tasks';
 import { dependencies } from './dependencies';
-import { apiHandler, ownerOf, validate } from './http';
+import { apiHandler, MAX_LIST_PAGE_BYTES, ownerOf, validate } from './http';
 
 /** `GET /v1/tasks?limit=&cursor=` */
 export const handler = apiHandler(async (event) => {
@@ -12,5 +12,8 @@ export const handler = apiHandler(async (event) => {
     'The query string is invalid',
     'query',
   );
-  return { status: 200, body: await listTasks(dependencies(), owner, query) };
+  return {
+    status: 200,
+    body: await listTasks(dependencies(), owner, query, { maxPageBytes: MAX_LIST_PAGE_BYTES }),
+  };
 });

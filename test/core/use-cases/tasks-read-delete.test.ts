@@ -57,6 +57,9 @@ describe('getTask', () => {
   });
 });
 
+/** A byte bound no test page comes near. */
+const ANY_SIZE = { maxPageBytes: 100_000_000 };
+
 describe('listTasks', () => {
   it('pages through the owner’s tasks newest first and never shows another’s', async () => {
     const world = memoryWorld();
@@ -69,7 +72,7 @@ describe('listTasks', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const answer = await listTasks(world, 'user-a', { limit: 2, cursor });
+      const answer = await listTasks(world, 'user-a', { limit: 2, cursor }, ANY_SIZE);
       seen.push(...answer.items.map((item) => item.taskId));
       cursor = answer.nextCursor;
       if (!cursor) break;
@@ -81,8 +84,8 @@ describe('listTasks', () => {
   it('refuses another user’s cursor', async () => {
     const world = memoryWorld();
     for (let n = 0; n < 3; n++) await submit(world, 'user-b', [{ data: base64(pngImage(4, 4, n)) }]);
-    const { nextCursor } = await listTasks(world, 'user-b', { limit: 1 });
-    await expect(listTasks(world, 'user-a', { limit: 1, cursor: nextCursor })).rejects.toMatchObject({
+    const { nextCursor } = await listTasks(world, 'user-b', { limit: 1 }, ANY_SIZE);
+    await expect(listTasks(world, 'user-a', { limit: 1, cursor: nextCursor }, ANY_SIZE)).rejects.toMatchObject({
       status: 400,
     });
   });

@@ -1,12 +1,12 @@
 import { issueLocalToken } from './auth';
-import { resolveDeveloperAws, usesRealAws } from './developer-aws';
+import { LOCAL_ENV_DEFAULTS, type LocalConfig, parseLocalConfig } from './config';
+import { resolveDeveloperCredentials, usesRealAws } from './developer-credentials';
 import { startEmulators } from './emulators';
 import { parseFaults } from './faults';
-import { startFrontDoor } from './front-door';
+import { startHttpApi } from './http-api';
 import { ensureLocalKeys } from './keys';
 import type { RequeueReport } from './requeue-on-start';
 import { compatRoutes, V1_ROUTES } from './routes';
-import { LOCAL_ENV_DEFAULTS, type LocalSettings, parseLocalSettings } from './settings';
 import { startWorkerPool, type WorkerPool } from './worker-pool';
 
 export interface LocalBackendOptions {
@@ -25,7 +25,7 @@ export interface LocalBackendOptions {
 
 export interface LocalBackend {
   url: string;
-  settings: LocalSettings;
+  config: LocalConfig;
   /** The environment the handlers run with. */
   env: Record<string, string>;
   /** A bearer token the local API accepts for `user`. */
@@ -40,7 +40,7 @@ const HOST = '127.0.0.1';
 let running = false;
 
 /**
- * The whole backend in this process: emulators, the worker pool and the HTTP front door, all driving
+ * The whole backend in this process: emulators, the worker pool and the local HTTP API, all driving
  * the unchanged handler modules. One per process: handlers build their clients once per process, as
  * Lambda does per sandbox, so a restart is a new process (`npm start` again).
  */
@@ -59,20 +59,20 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     for (const [name, value] of Object.entries(LOCAL_ENV_DEFAULTS)) requested[name] ??= value;
     if (options.home !== undefined) requested.DOCUSNAP_HOME = options.home;
     if (options.port !== undefined) requested.PORT = String(options.port);
-    const settings = parseLocalSettings(requested);
-    const faults = parseFaults(settings.faults);
+    const config = parseLocalConfig(requested);
+    const faults = parseFaults(config.faults);
     // Before anything starts, and before the emulators' environment could shadow the developer's own.
-    const developer = usesRealAws(requested) ? await resolveDeveloperAws(requested) : undefined;
+    const developer = usesRealAws(requested) ? await resolveDeveloperCredentials(requested) : undefined;
     if (developer?.expiresAt) {
       log(
         `temporary AWS credentials expire at ${developer.expiresAt.toISOString()}: restart after refreshing them`,
       );
     }
 
-    const keys = await ensureLocalKeys(settings.home);
+    const keys = await ensureLocalKeys(config.home);
     const emulators = await startEmulators({
-      dataDir: settings.home,
-      visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+      dataDir: config.home,
+      visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
       host: HOST,
       credentials: developer?.credentials,
       region: developer?.region,
@@ -99,9 +99,9 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       queueUrl: emulators.env.DOCUSNAP_QUEUE_URL as string,
       highQueueUrl: emulators.env.DOCUSNAP_HIGH_QUEUE_URL as string,
       deadLetterQueueUrl: emulators.env.DOCUSNAP_DLQ_URL as string,
-      concurrency: settings.workerConcurrency,
-      workerTimeoutSeconds: settings.workerTimeoutSeconds,
-      sweepIntervalSeconds: settings.sweepIntervalSeconds,
+      concurrency: config.workerConcurrency,
+      workerTimeoutSeconds: config.workerTimeoutSeconds,
+      sweepIntervalSeconds: config.sweepIntervalSeconds,
       faults,
       log,
     });
@@ -115,18 +115,18 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       );
     }
 
-    const frontDoor = await startFrontDoor({
-      routes: settings.compat ? [...V1_ROUTES, ...compatRoutes()] : V1_ROUTES,
+    const httpApi = await startHttpApi({
+      routes: config.compat ? [...V1_ROUTES, ...compatRoutes()] : V1_ROUTES,
       tokenSecret: keys.tokenSecret,
       host: HOST,
-      port: settings.port,
+      port: config.port,
       log,
     });
-    stops.push(() => frontDoor.stop());
+    stops.push(() => httpApi.stop());
 
     return {
-      url: frontDoor.url,
-      settings,
+      url: httpApi.url,
+      config,
       env,
       token: (user) => issueLocalToken(keys.tokenSecret, user),
       worker,

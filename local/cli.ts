@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ApiCallError, DocuSnapClient, type TaskView } from './api-client';
 import { issueLocalToken } from './auth';
+import { parseLocalConfig } from './config';
 import { ensureLocalKeys } from './keys';
-import { parseLocalSettings } from './settings';
 
 const USAGE = `usage: npm run -s cli -- <command> [options]
   submit document <file…>            OCR + extraction of one document (JPEG/PNG files)
@@ -44,11 +44,11 @@ function fail(message: string, code = 2): never {
 }
 
 async function client(): Promise<DocuSnapClient> {
-  const settings = parseLocalSettings(process.env);
-  const url = values.url ?? `http://127.0.0.1:${settings.port}`;
+  const config = parseLocalConfig(process.env);
+  const url = values.url ?? `http://127.0.0.1:${config.port}`;
   let token = values.token ?? process.env.DOCUSNAP_TOKEN;
   // Without a token, act as a local user: sign one with the local server's key.
-  token ??= await issueLocalToken((await ensureLocalKeys(settings.home)).tokenSecret, values.user);
+  token ??= await issueLocalToken((await ensureLocalKeys(config.home)).tokenSecret, values.user);
   return new DocuSnapClient(url, token);
 }
 

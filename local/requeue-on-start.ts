@@ -42,7 +42,7 @@ export interface Requeue {
  *   the worker would find the lease live and the message would wait a whole visibility timeout.
  *
  * Duplicate deliveries are harmless (a finished task is skipped, a live lease answers busy), so a task a
- * worker takes meanwhile is fine. Must run before the HTTP front door opens, so only earlier tasks are seen.
+ * worker takes meanwhile is fine. Must run before the local HTTP API opens, so only earlier tasks are seen.
  */
 export async function requeueOnStart(deps: RequeueDependencies): Promise<Requeue> {
   const report: RequeueReport = { pending: 0, processing: 0, scheduled: 0, errors: 0 };

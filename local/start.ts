@@ -15,13 +15,13 @@ const backend = await startLocalBackend().catch((error: unknown) => {
   process.exit(1);
 });
 const token = await backend.token('dev');
-const { settings, env } = backend;
+const { config, env } = backend;
 const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
 
 console.log(`DocuSnap local backend (started in ${seconds} s)
-  state:    ${settings.home}  (DynamoDB in dynamodb/, S3 in s3/, keys in keys/; queued messages are in memory)
-  providers: OCR ${env.DOCUSNAP_OCR}, LLM ${env.DOCUSNAP_LLM}; ${settings.workerConcurrency} workers${settings.faults ? `; faults ${settings.faults}` : ''}
-  compat public key: ${path.join(keysDir(settings.home), 'public.pem')}
+  state:    ${config.home}  (DynamoDB in dynamodb/, S3 in s3/, keys in keys/; queued messages are in memory)
+  providers: OCR ${env.DOCUSNAP_OCR}, LLM ${env.DOCUSNAP_LLM}; ${config.workerConcurrency} workers${config.faults ? `; faults ${config.faults}` : ''}
+  compat public key: ${path.join(keysDir(config.home), 'public.pem')}
 
 Token for user "dev" (valid 30 days; another user: npm run -s token -- <user>):
   export TOKEN=${token}
@@ -39,7 +39,7 @@ let stopping = false;
 const shutdown = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: stopping (state stays in ${settings.home})`);
+  console.log(`\n${signal}: stopping (state stays in ${config.home})`);
   backend.stop().then(
     () => process.exit(0),
     (error: unknown) => {

@@ -1,7 +1,7 @@
 /** `npm run -s token -- <userId> [--days N]`: prints a bearer token the local API accepts for that user. */
 import { issueLocalToken } from './auth';
+import { parseLocalConfig } from './config';
 import { ensureLocalKeys } from './keys';
-import { parseLocalSettings } from './settings';
 
 const args = process.argv.slice(2);
 const daysFlag = args.indexOf('--days');
@@ -16,5 +16,5 @@ if (!user || !Number.isFinite(days) || days <= 0) {
   process.exit(2);
 }
 // The same keys directory the server reads, created here if the server has not run yet.
-const keys = await ensureLocalKeys(parseLocalSettings(process.env).home);
+const keys = await ensureLocalKeys(parseLocalConfig(process.env).home);
 console.log(await issueLocalToken(keys.tokenSecret, user, Math.round(days * 24 * 3600)));

@@ -3,7 +3,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import type { WorkerDependencies } from '../lambdas/handlers/worker-dependencies';
 import { splitWorkerConcurrency } from '../lib/concurrency';
 import { LOCAL_ACCOUNT_ID } from './api-gateway-event';
-import { CompletionLedger } from './completion-ledger';
+import { CompletionCounter } from './completion-counter';
 import {
   emptyFaultCounters,
   type FaultCounters,
@@ -41,7 +41,7 @@ export interface WorkerPoolOptions {
 
 export interface WorkerPool {
   stats: PollerStats;
-  completions: CompletionLedger;
+  completions: CompletionCounter;
   /** How often each injected OCR/LLM fault fired. */
   faults: FaultCounters;
   /** Records the dead-letter handler was given: messages fauxqs redrove to the DLQ after 5 receives. */
@@ -63,18 +63,18 @@ async function asHandler(load: Promise<{ handler: unknown }>, name: string): Pro
 }
 
 /**
- * Wraps the worker's adapters (fault injection, completion ledger) through the composition root, before
+ * Wraps the worker's adapters (fault injection, completion counter) through the composition root, before
  * the worker handler's first event, so the handler and the AWS adapters stay exactly as deployed.
  */
 async function instrumentWorkerDependencies(
   faults: FaultPlan,
   random: Random,
-  ledger: CompletionLedger,
+  counter: CompletionCounter,
   counters: FaultCounters,
 ): Promise<WorkerDependencies> {
   const composition = await import('../lambdas/handlers/worker-dependencies');
   const deps = await composition.dependencies();
-  const wrapped: WorkerDependencies = { ...deps, tasks: ledger.watch(deps.tasks) };
+  const wrapped: WorkerDependencies = { ...deps, tasks: counter.watch(deps.tasks) };
   if (hasFaults(faults)) {
     wrapped.ocr = withOcrFaults(deps.ocr, faults, random, counters);
     wrapped.llm = withLlmFaults(deps.llm, faults, random, counters);
@@ -107,7 +107,7 @@ export function localWorkerSplit(total: number): { high: number; normal: number 
 export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
   const random = options.random ?? Math.random;
   const stats = emptyPollerStats();
-  const completions = new CompletionLedger();
+  const completions = new CompletionCounter();
   const faultCounters = emptyFaultCounters();
   const deadLetters = { records: 0 };
   const deps = await instrumentWorkerDependencies(options.faults, random, completions, faultCounters);

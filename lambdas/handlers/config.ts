@@ -138,12 +138,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 let parsed: Config | undefined;
 
 /** The process environment's configuration, parsed on first use (once per cold start). */
-export function config(): Config {
+export function environmentConfig(): Config {
   parsed ??= parseConfig(process.env);
   return parsed;
 }
 
-/** Powertools' own variables with this project's defaults; apart from the rest so logging works even when config() throws. */
+/** Powertools' own variables with this project's defaults; apart from the rest so logging works even when environmentConfig() throws. */
 export function observability(env: Record<string, string | undefined> = process.env): {
   serviceName: string;
   namespace: string;

@@ -13,7 +13,7 @@ import { DynamoDbTaskStore } from '../adapters/dynamodb-task-store';
 import { KmsKeyWrapper } from '../adapters/kms-key-wrapper';
 import { LocalKeyWrapper } from '../adapters/local-key-wrapper';
 import { OpenAiLlm } from '../adapters/openai-llm';
-import { RulesLlm } from '../adapters/rules-llm';
+import { RulesLlm } from '../adapters/rules/rules-llm';
 import { S3BlobStore } from '../adapters/s3-blob-store';
 import { SimulatedOcr } from '../adapters/simulated-ocr';
 import { SqsTaskQueue } from '../adapters/sqs-task-queue';
@@ -22,12 +22,11 @@ import { createResultSealer } from '../core/compat/seal-result';
 import type { LlmClient, OcrEngine, TaskQueue } from '../core/ports';
 import type { ProcessTaskDependencies, ResultSealer } from '../core/use-cases/process-task';
 import { CLIENT_TIMEOUTS, documentClient, requestHandler, s3Client, sqsClient } from './aws-clients';
-import { type Config, config } from './config';
+import { type Config, environmentConfig } from './config';
 
 /** Everything the worker-side use cases need; each takes the part it uses. */
 export interface WorkerDependencies extends ProcessTaskDependencies {
   queue: TaskQueue;
-  keepInputs: boolean;
   pendingTimeoutSeconds: number;
   processingTimeoutSeconds: number;
 }
@@ -47,7 +46,7 @@ export function useWorkerDependencies(dependencies: WorkerDependencies | undefin
 
 export async function dependencies(): Promise<WorkerDependencies> {
   if (current) return current;
-  building ??= fromConfig(config()).then(
+  building ??= fromConfig(environmentConfig()).then(
     (built) => {
       current ??= built;
       return current;
@@ -60,27 +59,24 @@ export async function dependencies(): Promise<WorkerDependencies> {
   return building;
 }
 
-export async function fromConfig(settings: Config): Promise<WorkerDependencies> {
+export async function fromConfig(config: Config): Promise<WorkerDependencies> {
   const doc = documentClient();
   return {
-    tasks: new DynamoDbTaskStore(doc, settings.table),
-    blobs: new S3BlobStore(s3Client(settings), settings.bucket),
-    cache: new DynamoDbCache(doc, settings.table),
-    queue: new SqsTaskQueue(sqsClient(), settings.queueUrls),
-    ocr: await ocrEngine(settings),
-    llm: await llmClient(settings),
+    tasks: new DynamoDbTaskStore(doc, config.table),
+    blobs: new S3BlobStore(s3Client(config), config.bucket),
+    cache: new DynamoDbCache(doc, config.table),
+    queue: new SqsTaskQueue(sqsClient(), config.queueUrls),
+    ocr: await ocrEngine(config),
+    llm: await llmClient(config),
     clock: { now: () => new Date() },
-    pricing: settings.pricing,
-    settings: {
-      workerTimeoutSeconds: settings.workerTimeoutSeconds,
-      ocrConcurrency: settings.ocrConcurrency,
-      keepInputs: settings.keepInputs,
-      retentionDays: settings.retentionDays,
-    },
-    keepInputs: settings.keepInputs,
-    pendingTimeoutSeconds: settings.pendingTimeoutSeconds,
-    processingTimeoutSeconds: settings.processingTimeoutSeconds,
-    resultSealer: await resultSealer(settings),
+    pricing: config.pricing,
+    workerTimeoutSeconds: config.workerTimeoutSeconds,
+    ocrConcurrency: config.ocrConcurrency,
+    keepInputs: config.keepInputs,
+    retentionDays: config.retentionDays,
+    pendingTimeoutSeconds: config.pendingTimeoutSeconds,
+    processingTimeoutSeconds: config.processingTimeoutSeconds,
+    resultSealer: await resultSealer(config),
   };
 }
 
@@ -92,18 +88,18 @@ function localAdapter<Module>(file: string): Promise<Module> {
 
 // Textract and Bedrock clients make one attempt per call: the adapters' retry layer owns backoff, budget and
 // the per-attempt timeout (it aborts the call); the task deadline (processTask) caps the budget further.
-async function ocrEngine(settings: Config): Promise<OcrEngine> {
-  switch (settings.ocr) {
+async function ocrEngine(config: Config): Promise<OcrEngine> {
+  switch (config.ocr) {
     case 'textract':
-      return new TextractOcr(new TextractClient({ maxAttempts: 1 }), settings.bucket, {
-        budgetMs: settings.workerTimeoutSeconds * 1000 * OCR_BUDGET_SHARE,
-        document: settings.textractDocument,
+      return new TextractOcr(new TextractClient({ maxAttempts: 1 }), config.bucket, {
+        budgetMs: config.workerTimeoutSeconds * 1000 * OCR_BUDGET_SHARE,
+        document: config.textractDocument,
       });
     case 'tesseract': {
       const { TesseractOcr } =
         await localAdapter<typeof import('../adapters/tesseract-ocr')>('tesseract-ocr');
       // One engine per image a task reads in parallel: more would idle, fewer would queue.
-      return new TesseractOcr({ poolSize: settings.ocrConcurrency });
+      return new TesseractOcr({ poolSize: config.ocrConcurrency });
     }
     case 'simulated':
       // The latency of a simulated page is injected by the local runtime (DOCUSNAP_FAULTS ocr.latency).
@@ -111,14 +107,14 @@ async function ocrEngine(settings: Config): Promise<OcrEngine> {
   }
 }
 
-async function llmClient(settings: Config): Promise<LlmClient> {
-  switch (settings.llm) {
+async function llmClient(config: Config): Promise<LlmClient> {
+  switch (config.llm) {
     case 'bedrock':
-      return new BedrockLlm(new BedrockRuntimeClient({ maxAttempts: 1 }), settings.bedrockModelId, {
-        budgetMs: settings.workerTimeoutSeconds * 1000 * LLM_BUDGET_SHARE,
+      return new BedrockLlm(new BedrockRuntimeClient({ maxAttempts: 1 }), config.bedrockModelId, {
+        budgetMs: config.workerTimeoutSeconds * 1000 * LLM_BUDGET_SHARE,
       });
     case 'openai': {
-      const { baseUrl = '', model = '', apiKey } = settings.openai;
+      const { baseUrl = '', model = '', apiKey } = config.openai;
       return new OpenAiLlm({ baseUrl, model, apiKey });
     }
     case 'rules':
@@ -127,12 +123,11 @@ async function llmClient(settings: Config): Promise<LlmClient> {
 }
 
 /** Compat results are stored only encrypted under the client's key, unwrapped by KMS or the local master key. */
-async function resultSealer(settings: Config): Promise<ResultSealer | undefined> {
-  if (settings.kmsKeyId) {
+async function resultSealer(config: Config): Promise<ResultSealer | undefined> {
+  if (config.kmsKeyId) {
     const kms = new KMSClient({ requestHandler: requestHandler(CLIENT_TIMEOUTS.kms) });
-    return createResultSealer(new KmsKeyWrapper(kms, settings.kmsKeyId));
+    return createResultSealer(new KmsKeyWrapper(kms, config.kmsKeyId));
   }
-  if (settings.masterKeyFile)
-    return createResultSealer(await LocalKeyWrapper.fromFile(settings.masterKeyFile));
+  if (config.masterKeyFile) return createResultSealer(await LocalKeyWrapper.fromFile(config.masterKeyFile));
   return undefined;
 }

@@ -327,7 +327,7 @@ export function failing<T extends object>(
 }
 
 /**
- * Every in-memory port wired together, with the settings of docs/architecture.md's defaults. The object
+ * Every in-memory port wired together, with docs/architecture.md's defaults. The object
  * satisfies each use case's dependency interface, so tests pass it (or a spread of it) directly.
  */
 export function memoryWorld() {
@@ -347,7 +347,8 @@ export function memoryWorld() {
     keepInputs: false,
     pendingTimeoutSeconds: 300,
     processingTimeoutSeconds: 600,
-    settings: { workerTimeoutSeconds: 90, ocrConcurrency: 4, keepInputs: false, retentionDays },
+    workerTimeoutSeconds: 90,
+    ocrConcurrency: 4,
   };
 }
 

@@ -1,5 +1,5 @@
+import { isOwnCacheKey } from '../cache-keys';
 import type { BlobStore, Cache, TaskStore } from '../ports';
-import { isOwnCacheKey } from '../use-cases/cache-keys';
 import type { CompatRecord, CompatStore } from './compat-store';
 import { type CompatErrorCode, isCompatType } from './protocol';
 

@@ -2,11 +2,11 @@ import {
   constants,
   createCipheriv,
   createDecipheriv,
-  createHash,
   type KeyObject,
   privateDecrypt,
   randomBytes,
 } from 'node:crypto';
+import { sha256Hex } from '../hashing';
 
 /** The Android app's hybrid scheme (DESIGN §4): RSA-OAEP(SHA-256, MGF1-SHA-256) wraps an AES-256-CBC key. */
 export const AES_KEY_BYTES = 32;
@@ -14,11 +14,6 @@ export const IV_BYTES = 16;
 const BLOCK_BYTES = 16;
 // A flat character class: a grouped `(?:…{4})*` overflows V8's regex stack on multi-megabyte contents.
 const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/** Lower-case hex SHA-256 of a string's UTF-8 bytes: how the app names a job. */
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 /** Strict standard base64 (the app sends NO_WRAP); Buffer.from alone silently skips garbage. */
 export function decodeBase64(text: string): Buffer | undefined {
@@ -30,7 +25,7 @@ export function decodeBase64(text: string): Buffer | undefined {
  * and the unwrapped key, so every encoding of one wrapped key (base64 slack bits, RSA leading zeros) is one.
  */
 export function clientKeyFingerprint(key: Uint8Array): string {
-  return createHash('sha256').update('docusnap/compat-aes-key\0').update(key).digest('hex');
+  return sha256Hex(Buffer.concat([Buffer.from('docusnap/compat-aes-key\0'), key]));
 }
 
 /** Unwraps the client's AES key; throws unless it is a valid OAEP block holding exactly 32 bytes. */

@@ -1,8 +1,8 @@
+import { inputImageKey, requestDetailsKey } from '../blob-keys';
 import { ApiError } from '../errors';
 import { decodeBase64Image, inspectImage } from '../images';
 import type { BlobStore } from '../ports';
 import type { ImageInput, TaskRequestDetails } from '../task';
-import { inputImageKey, requestDetailsKey } from '../use-cases/blob-keys';
 import type { InnerPayload } from './inner-payload';
 
 /** An image the backend cannot read; the original server reported these as OCR_FAILURE. */

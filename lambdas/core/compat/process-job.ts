@@ -1,9 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { TaskConflictError } from '../errors';
+import { sha256Hex } from '../hashing';
 import type { BlobStore, Clock, IdGenerator, KeyWrapper, TaskQueue, TaskStore } from '../ports';
 import { isTerminal, type Task } from '../task';
 import type { CompatRecord, CompatStore } from './compat-store';
-import { clientKeyFingerprint, decodeUtf8, openEnvelope, sha256Hex, unwrapClientAesKey } from './crypto';
+import { clientKeyFingerprint, decodeUtf8, openEnvelope, unwrapClientAesKey } from './crypto';
 import { type InnerPayload, parseInnerPayload } from './inner-payload';
 import { type DecodedImage, decodeImages, storeJobInputs, UnreadableImageError } from './job-inputs';
 import { PrivateKeyUnavailableError } from './private-key';

@@ -1,3 +1,4 @@
+import { uploadKey } from '../blob-keys';
 import { ApiError } from '../errors';
 import { checkImageSize } from '../images';
 import type { BlobStore, IdGenerator } from '../ports';
@@ -7,7 +8,6 @@ import {
   MAX_IMAGE_BYTES,
   UPLOAD_CONTENT_TYPES,
 } from '../schemas/uploads';
-import { uploadKey } from './blob-keys';
 
 /** How long a presigned POST stays usable. */
 export const UPLOAD_EXPIRY_SECONDS = 15 * 60;

@@ -1,28 +1,12 @@
+import { taskBlobKeys } from '../blob-keys';
+import { isOwnCacheKey } from '../cache-keys';
+import { findOwnTask } from '../own-task';
 import type { BlobStore, Cache, TaskStore } from '../ports';
-import type { Task } from '../task';
-import { resultKey } from './blob-keys';
-import { isOwnCacheKey } from './cache-keys';
-import { findOwnTask } from './get-task';
 
 export interface DeleteTaskDependencies {
   tasks: TaskStore;
   blobs: BlobStore;
   cache: Cache;
-}
-
-/**
- * Every blob a task owns: its inline images, the uploads it consumed (an upload serves one task),
- * its request details and a large result.
- */
-export function taskBlobKeys(task: Task, options: { withResult: boolean }): string[] {
-  return [
-    ...task.images.map((image) => image.key),
-    task.requestKey,
-    // The conventional key too: a worker may have written it before losing the race to complete.
-    ...(options.withResult
-      ? [...new Set([resultKey(task.owner, task.taskId), task.resultKey ?? ''])].filter(Boolean)
-      : []),
-  ];
 }
 
 /**

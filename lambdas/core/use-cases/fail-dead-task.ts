@@ -1,8 +1,8 @@
+import { taskBlobKeys } from '../blob-keys';
 import { TaskConflictError } from '../errors';
 import type { BlobStore, Clock, TaskStore } from '../ports';
 import { isTerminal, type TaskType } from '../task';
-import { taskBlobKeys } from './delete-task';
-import { type UsageProviders, unknownUsage } from './no-usage';
+import { type UsageProviders, unknownUsage } from '../usage';
 
 export interface FailDeadTaskDependencies extends UsageProviders {
   tasks: TaskStore;

@@ -1,10 +1,15 @@
 import pLimit from 'p-limit';
+import type { BlobStore, TaskStore } from '../ports';
 import type { ListTasksQuery, ListTasksResponse, TaskView } from '../schemas/tasks';
-import type { GetTaskDependencies } from './get-task';
-import { viewWithResult } from './get-task';
+import { viewWithResult } from '../task-view';
 
 /** Large results live in the blob store; read a page's worth of them a few at a time. */
 const RESULT_READS_IN_PARALLEL = 8;
+
+export interface ListTasksDependencies {
+  tasks: TaskStore;
+  blobs: BlobStore;
+}
 
 export interface ListTasksOptions {
   /**
@@ -24,7 +29,7 @@ function carriedBytes(view: TaskView): number {
  * `maxPageBytes` of them; a page cut short by size ends with a cursor that resumes at the first item left out.
  */
 export async function listTasks(
-  deps: GetTaskDependencies,
+  deps: ListTasksDependencies,
   owner: string,
   query: ListTasksQuery,
   options: ListTasksOptions,

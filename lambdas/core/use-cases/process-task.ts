@@ -1,5 +1,8 @@
 import pLimit from 'p-limit';
+import { resultKey, taskBlobKeys } from '../blob-keys';
+import { llmCacheKey, ocrCacheKey } from '../cache-keys';
 import { TaskConflictError, TaskFailure } from '../errors';
+import { canonicalJson, sha256Hex } from '../hashing';
 import type {
   BlobStore,
   Cache,
@@ -18,10 +21,6 @@ import { joinPages } from '../strategies/ocr-text';
 import { strategyFor } from '../strategies/registry';
 import { runStrategy } from '../strategies/run-strategy';
 import { isTerminal, type Task, type TaskRequestDetails, type TaskType, type Usage } from '../task';
-import { resultKey } from './blob-keys';
-import { llmCacheKey, ocrCacheKey } from './cache-keys';
-import { taskBlobKeys } from './delete-task';
-import { canonicalJson, sha256Hex } from './hashing';
 
 /**
  * Share of the worker timeout a task may spend before its OCR and LLM calls must be over (the task deadline).
@@ -36,15 +35,6 @@ export const MAX_INLINE_RESULT_BYTES = 300 * 1000;
 /** Turns a compat task's result into the only form it may be stored in (encrypted under the client's key). */
 export type ResultSealer = (task: Task, result: unknown) => Promise<unknown>;
 
-export interface ProcessingSettings {
-  /** The worker's own timeout: the lease a claim takes. */
-  workerTimeoutSeconds: number;
-  /** Images of one task read in parallel. */
-  ocrConcurrency: number;
-  keepInputs: boolean;
-  retentionDays: number;
-}
-
 export interface ProcessTaskDependencies {
   tasks: TaskStore;
   blobs: BlobStore;
@@ -53,7 +43,14 @@ export interface ProcessTaskDependencies {
   llm: LlmClient;
   clock: Clock;
   pricing: PricingTable;
-  settings: ProcessingSettings;
+  /** The worker's own timeout: the lease a claim takes. */
+  workerTimeoutSeconds: number;
+  /** Images of one task read in parallel. */
+  ocrConcurrency: number;
+  /** Inputs stay after the task ends (until retention). */
+  keepInputs: boolean;
+  /** Days the cache entries this task writes live. */
+  retentionDays: number;
   resultSealer?: ResultSealer;
 }
 
@@ -93,7 +90,7 @@ export async function processTask(deps: ProcessTaskDependencies, taskId: string)
     outputTokens: 0,
     cacheHit: false,
     cacheKeys: new Set(),
-    deadline: startedAt + deps.settings.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE,
+    deadline: startedAt + deps.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE,
   };
   try {
     const result = await produceResult(deps, claimed, progress);
@@ -137,7 +134,7 @@ async function claimTask(deps: ProcessTaskDependencies, taskId: string): Promise
   if (task.status === 'processing' && task.leaseUntil !== undefined && task.leaseUntil > now.toISOString()) {
     return { outcome: 'busy' };
   }
-  const leaseUntil = new Date(now.getTime() + deps.settings.workerTimeoutSeconds * 1000).toISOString();
+  const leaseUntil = new Date(now.getTime() + deps.workerTimeoutSeconds * 1000).toISOString();
   try {
     return await deps.tasks.claim(taskId, { now: now.toISOString(), leaseUntil });
   } catch (error) {
@@ -218,7 +215,7 @@ async function readDetails(blobs: BlobStore, task: Task): Promise<TaskRequestDet
  * whose turn comes after the deadline fails the task; once one image failed, the queued ones are skipped.
  */
 async function readImages(deps: ProcessTaskDependencies, task: Task, progress: Progress): Promise<string[]> {
-  const limit = pLimit(Math.max(1, deps.settings.ocrConcurrency));
+  const limit = pLimit(Math.max(1, deps.ocrConcurrency));
   let failed = false;
   const pages = await Promise.all(
     task.images.map((image, n) =>
@@ -295,8 +292,8 @@ function llmWithDeadline(deps: ProcessTaskDependencies, deadline: number): LlmCl
 }
 
 function outOfTime(deps: ProcessTaskDependencies, what: string): string {
-  const budget = Math.round(deps.settings.workerTimeoutSeconds * TASK_DEADLINE_SHARE);
-  return `the task ran out of time: ${what} (a task has ${budget} s of the ${deps.settings.workerTimeoutSeconds} s worker timeout)`;
+  const budget = Math.round(deps.workerTimeoutSeconds * TASK_DEADLINE_SHARE);
+  return `the task ran out of time: ${what} (a task has ${budget} s of the ${deps.workerTimeoutSeconds} s worker timeout)`;
 }
 
 async function sealed(deps: ProcessTaskDependencies, task: Task, result: unknown): Promise<unknown> {
@@ -335,7 +332,7 @@ async function finish(
     await forgetIfDeleted(deps, task, progress);
     return false;
   }
-  if (!deps.settings.keepInputs) {
+  if (!deps.keepInputs) {
     // The task is already terminal; a failed delete is left to the bucket's lifecycle rule.
     await deps.blobs.delete(taskBlobKeys(task, { withResult: false })).catch(() => {});
   }
@@ -382,4 +379,4 @@ function usageOf(deps: ProcessTaskDependencies, progress: Progress): Usage {
   };
 }
 
-const ttlSeconds = (deps: ProcessTaskDependencies) => deps.settings.retentionDays * 86_400;
+const ttlSeconds = (deps: ProcessTaskDependencies) => deps.retentionDays * 86_400;

@@ -1,11 +1,11 @@
+import { inputImageKey, isWellFormedId, requestDetailsKey, uploadKey } from '../blob-keys';
 import { ApiError, NotFoundError } from '../errors';
+import { canonicalJson, sha256Hex } from '../hashing';
 import { checkImageSize, decodeBase64Image, type InspectedImage, inspectImage } from '../images';
 import type { BlobStore, Clock, IdempotencyStore, IdGenerator, TaskQueue, TaskStore } from '../ports';
 import type { ImageRef, SubmitFormFillingRequest, SubmitImagesRequest, TaskSummary } from '../schemas/tasks';
 import type { ImageInput, Task, TaskRequestDetails } from '../task';
-import { inputImageKey, isWellFormedId, requestDetailsKey, uploadKey } from './blob-keys';
-import { canonicalJson, sha256Hex } from './hashing';
-import { toTaskSummary } from './task-view';
+import { toTaskSummary } from '../task-view';
 
 /** Enough of a file for any JPEG/PNG header we accept (EXIF blocks sit before a JPEG's frame header). */
 const HEADER_BYTES = 512 * 1024;

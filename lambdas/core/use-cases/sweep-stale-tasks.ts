@@ -1,8 +1,8 @@
+import { taskBlobKeys } from '../blob-keys';
 import { TaskConflictError } from '../errors';
 import type { BlobStore, Clock, TaskQueue, TaskStore } from '../ports';
 import type { Task, TaskType } from '../task';
-import { taskBlobKeys } from './delete-task';
-import { type UsageProviders, unknownUsage } from './no-usage';
+import { type UsageProviders, unknownUsage } from '../usage';
 
 /** Tasks handled per status per run; the next run picks up the rest. */
 export const SWEEP_BATCH = 100;

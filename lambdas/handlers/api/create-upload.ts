@@ -1,7 +1,7 @@
 import { CreateUploadRequest } from '../../core/schemas/uploads';
 import { createUpload } from '../../core/use-cases/create-upload';
+import { apiHandler, jsonBody, ownerOf } from './api-handler';
 import { dependencies } from './dependencies';
-import { apiHandler, jsonBody, ownerOf } from './http';
 
 /** `POST /v1/uploads` */
 export const handler = apiHandler(async (event) => {

@@ -1,6 +1,6 @@
 import { deleteTask } from '../../core/use-cases/delete-task';
+import { apiHandler, ownerOf, pathParameter } from './api-handler';
 import { dependencies } from './dependencies';
-import { apiHandler, ownerOf, pathParameter } from './http';
 
 /** `DELETE /v1/tasks/{taskId}`: 204 with no body. */
 export const handler = apiHandler(async (event, log) => {

@@ -12,7 +12,7 @@ import { SqsTaskQueue } from '../../adapters/sqs-task-queue';
 import type { DeleteTaskDependencies } from '../../core/use-cases/delete-task';
 import type { SubmitTaskDependencies } from '../../core/use-cases/submit-task';
 import { documentClient, s3Client, sqsClient } from '../aws-clients';
-import { type Config, config } from '../config';
+import { type Config, environmentConfig } from '../config';
 
 /** Everything the API's use cases need (each takes the part it uses). */
 export type ApiDependencies = SubmitTaskDependencies & DeleteTaskDependencies;
@@ -25,21 +25,21 @@ export function useApiDependencies(dependencies: ApiDependencies | undefined): v
 }
 
 export function dependencies(): ApiDependencies {
-  current ??= fromConfig(config());
+  current ??= fromConfig(environmentConfig());
   return current;
 }
 
-export function fromConfig(settings: Config): ApiDependencies {
+export function fromConfig(config: Config): ApiDependencies {
   const doc = documentClient();
   return {
-    tasks: new DynamoDbTaskStore(doc, settings.table),
-    blobs: new S3BlobStore(s3Client(settings), settings.bucket),
-    queue: new SqsTaskQueue(sqsClient(), settings.queueUrls),
-    idempotency: new DynamoDbIdempotencyStore(doc, settings.table),
+    tasks: new DynamoDbTaskStore(doc, config.table),
+    blobs: new S3BlobStore(s3Client(config), config.bucket),
+    queue: new SqsTaskQueue(sqsClient(), config.queueUrls),
+    idempotency: new DynamoDbIdempotencyStore(doc, config.table),
     // DELETE removes the cache entries that copy a task's OCR text and result.
-    cache: new DynamoDbCache(doc, settings.table),
+    cache: new DynamoDbCache(doc, config.table),
     clock: { now: () => new Date() },
     ids: { newId: () => randomUUID() },
-    retentionDays: settings.retentionDays,
+    retentionDays: config.retentionDays,
   };
 }

@@ -1,6 +1,6 @@
 import { getTask } from '../../core/use-cases/get-task';
+import { apiHandler, ownerOf, pathParameter } from './api-handler';
 import { dependencies } from './dependencies';
-import { apiHandler, ownerOf, pathParameter } from './http';
 
 /** `GET /v1/tasks/{taskId}` */
 export const handler = apiHandler(async (event, log) => {

@@ -1,7 +1,7 @@
 import { ListTasksQuery } from '../../core/schemas/tasks';
 import { listTasks } from '../../core/use-cases/list-tasks';
+import { apiHandler, MAX_LIST_PAGE_BYTES, ownerOf, validate } from './api-handler';
 import { dependencies } from './dependencies';
-import { apiHandler, MAX_LIST_PAGE_BYTES, ownerOf, validate } from './http';
 
 /** `GET /v1/tasks?limit=&cursor=` */
 export const handler = apiHandler(async (event) => {

@@ -1,5 +1,9 @@
 import { SubmitFormFillingRequest } from '../../core/schemas/tasks';
-import { submitHandler } from './submit';
+import { jsonBody } from './api-handler';
+import { submitHandler } from './submit-handler';
 
 /** `POST /v1/tasks/form-filling` */
-export const handler = submitHandler('form_filling', SubmitFormFillingRequest);
+export const handler = submitHandler((event) => ({
+  type: 'form_filling',
+  request: jsonBody(event, SubmitFormFillingRequest),
+}));

@@ -1,5 +1,9 @@
 import { SubmitImagesRequest } from '../../core/schemas/tasks';
-import { submitHandler } from './submit';
+import { jsonBody } from './api-handler';
+import { submitHandler } from './submit-handler';
 
 /** `POST /v1/tasks/form` */
-export const handler = submitHandler('form', SubmitImagesRequest);
+export const handler = submitHandler((event) => ({
+  type: 'form',
+  request: jsonBody(event, SubmitImagesRequest),
+}));

@@ -23,7 +23,7 @@ import { cachedPrivateKey } from '../../core/compat/private-key';
 import type { CompatProcessDependencies } from '../../core/compat/process-job';
 import type { KeyWrapper } from '../../core/ports';
 import { CLIENT_TIMEOUTS, documentClient, requestHandler, s3Client, sqsClient } from '../aws-clients';
-import { type Config, config } from '../config';
+import { type Config, environmentConfig } from '../config';
 import { logger } from '../powertools';
 
 export interface CompatDependencies extends CompatProcessDependencies, CompatClearDependencies {
@@ -44,19 +44,19 @@ export function useCompatDependencies(dependencies: CompatDependencies | undefin
 }
 
 export function compatDependencies(): CompatDependencies {
-  current ??= fromEnvironment(config());
+  current ??= fromEnvironment(environmentConfig());
   return current;
 }
 
-function fromEnvironment(settings: Config): CompatDependencies {
+function fromEnvironment(config: Config): CompatDependencies {
   const doc = documentClient();
   return {
-    tasks: new DynamoDbTaskStore(doc, settings.table),
-    blobs: new S3BlobStore(s3Client(settings), settings.bucket),
-    cache: new DynamoDbCache(doc, settings.table),
-    compat: new DynamoDbCompatStore(doc, settings.table),
-    queue: new SqsTaskQueue(sqsClient(), settings.queueUrls),
-    keys: lazyKeyWrapper(settings),
+    tasks: new DynamoDbTaskStore(doc, config.table),
+    blobs: new S3BlobStore(s3Client(config), config.bucket),
+    cache: new DynamoDbCache(doc, config.table),
+    compat: new DynamoDbCompatStore(doc, config.table),
+    queue: new SqsTaskQueue(sqsClient(), config.queueUrls),
+    keys: lazyKeyWrapper(config),
     privateKey: cachedPrivateKey({ loadPem: () => privateKeySource().loadPem() }),
     clock: { now: () => new Date() },
     ids: { newId: () => randomUUID() },
@@ -65,15 +65,15 @@ function fromEnvironment(settings: Config): CompatDependencies {
 }
 
 /** KMS on AWS; the local master key file when no KMS key id is configured. Built on first use. */
-function lazyKeyWrapper(settings: Config): KeyWrapper {
+function lazyKeyWrapper(config: Config): KeyWrapper {
   let wrapper: Promise<KeyWrapper> | undefined;
   const resolve = () => {
     wrapper ??= (async () => {
-      if (settings.kmsKeyId) {
+      if (config.kmsKeyId) {
         const kms = new KMSClient({ requestHandler: requestHandler(CLIENT_TIMEOUTS.kms) });
-        return new KmsKeyWrapper(kms, settings.kmsKeyId);
+        return new KmsKeyWrapper(kms, config.kmsKeyId);
       }
-      if (settings.masterKeyFile) return LocalKeyWrapper.fromFile(settings.masterKeyFile);
+      if (config.masterKeyFile) return LocalKeyWrapper.fromFile(config.masterKeyFile);
       throw new Error('DOCUSNAP_KMS_KEY_ID or DOCUSNAP_MASTER_KEY_FILE must be set');
     })();
     wrapper.catch(() => {

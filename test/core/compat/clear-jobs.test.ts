@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { llmCacheKey, ocrCacheKey } from '../../../lambdas/core/cache-keys';
 import { clearCompatJobs } from '../../../lambdas/core/compat/clear-jobs';
-import { llmCacheKey, ocrCacheKey } from '../../../lambdas/core/use-cases/cache-keys';
 import { AndroidClient } from '../../support/android-client';
 import { compatHarness, type KeyPair, rsaKeyPair } from './support/compat-harness';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RulesLlm } from '../../../lambdas/adapters/rules-llm';
+import { RulesLlm } from '../../../lambdas/adapters/rules/rules-llm';
 import type { StrategyContext } from '../../../lambdas/core/ports';
 import { Library } from '../../../lambdas/core/schemas/library';
 import { SubmitFormFillingRequest, SubmitImagesRequest } from '../../../lambdas/core/schemas/tasks';

@@ -1,8 +1,8 @@
 import { constants, publicEncrypt, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { processCompatRequest } from '../../../lambdas/core/compat/process-job';
+import { canonicalJson } from '../../../lambdas/core/hashing';
 import { SubmitFormFillingRequest } from '../../../lambdas/core/schemas/tasks';
-import { canonicalJson } from '../../../lambdas/core/use-cases/hashing';
 import { processTask } from '../../../lambdas/core/use-cases/process-task';
 import { submitTask } from '../../../lambdas/core/use-cases/submit-task';
 import { aesCbcEncrypt, sha256Hex } from '../../support/android-client';

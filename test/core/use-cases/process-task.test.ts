@@ -59,7 +59,7 @@ describe('processTask', () => {
   it('keeps the inputs when configured to', async () => {
     const world = memoryWorld();
     const taskId = await submit(world, 'user-a', [1]);
-    await processTask({ ...world, settings: { ...world.settings, keepInputs: true } }, taskId);
+    await processTask({ ...world, keepInputs: true }, taskId);
     expect(world.blobs.blobs.size).toBe(2);
   });
 
@@ -286,8 +286,8 @@ describe('processTask time limits', () => {
     const taskId = await submit(world, 'user-a', [1, 2]);
     const start = world.clock.now().getTime();
     await processTask(world, taskId);
-    const deadline = start + world.settings.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE;
-    expect(deadline).toBeLessThan(start + world.settings.workerTimeoutSeconds * 1000);
+    const deadline = start + world.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE;
+    expect(deadline).toBeLessThan(start + world.workerTimeoutSeconds * 1000);
     expect(world.ocr.options).toEqual([{ deadline }, { deadline }]);
     expect(world.llm.options).toEqual([{ deadline }]);
   });
@@ -295,10 +295,10 @@ describe('processTask time limits', () => {
   it('ends a task whose OCR is too slow OCR_FAILURE before the worker timeout, reading no image after the deadline', async () => {
     const world = memoryWorld();
     const ocr = new SlowOcr(world.clock, 20);
-    const deps = { ...world, ocr, settings: { ...world.settings, ocrConcurrency: 1 } };
+    const deps = { ...world, ocr, ocrConcurrency: 1 };
     const taskId = await submit(world, 'user-a', seeds(20));
     const start = world.clock.now().getTime();
-    const deadline = start + deps.settings.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE;
+    const deadline = start + deps.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE;
 
     expect(await processTask(deps, taskId)).toMatchObject({ outcome: 'failed', code: 'OCR_FAILURE' });
     // 20 s per image: images 1-4 start at 0, 20, 40 and 60 s; image 5's turn comes at 80 s, past 76.5 s.
@@ -338,7 +338,7 @@ describe('processTask time limits', () => {
   it('runs at most ocrConcurrency OCR calls at once for a task of many images', async () => {
     const world = memoryWorld();
     const ocr = new CountingOcr();
-    const deps = { ...world, ocr, settings: { ...world.settings, ocrConcurrency: 3 } };
+    const deps = { ...world, ocr, ocrConcurrency: 3 };
     const taskId = await submit(world, 'user-a', seeds(12));
     expect((await processTask(deps, taskId)).outcome).toBe('completed');
     expect(ocr.calls).toBe(12);

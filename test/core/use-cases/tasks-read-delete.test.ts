@@ -85,7 +85,9 @@ describe('listTasks', () => {
     const world = memoryWorld();
     for (let n = 0; n < 3; n++) await submit(world, 'user-b', [{ data: base64(pngImage(4, 4, n)) }]);
     const { nextCursor } = await listTasks(world, 'user-b', { limit: 1 }, ANY_SIZE);
-    await expect(listTasks(world, 'user-a', { limit: 1, cursor: nextCursor }, ANY_SIZE)).rejects.toMatchObject({
+    await expect(
+      listTasks(world, 'user-a', { limit: 1, cursor: nextCursor }, ANY_SIZE),
+    ).rejects.toMatchObject({
       status: 400,
     });
   });

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_LIBRARY_DEPTH } from '../../../lambdas/core/nesting';
 import { MAX_LIBRARY_BYTES } from '../../../lambdas/core/schemas/library';
+import { MAX_VALIDATION_DETAILS } from '../../../lambdas/handlers/api/api-handler';
 import { useApiDependencies } from '../../../lambdas/handlers/api/dependencies';
-import { MAX_VALIDATION_DETAILS } from '../../../lambdas/handlers/api/http';
 import { handler as submitDocument } from '../../../lambdas/handlers/api/submit-document';
 import { handler as submitFormFilling } from '../../../lambdas/handlers/api/submit-form-filling';
 import { apiEvent, base64, pngImage } from '../../support/events';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Task } from '../../../lambdas/core/task';
+import { MAX_LIST_PAGE_BYTES } from '../../../lambdas/handlers/api/api-handler';
 import { useApiDependencies } from '../../../lambdas/handlers/api/dependencies';
-import { MAX_LIST_PAGE_BYTES } from '../../../lambdas/handlers/api/http';
 import { handler as listTasks } from '../../../lambdas/handlers/api/list-tasks';
 import { handler as submitDocument } from '../../../lambdas/handlers/api/submit-document';
 import { apiEvent, base64, pngImage } from '../../support/events';

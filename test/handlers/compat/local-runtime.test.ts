@@ -1,6 +1,6 @@
 /**
  * The Android-like client against the whole local runtime (`npm start`'s backend in this process):
- * HTTP front door, emulators, the worker pool with tesseract OCR and the offline `rules` LLM.
+ * local HTTP API, emulators, the worker pool with tesseract OCR and the offline `rules` LLM.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -12,11 +12,11 @@ import { DynamoDbCompatStore } from '../../../lambdas/adapters/dynamodb-compat-s
 import { DynamoDbTaskStore } from '../../../lambdas/adapters/dynamodb-task-store';
 import { LocalKeyWrapper } from '../../../lambdas/adapters/local-key-wrapper';
 import { S3BlobStore } from '../../../lambdas/adapters/s3-blob-store';
+import { ocrCacheKey } from '../../../lambdas/core/cache-keys';
 import { clientKeyFingerprint } from '../../../lambdas/core/compat/crypto';
 import { compatOwner, MAX_AES_FAILURES_PER_KEY } from '../../../lambdas/core/compat/protocol';
 import { createResultSealer } from '../../../lambdas/core/compat/seal-result';
 import { DEFAULT_PRICING } from '../../../lambdas/core/pricing';
-import { ocrCacheKey } from '../../../lambdas/core/use-cases/cache-keys';
 import { processTask } from '../../../lambdas/core/use-cases/process-task';
 import { handler as checkStatus } from '../../../lambdas/handlers/compat/check-status';
 import { handler as clear } from '../../../lambdas/handlers/compat/clear';
@@ -92,7 +92,10 @@ beforeAll(async () => {
     llm: new FakeLlm(),
     clock: { now: () => new Date() },
     pricing: DEFAULT_PRICING,
-    settings: { workerTimeoutSeconds: 90, ocrConcurrency: 2, keepInputs: false, retentionDays: 7 },
+    workerTimeoutSeconds: 90,
+    ocrConcurrency: 2,
+    keepInputs: false,
+    retentionDays: 7,
     resultSealer: createResultSealer(await LocalKeyWrapper.fromFile(masterKeyFile)),
   };
 });

@@ -101,7 +101,10 @@ beforeEach(() => {
     llm: new FakeLlm(),
     clock,
     pricing: DEFAULT_PRICING,
-    settings: { workerTimeoutSeconds: 90, ocrConcurrency: 2, keepInputs: false, retentionDays: 7 },
+    workerTimeoutSeconds: 90,
+    ocrConcurrency: 2,
+    keepInputs: false,
+    retentionDays: 7,
     resultSealer: createResultSealer(keyWrapper),
   };
 });

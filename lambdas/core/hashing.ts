@@ -67,6 +67,7 @@ export function canonicalJson(value: unknown): string {
   return out.join('');
 }
 
+/** Lower-case hex SHA-256; a string is hashed as its UTF-8 bytes (how the Android app names a job). */
 export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }

@@ -10,7 +10,7 @@ import { defaultProvider as nodeProviderChain } from '@aws-sdk/credential-provid
 type AwsCredentialIdentityProvider = () => ReturnType<ReturnType<typeof nodeProviderChain>>;
 type AwsCredentialIdentity = Awaited<ReturnType<AwsCredentialIdentityProvider>>;
 
-export interface DeveloperAws {
+export interface DeveloperCredentials {
   credentials: AwsCredentialIdentity;
   /** AWS_REGION when set, else us-east-1: Textract and Bedrock need a real region. */
   region: string;
@@ -44,10 +44,10 @@ export class MissingAwsCredentialsError extends Error {
   }
 }
 
-export async function resolveDeveloperAws(
+export async function resolveDeveloperCredentials(
   env: Record<string, string | undefined>,
   provider: AwsCredentialIdentityProvider = nodeProviderChain(),
-): Promise<DeveloperAws> {
+): Promise<DeveloperCredentials> {
   let credentials: AwsCredentialIdentity;
   try {
     credentials = await provider();

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { RulesLlm } from '../../lambdas/adapters/rules-llm';
-import type { StrategyContext } from '../../lambdas/core/ports';
-import type { Library } from '../../lambdas/core/schemas/library';
-import { DocumentResult, FormFillingResult, FormResult } from '../../lambdas/core/schemas/results';
-import { joinPages } from '../../lambdas/core/strategies/ocr-text';
-import { strategyFor } from '../../lambdas/core/strategies/registry';
-import { runStrategy } from '../../lambdas/core/strategies/run-strategy';
+import { RulesLlm } from '../../../lambdas/adapters/rules/rules-llm';
+import type { StrategyContext } from '../../../lambdas/core/ports';
+import type { Library } from '../../../lambdas/core/schemas/library';
+import { DocumentResult, FormFillingResult, FormResult } from '../../../lambdas/core/schemas/results';
+import { joinPages } from '../../../lambdas/core/strategies/ocr-text';
+import { strategyFor } from '../../../lambdas/core/strategies/registry';
+import { runStrategy } from '../../../lambdas/core/strategies/run-strategy';
 
 const INVOICE = `ACME SUPPLIES LTD
 12 Market Street, Springfield

@@ -3,15 +3,9 @@
  * real model, from the OCR text and the library alone. It ignores the prompt and reads `request.context`;
  * its answers go through the same normalisation and validation as any model's.
  */
-import type { LlmClient, LlmRequest, LlmResponse, StrategyContext } from '../core/ports';
-import type { Library, LibraryItem } from '../core/schemas/library';
-import { normaliseDate } from '../core/strategies/dates';
-import { IDENTITY_TAGS, keywordTags } from '../core/strategies/document-keywords';
-import {
-  FIELD_MATCH_THRESHOLD,
-  fieldNameSimilarity,
-  identityFieldName,
-} from '../core/strategies/field-names';
+import type { LlmClient, LlmRequest, LlmResponse, StrategyContext } from '../../core/ports';
+import type { Library, LibraryItem } from '../../core/schemas/library';
+import { normaliseDate } from '../../core/strategies/dates';
 import {
   cleanText,
   flattenKeyValues,
@@ -22,7 +16,10 @@ import {
   MIN_TITLE_WORDS,
   type RelatedRef,
   stringValue,
-} from '../core/strategies/normalise';
+} from '../../core/strategies/normalise';
+import { WRAPPED_RESULT_KEY } from '../../core/strategies/tool-schema';
+import { IDENTITY_TAGS, keywordTags } from './document-keywords';
+import { FIELD_MATCH_THRESHOLD, fieldNameSimilarity, identityFieldName } from './field-names';
 import {
   headingLine,
   headingLinesAfter,
@@ -30,8 +27,7 @@ import {
   type LabelledValue,
   ocrLines,
   readLayout,
-} from '../core/strategies/text-lines';
-import { WRAPPED_RESULT_KEY } from '../core/strategies/tool-schema';
+} from './text-lines';
 
 export class RulesLlm implements LlmClient {
   readonly model = 'rules';

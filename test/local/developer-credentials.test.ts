@@ -2,7 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MissingAwsCredentialsError, resolveDeveloperAws, usesRealAws } from '../../local/developer-aws';
+import {
+  MissingAwsCredentialsError,
+  resolveDeveloperCredentials,
+  usesRealAws,
+} from '../../local/developer-credentials';
 
 const staticKeys = { accessKeyId: 'AKIASTATICDEVELOPER', secretAccessKey: 'static-secret' };
 
@@ -15,21 +19,21 @@ describe('developer AWS credentials for the local runtime', () => {
   });
 
   it('leaves long-lived keys where the developer put them and keeps the developer’s region', async () => {
-    const resolved = await resolveDeveloperAws({ AWS_REGION: 'eu-west-1' }, async () => staticKeys);
+    const resolved = await resolveDeveloperCredentials({ AWS_REGION: 'eu-west-1' }, async () => staticKeys);
     expect(resolved).toMatchObject({ credentials: staticKeys, region: 'eu-west-1', unset: [] });
     expect(resolved.env).toEqual({ AWS_REGION: 'eu-west-1' });
     expect(resolved.expiresAt).toBeUndefined();
   });
 
   it('falls back to us-east-1 when no region is set', async () => {
-    const resolved = await resolveDeveloperAws({}, async () => staticKeys);
+    const resolved = await resolveDeveloperCredentials({}, async () => staticKeys);
     expect(resolved.region).toBe('us-east-1');
   });
 
   it('pins expiring credentials for every client and drops the profile that would shadow them', async () => {
     const expiration = new Date('2030-01-01T10:00:00Z');
     const temporary = { accessKeyId: 'ASIATEMP', secretAccessKey: 's', sessionToken: 'token', expiration };
-    const resolved = await resolveDeveloperAws({ AWS_PROFILE: 'sso-dev' }, async () => temporary);
+    const resolved = await resolveDeveloperCredentials({ AWS_PROFILE: 'sso-dev' }, async () => temporary);
     expect(resolved.env).toEqual({
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'ASIATEMP',
@@ -41,7 +45,7 @@ describe('developer AWS credentials for the local runtime', () => {
   });
 
   it('names the providers that need credentials and what to set when none are found', async () => {
-    const failure = await resolveDeveloperAws(
+    const failure = await resolveDeveloperCredentials(
       { DOCUSNAP_OCR: 'textract', DOCUSNAP_LLM: 'bedrock' },
       async () => {
         throw new Error('Could not load credentials from any providers');
@@ -82,7 +86,7 @@ describe('developer AWS credentials through the SDK’s own chain', () => {
   });
 
   it('resolves a profile’s temporary credentials and pins them', async () => {
-    const resolved = await resolveDeveloperAws({ AWS_PROFILE: 'dev', AWS_REGION: 'eu-central-1' });
+    const resolved = await resolveDeveloperCredentials({ AWS_PROFILE: 'dev', AWS_REGION: 'eu-central-1' });
     expect(resolved.credentials).toMatchObject({
       accessKeyId: 'ASIAFROMPROFILE',
       sessionToken: 'profile-token',

@@ -1,5 +1,5 @@
-import type { LlmClient, OcrEngine } from '../ports';
-import type { Usage } from '../task';
+import type { LlmClient, OcrEngine } from './ports';
+import type { Usage } from './task';
 
 /** The providers a worker-side use case names in `usage`, even when it spent nothing. */
 export interface UsageProviders {

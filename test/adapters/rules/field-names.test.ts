@@ -3,7 +3,7 @@ import {
   FIELD_MATCH_THRESHOLD,
   fieldNameSimilarity,
   identityFieldName,
-} from '../../../lambdas/core/strategies/field-names';
+} from '../../../lambdas/adapters/rules/field-names';
 
 describe('fieldNameSimilarity', () => {
   it.each([

@@ -1,23 +1,20 @@
-import type * as z from 'zod';
-import type { TaskType } from '../../core/task';
 import { type SubmitTaskInput, submitTask } from '../../core/use-cases/submit-task';
 import { TASK_METRICS } from '../metric-names';
 import { countForType } from '../powertools';
+import { type ApiEvent, apiHandler, idempotencyKeyOf, ownerOf } from './api-handler';
 import { dependencies } from './dependencies';
-import { type ApiEvent, apiHandler, idempotencyKeyOf, jsonBody, ownerOf } from './http';
 
-/** The three submission routes differ only in task type and body schema. */
-export function submitHandler(type: TaskType, schema: z.ZodType<SubmitTaskInput['request']>) {
+/**
+ * The three submission routes differ only in how they read their body: `readSubmission` pairs the task
+ * type with its schema, and its return type lets no type take another's body.
+ */
+export function submitHandler(readSubmission: (event: ApiEvent) => SubmitTaskInput) {
   return apiHandler(async (event: ApiEvent, log) => {
     const owner = ownerOf(event);
     const idempotencyKey = idempotencyKeyOf(event);
-    const request = jsonBody(event, schema);
-    const { summary, created, queued } = await submitTask(
-      dependencies(),
-      owner,
-      { type, request } as SubmitTaskInput,
-      idempotencyKey,
-    );
+    const input = readSubmission(event);
+    const { type } = input;
+    const { summary, created, queued } = await submitTask(dependencies(), owner, input, idempotencyKey);
     // From here on the request's lines carry the task id, which the worker's lines use as correlation id.
     log.appendKeys({ taskId: summary.taskId });
     if (created) countForType(TASK_METRICS.submitted, type, 1);

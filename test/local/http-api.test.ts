@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueLocalToken, LOCAL_TOKEN_AUDIENCE, LOCAL_TOKEN_ISSUER } from '../../local/auth';
-import { type FrontDoor, MAX_REQUEST_BODY_BYTES, startFrontDoor } from '../../local/front-door';
+import { type HttpApi, MAX_REQUEST_BODY_BYTES, startHttpApi } from '../../local/http-api';
 import { ensureLocalKeys } from '../../local/keys';
 import type { Route } from '../../local/routes';
 
@@ -44,16 +44,16 @@ const routes: Route[] = [
 const errorCode = async (response: Response) =>
   ((await response.json()) as { error: { code: string } }).error.code;
 
-describe('HTTP front door (local API Gateway)', () => {
+describe('local HTTP API (local API Gateway)', () => {
   let home: string;
   let secret: Uint8Array;
-  let door: FrontDoor;
+  let door: HttpApi;
   let token: string;
 
   beforeAll(async () => {
     home = await mkdtemp(path.join(tmpdir(), 'docusnap-door-'));
     secret = (await ensureLocalKeys(home)).tokenSecret;
-    door = await startFrontDoor({ routes, tokenSecret: secret, host: '127.0.0.1', port: 0, log: () => {} });
+    door = await startHttpApi({ routes, tokenSecret: secret, host: '127.0.0.1', port: 0, log: () => {} });
     token = await issueLocalToken(secret, 'alice');
   });
   afterAll(async () => {

@@ -12,7 +12,7 @@ const API_HANDLER_TIMEOUT_MS = 30_000;
 
 type ApiHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
-export interface FrontDoorOptions {
+export interface HttpApiOptions {
   routes: readonly Route[];
   tokenSecret: Uint8Array;
   host: string;
@@ -20,7 +20,7 @@ export interface FrontDoorOptions {
   log?: (message: string) => void;
 }
 
-export interface FrontDoor {
+export interface HttpApi {
   url: string;
   stop(): Promise<void>;
 }
@@ -54,7 +54,7 @@ function writeResponse(response: ServerResponse, result: HttpResponse): void {
 }
 
 /** The local stand-in for API Gateway: HTTP requests in, payload 2.0 events to the same handler modules. */
-export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
+export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const log = options.log ?? ((message: string) => console.error(message));
   const loaded = new Map<Route, Promise<ApiHandler>>();
   const handlerOf = (route: Route) => {

@@ -4,7 +4,7 @@ import * as z from 'zod';
 const seconds = z.coerce.number().positive();
 
 /** What the local runtime reads from the environment (the handlers read theirs in `handlers/config.ts`). */
-const LocalSettingsSchema = z.object({
+const LocalEnvironment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DOCUSNAP_HOME: z.string().min(1).default('.docusnap'),
   DOCUSNAP_WORKER_CONCURRENCY: z.coerce.number().int().min(2).default(4),
@@ -16,7 +16,7 @@ const LocalSettingsSchema = z.object({
   DOCUSNAP_COMPAT: z.enum(['on', 'off']).default('on'),
 });
 
-export interface LocalSettings {
+export interface LocalConfig {
   port: number;
   /** Absolute directory holding keys, DynamoDB and S3 state. */
   home: string;
@@ -28,11 +28,11 @@ export interface LocalSettings {
   compat: boolean;
 }
 
-export function parseLocalSettings(env: Record<string, string | undefined>): LocalSettings {
-  const parsed = LocalSettingsSchema.safeParse(env);
+export function parseLocalConfig(env: Record<string, string | undefined>): LocalConfig {
+  const parsed = LocalEnvironment.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`invalid local settings: ${problems.join('; ')}`);
+    throw new Error(`invalid local configuration: ${problems.join('; ')}`);
   }
   const settings = parsed.data;
   return {

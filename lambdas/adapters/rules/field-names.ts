@@ -2,7 +2,7 @@
  * Similarity of field names as people write them ("DOB", "Date of birth", "Birth date"): case,
  * punctuation and word order do not matter, and a few common synonyms mean the same thing.
  */
-import { IDENTITY_FIELD_NAMES } from './prompts';
+import { IDENTITY_FIELD_NAMES } from '../../core/strategies/prompts';
 
 /** Dice similarity at or above which two field names are taken to mean the same field. */
 export const FIELD_MATCH_THRESHOLD = 0.8;

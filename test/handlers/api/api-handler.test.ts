@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DependencyThrottledError, DependencyUnavailableError } from '../../../lambdas/core/errors';
+import { MAX_BODY_BYTES } from '../../../lambdas/handlers/api/api-handler';
 import { useApiDependencies } from '../../../lambdas/handlers/api/dependencies';
-import { MAX_BODY_BYTES } from '../../../lambdas/handlers/api/http';
 import { handler as submitDocument } from '../../../lambdas/handlers/api/submit-document';
 import { apiEvent, base64, pngImage } from '../../support/events';
 import { failing, type MemoryWorld, memoryWorld } from '../../support/memory-ports';

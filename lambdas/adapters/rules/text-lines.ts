@@ -2,9 +2,9 @@
  * Reading the layout of OCR text: lines, "Label: value" pairs, blank fields (underscores, dotted
  * leaders, empty boxes, nothing after the colon) and the heading.
  */
-import { parseDate } from './dates';
-import { cleanText } from './normalise';
-import { PAGE_MARKER } from './ocr-text';
+import { parseDate } from '../../core/strategies/dates';
+import { cleanText } from '../../core/strategies/normalise';
+import { PAGE_MARKER } from '../../core/strategies/ocr-text';
 
 export interface LabelledValue {
   label: string;

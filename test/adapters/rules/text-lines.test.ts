@@ -4,7 +4,7 @@ import {
   labelledValue,
   ocrLines,
   readSegment,
-} from '../../../lambdas/core/strategies/text-lines';
+} from '../../../lambdas/adapters/rules/text-lines';
 
 describe('reading OCR layout', () => {
   it('splits lines without page markers or blank lines', () => {

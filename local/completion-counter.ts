@@ -4,7 +4,7 @@ import type { TaskStore } from '../lambdas/core/ports';
  * Counts the task store's successful moves to `completed`, per task. SQS delivers at least once and
  * workers crash, so this is how a run proves no task was completed twice.
  */
-export class CompletionLedger {
+export class CompletionCounter {
   private readonly completions = new Map<string, number>();
 
   get total(): number {
@@ -20,7 +20,7 @@ export class CompletionLedger {
 
   /** The same store, recording every transition to `completed` that the store accepted. */
   watch(store: TaskStore): TaskStore {
-    const ledger = this.completions;
+    const counter = this.completions;
     return new Proxy(store, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
@@ -29,7 +29,7 @@ export class CompletionLedger {
         }
         const transition: TaskStore['transition'] = async (taskId, condition, patch) => {
           const task = await value.call(target, taskId, condition, patch);
-          if (patch.status === 'completed') ledger.set(taskId, (ledger.get(taskId) ?? 0) + 1);
+          if (patch.status === 'completed') counter.set(taskId, (counter.get(taskId) ?? 0) + 1);
           return task;
         };
         return transition;

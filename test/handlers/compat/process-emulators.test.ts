@@ -130,7 +130,9 @@ async function everythingStored(): Promise<string> {
       return Buffer.from((await Body?.transformToByteArray()) ?? []).toString('latin1');
     }),
   );
-  return JSON.stringify(Items) + objects.join('\n');
+  // Results are held as JSON text: searched as written, not as escaped inside the item's JSON.
+  const results = Items.map((item) => (typeof item.resultJson === 'string' ? item.resultJson : ''));
+  return JSON.stringify(Items) + results.join('\n') + objects.join('\n');
 }
 
 const resultOf = (state: Awaited<ReturnType<AndroidClient['run']>>) => {

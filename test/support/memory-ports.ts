@@ -29,19 +29,22 @@ import type {
 import { DEFAULT_PRICING } from '../../lambdas/core/pricing';
 import { canTransition, type Priority, type Task } from '../../lambdas/core/task';
 
-const clone = <T>(value: T): T => structuredClone(value);
+/** What the DynamoDB adapters keep of a value: its JSON (undefined members gone, dates as text). */
+const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null)) as T;
+const systemClock: Clock = { now: () => new Date() };
+const epochSeconds = (clock: Clock) => Math.floor(clock.now().getTime() / 1000);
 
 export class MemoryTaskStore implements TaskStore {
   readonly tasks = new Map<string, Task>();
 
   async create(task: Task): Promise<void> {
     if (this.tasks.has(task.taskId)) throw new TaskConflictError(task.taskId, 'task exists');
-    this.tasks.set(task.taskId, clone(task));
+    this.tasks.set(task.taskId, jsonCopy(task));
   }
 
   async get(taskId: string): Promise<Task | undefined> {
     const task = this.tasks.get(taskId);
-    return task && clone(task);
+    return task && jsonCopy(task);
   }
 
   /**
@@ -63,7 +66,7 @@ export class MemoryTaskStore implements TaskStore {
     const items = mine.slice(start, start + options.limit);
     const cursorAfter = items.map((task) => encodeMemoryCursor(owner, sortKey(task)));
     return {
-      items: clone(items),
+      items: jsonCopy(items),
       nextCursor: start + options.limit < mine.length ? cursorAfter.at(-1) : undefined,
       cursorAfter,
     };
@@ -79,9 +82,9 @@ export class MemoryTaskStore implements TaskStore {
     ) {
       throw new TaskConflictError(taskId, `task ${taskId} is not in ${condition.from.join('|')}`);
     }
-    const next = { ...task, ...clone(patch) };
+    const next = { ...task, ...jsonCopy(patch) };
     this.tasks.set(taskId, next);
-    return clone(next);
+    return jsonCopy(next);
   }
 
   async claim(taskId: string, options: { now: string; leaseUntil: string }): Promise<Task> {
@@ -98,18 +101,20 @@ export class MemoryTaskStore implements TaskStore {
       updatedAt: options.now,
     };
     this.tasks.set(taskId, next);
-    return clone(next);
+    return jsonCopy(next);
   }
 
   async delete(taskId: string): Promise<void> {
     this.tasks.delete(taskId);
   }
 
+  /** Oldest first by `<updatedAt>#<taskId>`, as the adapter's status index sorts. */
   async listStale(status: 'pending' | 'processing', updatedBefore: string, limit: number): Promise<Task[]> {
-    return clone(
+    const sortKey = (task: Task) => `${task.updatedAt}#${task.taskId}`;
+    return jsonCopy(
       [...this.tasks.values()]
-        .filter((task) => task.status === status && task.updatedAt < updatedBefore)
-        .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+        .filter((task) => task.status === status && sortKey(task) < updatedBefore)
+        .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0))
         .slice(0, limit),
     );
   }
@@ -173,7 +178,7 @@ export class MemoryBlobStore implements BlobStore {
         'Content-Type': options.contentType,
         'x-test-length-range': `${options.minBytes}-${options.maxBytes}`,
       },
-      expiresAt: new Date(Date.UTC(2030, 0, 1) + options.expiresInSeconds * 1000).toISOString(),
+      expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000).toISOString(),
     };
   }
 }
@@ -181,39 +186,55 @@ export class MemoryBlobStore implements BlobStore {
 export class MemoryQueue implements TaskQueue {
   readonly sent: { message: TaskMessage; priority: Priority }[] = [];
 
+  /** Only the id travels, as in the SQS adapter, whatever else a caller passes. */
   async send(message: TaskMessage, priority: Priority): Promise<void> {
-    this.sent.push({ message: clone(message), priority });
+    this.sent.push({ message: { taskId: message.taskId }, priority });
   }
 }
 
+/** Entries expire by `clock`, like the adapter's (TTL deletes late there, so it checks the expiry itself). */
 export class MemoryCache implements Cache {
   readonly entries = new Map<string, unknown>();
+  private readonly expiries = new Map<string, number>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   async get<T>(key: string): Promise<T | undefined> {
-    return this.entries.has(key) ? clone(this.entries.get(key) as T) : undefined;
+    if (!this.entries.has(key) || (this.expiries.get(key) ?? 0) <= epochSeconds(this.clock)) return undefined;
+    return jsonCopy(this.entries.get(key) as T);
   }
 
-  async put(key: string, value: unknown): Promise<void> {
-    this.entries.set(key, clone(value));
+  async put(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    this.entries.set(key, jsonCopy(value));
+    this.expiries.set(key, epochSeconds(this.clock) + ttlSeconds);
   }
 
   async delete(keys: readonly string[]): Promise<void> {
-    for (const key of keys) this.entries.delete(key);
+    for (const key of keys) {
+      this.entries.delete(key);
+      this.expiries.delete(key);
+    }
   }
 }
 
+/** Records expire by `clock` after their ttl, like the adapter's. */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly records = new Map<string, { taskId: string; requestHash: string }>();
+  private readonly expiries = new Map<string, number>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   async claim(
     owner: string,
     key: string,
-    record: { taskId: string; requestHash: string },
+    record: { taskId: string; requestHash: string; ttlSeconds: number },
   ): Promise<IdempotencyOutcome> {
     const id = `${owner}#${key}`;
     const existing = this.records.get(id);
-    if (existing) return { status: 'existing', ...existing };
+    const now = epochSeconds(this.clock);
+    if (existing && (this.expiries.get(id) ?? 0) > now) return { status: 'existing', ...existing };
     this.records.set(id, { taskId: record.taskId, requestHash: record.requestHash });
+    this.expiries.set(id, now + record.ttlSeconds);
     return { status: 'new' };
   }
 
@@ -332,13 +353,14 @@ export function failing<T extends object>(
  */
 export function memoryWorld() {
   const retentionDays = 7;
+  const clock = new ManualClock();
   return {
     tasks: new MemoryTaskStore(),
     blobs: new MemoryBlobStore(),
     queue: new MemoryQueue(),
-    cache: new MemoryCache(),
-    idempotency: new MemoryIdempotencyStore(),
-    clock: new ManualClock(),
+    cache: new MemoryCache(clock),
+    idempotency: new MemoryIdempotencyStore(clock),
+    clock,
     ids: new SequentialIds('task-'),
     ocr: new FakeOcr(),
     llm: new FakeLlm(),

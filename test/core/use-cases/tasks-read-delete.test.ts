@@ -178,12 +178,12 @@ describe('deleteTask', () => {
 
   it('never deletes an entry outside the owner’s caches, whatever the task record names', async () => {
     const world = memoryWorld();
-    await world.cache.put('ocr:user-b:abc', { text: 'theirs', pages: 1 });
+    await world.cache.put('ocr:user-b:abc', { text: 'theirs', pages: 1 }, 3600);
     const taskId = await submit(world, 'user-a', [{ data: base64(pngImage()) }]);
     const stored = world.tasks.tasks.get(taskId);
     if (!stored) throw new Error('no task');
     world.tasks.tasks.set(taskId, { ...stored, cacheKeys: ['ocr:user-b:abc', 'ocr:user-a-x:abc'] });
-    await world.cache.put('ocr:user-a-x:abc', { text: 'another user', pages: 1 });
+    await world.cache.put('ocr:user-a-x:abc', { text: 'another user', pages: 1 }, 3600);
     await deleteTask(world, 'user-a', taskId);
     expect([...world.cache.entries.keys()].sort()).toEqual(['ocr:user-a-x:abc', 'ocr:user-b:abc']);
   });

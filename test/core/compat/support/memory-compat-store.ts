@@ -28,7 +28,8 @@ export class MemoryCompatStore implements CompatStore {
   async touch(record: CompatRecord, expiresAt: number): Promise<void> {
     const existing = this.records.get(idOf(record));
     if (!existing) return;
-    existing.expiresAt = expiresAt;
+    // Only ever later, like the adapter's conditional update.
+    if (existing.expiresAt < expiresAt) existing.expiresAt = expiresAt;
     const task = this.tasks?.tasks.get(record.taskId);
     if (task && task.expiresAt < expiresAt) task.expiresAt = expiresAt;
   }

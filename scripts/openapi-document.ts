@@ -3,7 +3,7 @@
  * so the document cannot drift from the code (test/scripts/openapi.test.ts fails when docs/openapi.json is stale).
  */
 import * as z from 'zod';
-import { API_ERROR_STATUS, type ApiErrorCode } from '../lambdas/core/errors';
+import type { ApiErrorCode } from '../lambdas/core/errors';
 import { DocumentResult, FormFillingResult, FormResult } from '../lambdas/core/schemas/results';
 import {
   ErrorBody,
@@ -18,6 +18,7 @@ import {
   CreateUploadResponse,
   UPLOAD_CONTENT_TYPES,
 } from '../lambdas/core/schemas/uploads';
+import { API_ERROR_STATUS } from '../lambdas/handlers/api/api-handler';
 
 type JsonSchema = Record<string, unknown>;
 

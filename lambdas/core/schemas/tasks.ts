@@ -37,7 +37,7 @@ export type SubmitFormFillingRequest = z.infer<typeof SubmitFormFillingRequest>;
 
 export const IDEMPOTENCY_KEY_MAX = 128;
 
-/** 202 answer of a task submission (also sent as `Location: /v1/tasks/{taskId}`). */
+/** The answer to a task submission (also sent as `Location: /v1/tasks/{taskId}`). */
 export const TaskSummary = z.object({
   taskId: z.string(),
   type: z.enum(TASK_TYPES),
@@ -57,7 +57,7 @@ export const UsageView = z.object({
   cacheHit: z.boolean(),
 });
 
-/** 200 answer of `GET /v1/tasks/{taskId}`. */
+/** The answer to `GET /v1/tasks/{taskId}`. */
 export const TaskView = TaskSummary.extend({
   updatedAt: z.string(),
   completedAt: z.string().optional(),

@@ -1,5 +1,5 @@
 import { inputImageKey, isWellFormedId, requestDetailsKey, uploadKey } from '../blob-keys';
-import { ApiError, NotFoundError } from '../errors';
+import { ApiError, IdempotencyConflict, ImageRejected, UploadNotFound } from '../errors';
 import { canonicalJson, sha256Hex } from '../hashing';
 import { checkImageSize, decodeBase64Image, type InspectedImage, inspectImage } from '../images';
 import type { BlobStore, Clock, IdempotencyStore, IdGenerator, TaskQueue, TaskStore } from '../ports';
@@ -103,7 +103,7 @@ export async function submitTask(
   return { summary: toTaskSummary(task), created: true, queued };
 }
 
-/** The first task of this key and body, or undefined when the key is now ours. 409 for another body. */
+/** The first task of this key and body, or undefined when the key is now ours; IdempotencyConflict for another body. */
 async function claimIdempotencyKey(
   deps: SubmitTaskDependencies,
   owner: string,
@@ -117,16 +117,13 @@ async function claimIdempotencyKey(
     const claimed = await deps.idempotency.claim(owner, key, record);
     if (claimed.status === 'new') return undefined;
     if (claimed.requestHash !== requestHash) {
-      throw new ApiError(
-        'IDEMPOTENCY_CONFLICT',
-        'this Idempotency-Key was used with a different request body',
-      );
+      throw new IdempotencyConflict('this Idempotency-Key was used with a different request body');
     }
     const first = await deps.tasks.get(claimed.taskId);
     if (first && first.owner === owner) return first;
     await deps.idempotency.release(owner, key);
   }
-  throw new ApiError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key is being used by a concurrent request');
+  throw new IdempotencyConflict('this Idempotency-Key is being used by a concurrent request');
 }
 
 async function checkImages(blobs: BlobStore, owner: string, refs: ImageRef[]): Promise<CheckedImage[]> {
@@ -151,7 +148,7 @@ async function checkUpload(
   uploadId: string,
   label: string,
 ): Promise<CheckedImage> {
-  const notFound = () => new NotFoundError('UPLOAD_NOT_FOUND', `upload ${uploadId} does not exist`);
+  const notFound = () => new UploadNotFound(uploadId);
   if (!isWellFormedId(uploadId)) throw notFound();
   const key = uploadKey(owner, uploadId);
   const head = await blobs.head(key);
@@ -164,7 +161,7 @@ async function checkUpload(
     image = inspectImage(header, label, head.size);
   } catch (error) {
     // A JPEG's frame header can sit past the first bytes; read the whole file before calling it invalid.
-    if (!(error instanceof ApiError && error.code === 'INVALID_IMAGE' && head.size > header.byteLength))
+    if (!(error instanceof ImageRejected && error.code === 'INVALID_IMAGE' && head.size > header.byteLength))
       throw error;
     const whole = await blobs.get(key);
     if (!whole) throw notFound();

@@ -19,6 +19,22 @@ import {
 import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas/tasks';
 import { logger } from '../powertools';
 
+/** The HTTP status of each error code of the v1 API (DESIGN §3): the one place they meet. */
+export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
+  INVALID_JSON: 400,
+  VALIDATION_ERROR: 400,
+  UNAUTHORIZED: 401,
+  TASK_NOT_FOUND: 404,
+  UPLOAD_NOT_FOUND: 404,
+  IDEMPOTENCY_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INVALID_IMAGE: 422,
+  THROTTLED: 429,
+  UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+};
+
 /** Lambda's synchronous payload limit; larger images go through uploads. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
@@ -75,12 +91,15 @@ const errorBody = (code: ApiErrorCode, message: string, details?: unknown) => ({
 /** The only place an exception turns into a status code. Unknown errors are logged, never returned. */
 export function errorResponse(error: unknown, log: Logger = logger): HttpResponse {
   if (error instanceof ApiError) {
-    return { status: error.status, body: errorBody(error.code, error.message, error.details) };
+    return {
+      status: API_ERROR_STATUS[error.code],
+      body: errorBody(error.code, error.message, error.details),
+    };
   }
   if (error instanceof DependencyThrottledError) {
     log.warn('dependency throttled', { dependency: error.dependency });
     return {
-      status: 429,
+      status: API_ERROR_STATUS.THROTTLED,
       body: errorBody('THROTTLED', 'The service is busy; retry with backoff'),
       headers: { 'retry-after': '1' },
     };
@@ -88,12 +107,12 @@ export function errorResponse(error: unknown, log: Logger = logger): HttpRespons
   if (error instanceof DependencyUnavailableError) {
     log.error('dependency unavailable', { dependency: error.dependency, error });
     return {
-      status: 503,
+      status: API_ERROR_STATUS.UNAVAILABLE,
       body: errorBody('UNAVAILABLE', 'The service is temporarily unavailable; retry later'),
     };
   }
   log.error('unexpected error', { error });
-  return { status: 500, body: errorBody('INTERNAL_ERROR', 'Internal error') };
+  return { status: API_ERROR_STATUS.INTERNAL_ERROR, body: errorBody('INTERNAL_ERROR', 'Internal error') };
 }
 
 /** The caller: the JWT's `sub`, as the HTTP API's authorizer passed it. */

@@ -34,7 +34,7 @@ describe('createUpload', () => {
     await expect(
       createUpload(world, 'u', { contentType: 'image/gif', contentLength: 10 }),
     ).rejects.toMatchObject({
-      status: 415,
+      name: 'ImageRejected',
       code: 'UNSUPPORTED_MEDIA_TYPE',
     });
   });
@@ -43,7 +43,7 @@ describe('createUpload', () => {
     const world = memoryWorld();
     await expect(
       createUpload(world, 'u', { contentType: 'image/png', contentLength: MAX_IMAGE_BYTES + 1 }),
-    ).rejects.toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    ).rejects.toMatchObject({ name: 'ImageRejected', code: 'PAYLOAD_TOO_LARGE' });
     await expect(
       createUpload(world, 'u', { contentType: 'image/png', contentLength: MAX_IMAGE_BYTES }),
     ).resolves.toBeDefined();

@@ -32,7 +32,7 @@ describe('getTask', () => {
       ['user-a', '../etc'],
     ]) {
       await expect(getTask(world, owner as string, id as string)).rejects.toMatchObject({
-        status: 404,
+        name: 'TaskNotFound',
         code: 'TASK_NOT_FOUND',
       });
     }
@@ -88,7 +88,8 @@ describe('listTasks', () => {
     await expect(
       listTasks(world, 'user-a', { limit: 1, cursor: nextCursor }, ANY_SIZE),
     ).rejects.toMatchObject({
-      status: 400,
+      name: 'ValidationError',
+      details: [{ path: 'cursor', message: 'belongs to another list' }],
     });
   });
 });
@@ -103,14 +104,14 @@ describe('deleteTask', () => {
     await deleteTask(world, 'user-a', taskId);
     expect(await world.tasks.get(taskId)).toBeUndefined();
     expect([...world.blobs.blobs.keys()]).toEqual(['uploads/user-a/up-other']);
-    await expect(getTask(world, 'user-a', taskId)).rejects.toMatchObject({ status: 404 });
+    await expect(getTask(world, 'user-a', taskId)).rejects.toMatchObject({ name: 'TaskNotFound' });
   });
 
   it('answers 404 for another user’s task and leaves it alone', async () => {
     const world = memoryWorld();
     const taskId = await submit(world, 'user-a', [{ data: base64(pngImage()) }]);
     await expect(deleteTask(world, 'user-b', taskId)).rejects.toMatchObject({
-      status: 404,
+      name: 'TaskNotFound',
       code: 'TASK_NOT_FOUND',
     });
     expect(await world.tasks.get(taskId)).toBeDefined();

@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
+import { ROUTES } from '../lambdas/handlers/route-table';
 import { startLocalBackend } from '../local/backend';
 import { AndroidClient, firstPostBody, httpTransport } from '../test/support/android-client';
 
@@ -35,7 +36,7 @@ const backend = await startLocalBackend({
 });
 try {
   const transport = httpTransport(`${backend.url}/`);
-  const publicKeyPem = (await transport('GET', '/public-key')).body;
+  const publicKeyPem = (await transport('GET', ROUTES.compatPublicKey.path)).body;
   const latencies: number[] = [];
   let bodyBytes = 0;
   for (let run = 0; run < RUNS; run++) {
@@ -45,7 +46,7 @@ try {
     const body = JSON.stringify(firstPostBody(job));
     bodyBytes = Buffer.byteLength(body);
     const started = performance.now();
-    const response = await transport('POST', '/process', body);
+    const response = await transport('POST', ROUTES.compatProcess.path, body);
     latencies.push(performance.now() - started);
     if (response.statusCode !== 202) throw new Error(`run ${run}: ${response.statusCode} ${response.body}`);
   }

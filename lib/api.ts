@@ -7,7 +7,6 @@ import {
   HttpNoneAuthorizer,
   type HttpRoute,
   HttpStage,
-  type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -16,9 +15,9 @@ import { AccountRecovery, FeaturePlan, Mfa, UserPool, type UserPoolClient } from
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { HandlerName } from './handler-entries';
-import { HandlerFunction, type HandlerRuntimeSettings } from './handler-function';
-import { acknowledgeGrantWildcards } from './nag-acknowledgements';
+import { ROUTES, type RouteName, type RouteRow } from '../lambdas/handlers/route-table';
+import { grantHandlerResources } from './grants';
+import { HandlerFunction, type HandlerFunctionDefaults } from './handler-function';
 import type { TaskQueues } from './queues';
 import type { Storage } from './storage';
 
@@ -32,7 +31,7 @@ export interface ThrottleLimits {
 export interface ApiProps {
   readonly storage: Storage;
   readonly queues: TaskQueues;
-  readonly functions: HandlerRuntimeSettings;
+  readonly functionDefaults: HandlerFunctionDefaults;
   /** Stage-wide throttling of every route. */
   readonly throttle: ThrottleLimits;
   readonly accessLogRetention: RetentionDays;
@@ -40,54 +39,9 @@ export interface ApiProps {
   readonly removalPolicy: RemovalPolicy;
 }
 
-/** One `/v1` route and the handler behind it (DESIGN §3). */
-interface V1Route {
-  readonly handler: HandlerName;
-  readonly method: HttpMethod;
-  readonly path: string;
-  readonly description: string;
-}
+const routeKeyOf = (row: RouteRow) => `${row.method} ${row.path}`;
 
-const V1_ROUTES: readonly V1Route[] = [
-  { handler: 'health', method: HttpMethod.GET, path: '/v1/health', description: 'GET /v1/health' },
-  { handler: 'createUpload', method: HttpMethod.POST, path: '/v1/uploads', description: 'POST /v1/uploads' },
-  {
-    handler: 'submitDocument',
-    method: HttpMethod.POST,
-    path: '/v1/tasks/document',
-    description: 'POST /v1/tasks/document',
-  },
-  {
-    handler: 'submitForm',
-    method: HttpMethod.POST,
-    path: '/v1/tasks/form',
-    description: 'POST /v1/tasks/form',
-  },
-  {
-    handler: 'submitFormFilling',
-    method: HttpMethod.POST,
-    path: '/v1/tasks/form-filling',
-    description: 'POST /v1/tasks/form-filling',
-  },
-  {
-    handler: 'getTask',
-    method: HttpMethod.GET,
-    path: '/v1/tasks/{taskId}',
-    description: 'GET /v1/tasks/{taskId}',
-  },
-  { handler: 'listTasks', method: HttpMethod.GET, path: '/v1/tasks', description: 'GET /v1/tasks' },
-  {
-    handler: 'deleteTask',
-    method: HttpMethod.DELETE,
-    path: '/v1/tasks/{taskId}',
-    description: 'DELETE /v1/tasks/{taskId}',
-  },
-];
-
-/** The only `/v1` route a caller reaches without a token. */
-const PUBLIC_V1_HANDLERS: ReadonlySet<HandlerName> = new Set(['health']);
-
-/** The HTTP API: Cognito users, the JWT authorizer, the `/v1` routes and their thin handlers. */
+/** The HTTP API: Cognito users, the JWT authorizer, the `/v1` routes of the route table and their handlers. */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
@@ -95,7 +49,10 @@ export class Api extends Construct {
   readonly userPoolClient: UserPoolClient;
   readonly accessLogs: LogGroup;
   /** The `/v1` handler functions by name. */
-  readonly functions: ReadonlyMap<HandlerName, HandlerFunction>;
+  readonly functions: ReadonlyMap<RouteName, HandlerFunction>;
+  private readonly routes = new Map<string, HttpRoute>();
+  /** Per-route throttling by route key, written to the stage as a whole (see throttleRoute). */
+  private readonly routeThrottles: Record<string, ThrottleLimits> = {};
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -161,18 +118,17 @@ export class Api extends Construct {
       },
     });
 
-    const functions = new Map<HandlerName, HandlerFunction>();
-    for (const route of V1_ROUTES) {
-      const fn = functions.get(route.handler) ?? this.createHandler(route, props);
-      functions.set(route.handler, fn);
-      this.addRoute(route, fn, PUBLIC_V1_HANDLERS.has(route.handler) ? new HttpNoneAuthorizer() : undefined);
+    const functions = new Map<RouteName, HandlerFunction>();
+    for (const [name, row] of routesOf('v1')) {
+      const fn = new HandlerFunction(this, routeFunctionId(name, row), {
+        ...routeFunctionProps(name, row),
+        defaults: props.functionDefaults,
+      });
+      grantHandlerResources(fn, row.uses, props);
+      functions.set(name, fn);
+      this.addRoute(row, fn);
     }
     this.functions = functions;
-  }
-
-  /** The stage's L1 resource, for per-route settings the L2 does not model. */
-  get cfnStage(): CfnStage {
-    return this.stage.node.defaultChild as CfnStage;
   }
 
   /** Base URL of the API (the `$default` stage has no path prefix). */
@@ -180,21 +136,18 @@ export class Api extends Construct {
     return this.httpApi.apiEndpoint;
   }
 
-  /** Adds a route; without an authorizer the API's JWT authorizer applies. */
-  addRoute(
-    route: { method: HttpMethod; path: string },
-    fn: IFunction,
-    authorizer?: IHttpRouteAuthorizer,
-  ): HttpRoute {
-    const integrationId = `${route.method}${route.path}`.replace(/[^A-Za-z0-9]/g, '');
+  /** Adds a route of the route table: public rows without an authorizer, the others behind the JWT authorizer. */
+  addRoute(row: RouteRow, fn: IFunction): HttpRoute {
+    const integrationId = `${row.method}${row.path}`.replace(/[^A-Za-z0-9]/g, '');
     const [created] = this.httpApi.addRoutes({
-      path: route.path,
-      methods: [route.method],
+      path: row.path,
+      methods: [HttpMethod[row.method]],
       integration: new HttpLambdaIntegration(integrationId, fn),
-      authorizer,
+      authorizer: row.access === 'public' ? new HttpNoneAuthorizer() : undefined,
     });
-    if (!created) throw new Error(`no route created for ${route.method} ${route.path}`);
-    if (authorizer instanceof HttpNoneAuthorizer) {
+    if (!created) throw new Error(`no route created for ${row.method} ${row.path}`);
+    this.routes.set(routeKeyOf(row), created);
+    if (row.access === 'public') {
       Validations.of(created).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
@@ -204,46 +157,45 @@ export class Api extends Construct {
     return created;
   }
 
-  private createHandler(route: V1Route, props: ApiProps): HandlerFunction {
-    const { bucket, table } = props.storage;
-    const fn = new HandlerFunction(this, pascal(route.handler), {
-      handler: route.handler,
-      settings: props.functions,
-      description: `DocuSnap ${route.description}`,
-      memorySize: route.handler.startsWith('submit') ? 512 : 256,
-      timeout: Duration.seconds(15),
-    });
-    switch (route.handler) {
-      case 'health':
-        break;
-      case 'createUpload':
-        // Presigning needs the signer to hold what the POST will do: put the object, encrypted with the key.
-        bucket.grantPut(fn, 'uploads/*');
-        break;
-      case 'submitDocument':
-      case 'submitForm':
-      case 'submitFormFilling':
-        table.grantReadWriteData(fn);
-        bucket.grantRead(fn, 'uploads/*');
-        bucket.grantPut(fn, 'inputs/*');
-        props.queues.normal.grantSendMessages(fn);
-        props.queues.high.grantSendMessages(fn);
-        break;
-      case 'getTask':
-      case 'listTasks':
-        table.grantReadData(fn);
-        bucket.grantRead(fn, 'results/*');
-        break;
-      case 'deleteTask':
-        table.grantReadWriteData(fn);
-        for (const prefix of ['uploads/*', 'inputs/*', 'results/*']) bucket.grantDelete(fn, prefix);
-        break;
-      default:
-        throw new Error(`no permissions defined for ${route.handler}`);
-    }
-    acknowledgeGrantWildcards(fn);
-    return fn;
+  /** Throttles one route below the stage-wide limits; the route must have been added (addRoute). */
+  throttleRoute(row: RouteRow, limits: ThrottleLimits): void {
+    const routeKey = routeKeyOf(row);
+    validateThrottle(routeKey, limits);
+    const route = this.routes.get(routeKey);
+    if (!route) throw new Error(`throttleRoute: ${routeKey} is not a route of this API`);
+    this.routeThrottles[routeKey] = limits;
+    const stage = this.stage.node.defaultChild as CfnStage;
+    stage.routeSettings = Object.fromEntries(
+      Object.entries(this.routeThrottles).map(([key, { rateLimit, burstLimit }]) => [
+        key,
+        // A JSON property: CloudFormation's casing, not the L1's camelCase.
+        { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit },
+      ]),
+    );
+    // Route settings name the route, so the stage must come after it.
+    stage.node.addDependency(route);
   }
+}
+
+/** The rows of one API in the route table, in table order. */
+export function routesOf(api: RouteRow['api']): [RouteName, RouteRow][] {
+  return (Object.entries(ROUTES) as [RouteName, RouteRow][]).filter(([, row]) => row.api === api);
+}
+
+/** The construct id of a route's function: `SubmitDocument`, and `Process` for `compatProcess` (inside Compat). */
+export function routeFunctionId(name: RouteName, row: RouteRow): string {
+  const local = row.api === 'compat' ? name.replace(/^compat/, '') : name;
+  return local.charAt(0).toUpperCase() + local.slice(1);
+}
+
+/** What a route's function takes from its row: handler, description, memory and timeout. */
+export function routeFunctionProps(name: RouteName, row: RouteRow) {
+  return {
+    handler: name,
+    description: `DocuSnap ${row.api === 'compat' ? 'compat ' : ''}${row.method} ${row.path}`,
+    memorySize: row.memoryMb,
+    timeout: Duration.seconds(row.timeoutSeconds),
+  };
 }
 
 export function validateThrottle(label: string, throttle: ThrottleLimits): void {
@@ -251,8 +203,6 @@ export function validateThrottle(label: string, throttle: ThrottleLimits): void 
     throw new Error(`${label} throttle rate and burst must be positive, got ${JSON.stringify(throttle)}`);
   }
 }
-
-const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 /** JSON access log line: enough to trace a request to its Lambda and see authorizer failures. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(

@@ -1,14 +1,26 @@
 import { CustomResource, Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { type Api, type ThrottleLimits, validateThrottle } from './api';
-import type { HandlerName } from './handler-entries';
-import { HandlerFunction, type HandlerRuntimeSettings } from './handler-function';
-import { acknowledgeGrantWildcards, nagResourceName } from './nag-acknowledgements';
+import {
+  BACKGROUND_HANDLERS,
+  type HandlerResources,
+  type RouteName,
+  type RouteRow,
+} from '../lambdas/handlers/route-table';
+import {
+  type Api,
+  routeFunctionId,
+  routeFunctionProps,
+  routesOf,
+  type ThrottleLimits,
+  validateThrottle,
+} from './api';
+import { grantHandlerResources } from './grants';
+import { HandlerFunction, type HandlerFunctionDefaults } from './handler-function';
+import { nagResourceName } from './nag-acknowledgements';
 import type { TaskQueues } from './queues';
 import type { Storage } from './storage';
 
@@ -16,20 +28,12 @@ export interface CompatProtocolProps {
   readonly api: Api;
   readonly storage: Storage;
   readonly queues: TaskQueues;
-  readonly functions: HandlerRuntimeSettings;
+  readonly functionDefaults: HandlerFunctionDefaults;
   /** Per-route throttling of the unauthenticated compat routes. */
   readonly throttle: ThrottleLimits;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
-
-/** The compat routes (DESIGN §4), all unauthenticated by contract. */
-const COMPAT_ROUTES: readonly { handler: HandlerName; method: HttpMethod; path: string }[] = [
-  { handler: 'compatProcess', method: HttpMethod.POST, path: '/process' },
-  { handler: 'compatClear', method: HttpMethod.POST, path: '/clear' },
-  { handler: 'compatCheckStatus', method: HttpMethod.GET, path: '/check_status' },
-  { handler: 'compatPublicKey', method: HttpMethod.GET, path: '/public-key' },
-];
 
 /**
  * The DocuSnap Android protocol: its RSA key pair (private half generated at deploy time straight into
@@ -42,7 +46,8 @@ export class CompatProtocol extends Construct {
   readonly keyWrappingKey: Key;
   readonly keyPair: CustomResource;
   readonly keyGenerator: HandlerFunction;
-  readonly functions: ReadonlyMap<HandlerName, HandlerFunction>;
+  /** The compat route handlers by name. */
+  readonly functions: ReadonlyMap<RouteName, HandlerFunction>;
 
   constructor(scope: Construct, id: string, props: CompatProtocolProps) {
     super(scope, id);
@@ -67,12 +72,12 @@ export class CompatProtocol extends Construct {
 
     this.keyGenerator = new HandlerFunction(this, 'KeyGenerator', {
       handler: 'compatGenerateKey',
-      settings: props.functions,
+      defaults: props.functionDefaults,
       description: 'DocuSnap compat: generates the RSA key pair at deploy time',
       timeout: Duration.seconds(60),
     });
-    this.privateKeySecret.grantWrite(this.keyGenerator);
-    acknowledgeGrantWildcards(this.keyGenerator);
+    grantHandlerResources(this.keyGenerator, BACKGROUND_HANDLERS.compatGenerateKey.uses, props);
+    this.grantCompatKey(this.keyGenerator, BACKGROUND_HANDLERS.compatGenerateKey.uses);
     const provider = new Provider(this, 'KeyPairProvider', {
       onEventHandler: this.keyGenerator,
       logGroup: new LogGroup(this, 'KeyPairProviderLogs', {
@@ -89,88 +94,50 @@ export class CompatProtocol extends Construct {
     });
     const publicKeyPem = this.keyPair.getAttString('PublicKeyPem');
 
-    const functions = new Map<HandlerName, HandlerFunction>();
-    for (const route of COMPAT_ROUTES) {
-      const fn = this.createHandler(route.handler, props, publicKeyPem);
-      functions.set(route.handler, fn);
-      const created = props.api.addRoute(route, fn, new HttpNoneAuthorizer());
-      // Route settings name the route, so the stage must come after it.
-      props.api.cfnStage.node.addDependency(created);
+    const functions = new Map<RouteName, HandlerFunction>();
+    for (const [name, row] of routesOf('compat')) {
+      const fn = new HandlerFunction(this, routeFunctionId(name, row), {
+        ...routeFunctionProps(name, row),
+        defaults: props.functionDefaults,
+        environment: this.compatKeyEnvironment(row, publicKeyPem),
+      });
+      grantHandlerResources(fn, row.uses, props);
+      this.grantCompatKey(fn, row.uses);
+      functions.set(name, fn);
+      props.api.addRoute(row, fn);
+      // Unauthenticated routes get their own, tighter limits on top of the stage's.
+      props.api.throttleRoute(row, props.throttle);
     }
     this.functions = functions;
-
-    // Unauthenticated routes get their own, tighter limits on top of the stage's.
-    const cfnStage = props.api.cfnStage;
-    cfnStage.routeSettings = Object.fromEntries(
-      COMPAT_ROUTES.map((route) => [
-        `${route.method} ${route.path}`,
-        // A JSON property: CloudFormation's casing, not the L1's camelCase.
-        { ThrottlingRateLimit: props.throttle.rateLimit, ThrottlingBurstLimit: props.throttle.burstLimit },
-      ]),
-    );
   }
 
-  private createHandler(
-    handler: HandlerName,
-    props: CompatProtocolProps,
-    publicKeyPem: string,
-  ): HandlerFunction {
-    const { bucket, table } = props.storage;
-    switch (handler) {
-      case 'compatProcess': {
-        const fn = new HandlerFunction(this, 'Process', {
-          handler,
-          settings: props.functions,
-          description: 'DocuSnap compat POST /process',
-          memorySize: 512,
-          timeout: Duration.seconds(9),
-          environment: {
-            DOCUSNAP_COMPAT_KEY_SECRET_ID: this.privateKeySecret.secretArn,
-            DOCUSNAP_KMS_KEY_ID: this.keyWrappingKey.keyArn,
-          },
-        });
+  private compatKeyEnvironment(row: RouteRow, publicKeyPem: string): Record<string, string> {
+    switch (row.uses.compatKey) {
+      case 'private':
+        return {
+          DOCUSNAP_COMPAT_KEY_SECRET_ID: this.privateKeySecret.secretArn,
+          DOCUSNAP_KMS_KEY_ID: this.keyWrappingKey.keyArn,
+        };
+      case 'public':
+        // The public half comes from the key generator's output, so this handler never touches the secret.
+        return { DOCUSNAP_COMPAT_PUBLIC_KEY: publicKeyPem };
+      default:
+        return {};
+    }
+  }
+
+  /** The grants of a row's `compatKey`; `unwrap` is the worker's (lib/task-processing.ts). */
+  private grantCompatKey(fn: HandlerFunction, uses: HandlerResources): void {
+    switch (uses.compatKey) {
+      case 'generate':
+        this.privateKeySecret.grantWrite(fn);
+        break;
+      case 'private':
         // grantRead lets it decrypt the secret through Secrets Manager only. It wraps client keys and never
         // unwraps one: Encrypt alone (no Decrypt, no ReEncrypt*), so this public route cannot read stored keys.
         this.privateKeySecret.grantRead(fn);
         this.keyWrappingKey.grant(fn, 'kms:Encrypt');
-        table.grantReadWriteData(fn);
-        bucket.grantPut(fn, 'inputs/*');
-        bucket.grantRead(fn, 'results/*');
-        // Compat jobs are always queued at normal priority.
-        props.queues.normal.grantSendMessages(fn);
-        acknowledgeGrantWildcards(fn);
-        return fn;
-      }
-      case 'compatClear': {
-        const fn = new HandlerFunction(this, 'Clear', {
-          handler,
-          settings: props.functions,
-          description: 'DocuSnap compat POST /clear',
-          timeout: Duration.seconds(9),
-        });
-        table.grantReadWriteData(fn);
-        for (const prefix of ['inputs/*', 'results/*']) bucket.grantDelete(fn, prefix);
-        acknowledgeGrantWildcards(fn);
-        return fn;
-      }
-      case 'compatCheckStatus':
-        return new HandlerFunction(this, 'CheckStatus', {
-          handler,
-          settings: props.functions,
-          description: 'DocuSnap compat GET /check_status',
-          timeout: Duration.seconds(5),
-        });
-      case 'compatPublicKey':
-        return new HandlerFunction(this, 'PublicKey', {
-          handler,
-          settings: props.functions,
-          description: 'DocuSnap compat GET /public-key',
-          timeout: Duration.seconds(5),
-          // The public half comes from the key generator's output, so this handler never touches the secret.
-          environment: { DOCUSNAP_COMPAT_PUBLIC_KEY: publicKeyPem },
-        });
-      default:
-        throw new Error(`${handler} is not a compat route handler`);
+        break;
     }
   }
 }

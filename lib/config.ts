@@ -1,11 +1,6 @@
 import * as z from 'zod';
+import { DEFAULT_BEDROCK_MODEL_ID, DEFAULT_RETENTION_DAYS } from '../lambdas/core/shared-facts';
 import { splitWorkerConcurrency } from './concurrency';
-
-/** Amazon Nova Lite through the US cross-region inference profile: low cost, tool use in Converse. */
-export const DEFAULT_BEDROCK_MODEL_ID = 'us.amazon.nova-lite-v1:0';
-
-/** The worker's own timeout (DESIGN §8); queue visibility and the task lease derive from it. */
-export const WORKER_TIMEOUT_SECONDS = 90;
 
 /** Lambda's minimum event-source maxConcurrency, so the least each queue can get. */
 const MIN_QUEUE_CONCURRENCY = 2;
@@ -27,7 +22,7 @@ const contextSchema = z
     workerConcurrency: contextInteger(1, 1000).default(10),
     /** Event-source maxConcurrency of the high-priority queue; the normal queue gets the rest of the pool. */
     highPriorityConcurrency: contextInteger(1, 1000).optional(),
-    retentionDays: contextInteger(1, 365).default(7),
+    retentionDays: contextInteger(1, 365).default(DEFAULT_RETENTION_DAYS),
     compatRoutes: contextBoolean.default(true),
     apiRateLimit: contextInteger(1, 10_000).default(50),
     apiBurstLimit: contextInteger(1, 5_000).default(100),

@@ -1,21 +1,22 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { DEFAULT_WORKER_TIMEOUT_SECONDS } from '../lambdas/core/shared-facts';
 import { Api } from './api';
 import { CompatProtocol } from './compat';
-import { type DocusnapConfig, WORKER_TIMEOUT_SECONDS } from './config';
+import type { DocusnapConfig } from './config';
 import { type HandlerEntryResolver, handlerSourcePath } from './handler-entries';
-import type { HandlerRuntimeSettings } from './handler-function';
+import type { HandlerFunctionDefaults } from './handler-function';
 import { METRICS_NAMESPACE, METRICS_SERVICE, Observability } from './observability';
 import { TaskQueues } from './queues';
 import { Storage } from './storage';
-import { Worker } from './worker';
+import { TaskProcessing } from './task-processing';
 
 export interface DocusnapStackProps extends StackProps {
   readonly config: DocusnapConfig;
   /** @default the handlers under lambdas/handlers */
   readonly entryFor?: HandlerEntryResolver;
-  /** See HandlerRuntimeSettings.bundleCacheKey. @default - bundles are always rebuilt */
+  /** See HandlerFunctionDefaults.bundleCacheKey. @default - bundles are always rebuilt */
   readonly bundleCacheKey?: string;
 }
 
@@ -24,7 +25,7 @@ export class DocusnapStack extends Stack {
   readonly storage: Storage;
   readonly queues: TaskQueues;
   readonly api: Api;
-  readonly worker: Worker;
+  readonly taskProcessing: TaskProcessing;
   readonly compat?: CompatProtocol;
   readonly observability: Observability;
 
@@ -33,12 +34,12 @@ export class DocusnapStack extends Stack {
     const { config } = props;
     const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = config.retainData ? RetentionDays.THREE_MONTHS : RetentionDays.TWO_WEEKS;
-    const workerTimeout = Duration.seconds(WORKER_TIMEOUT_SECONDS);
+    const workerTimeout = Duration.seconds(DEFAULT_WORKER_TIMEOUT_SECONDS);
 
     this.storage = new Storage(this, 'Storage', { retentionDays: config.retentionDays, removalPolicy });
     this.queues = new TaskQueues(this, 'Queues', { encryptionKey: this.storage.key, workerTimeout });
 
-    const functions: HandlerRuntimeSettings = {
+    const functionDefaults: HandlerFunctionDefaults = {
       entryFor: props.entryFor ?? handlerSourcePath,
       bundleCacheKey: props.bundleCacheKey,
       logRetention,
@@ -59,7 +60,7 @@ export class DocusnapStack extends Stack {
     this.api = new Api(this, 'Api', {
       storage: this.storage,
       queues: this.queues,
-      functions,
+      functionDefaults,
       throttle: config.apiThrottle,
       accessLogRetention: logRetention,
       removalPolicy,
@@ -69,16 +70,17 @@ export class DocusnapStack extends Stack {
         api: this.api,
         storage: this.storage,
         queues: this.queues,
-        functions,
+        functionDefaults,
         throttle: config.compatThrottle,
         logRetention,
         removalPolicy,
       });
     }
-    this.worker = new Worker(this, 'Worker', {
+    // The construct id stays 'Worker': renaming it would replace the deployed functions and their log groups.
+    this.taskProcessing = new TaskProcessing(this, 'Worker', {
       storage: this.storage,
       queues: this.queues,
-      functions,
+      functionDefaults,
       timeout: workerTimeout,
       concurrency: config.workerConcurrency,
       queueConcurrency: config.queueConcurrency,
@@ -88,9 +90,9 @@ export class DocusnapStack extends Stack {
     this.observability = new Observability(this, 'Observability', {
       queues: this.queues,
       httpApi: this.api.httpApi,
-      worker: this.worker.worker,
-      deadLetterHandler: this.worker.deadLetterHandler,
-      sweeper: this.worker.sweeper,
+      worker: this.taskProcessing.worker,
+      deadLetterHandler: this.taskProcessing.deadLetterHandler,
+      sweeper: this.taskProcessing.sweeper,
       bedrockModelId: config.bedrockModelId,
       encryptionKey: this.storage.key,
       alarmEmail: config.alarmEmail,

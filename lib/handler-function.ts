@@ -7,8 +7,8 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type HandlerEntryResolver, type HandlerName, PROJECT_ROOT } from './handler-entries';
 
-/** Settings every handler function of one stack shares. */
-export interface HandlerRuntimeSettings {
+/** What every handler function of one stack shares. */
+export interface HandlerFunctionDefaults {
   /** Where each handler's source file is. */
   readonly entryFor: HandlerEntryResolver;
   /** Environment every function gets (table, bucket, queue URLs, retention, Powertools). */
@@ -25,7 +25,7 @@ export interface HandlerRuntimeSettings {
 
 export interface HandlerFunctionProps {
   readonly handler: HandlerName;
-  readonly settings: HandlerRuntimeSettings;
+  readonly defaults: HandlerFunctionDefaults;
   readonly description: string;
   /** @default 256 */
   readonly memorySize?: number;
@@ -87,11 +87,11 @@ export function leaveAwsSdkToRuntime(bundling: BundlingOptions): BundlingOptions
 /** A DocuSnap Lambda handler: Node 24 on ARM64, ESM bundle built locally by esbuild, its own log group. */
 export class HandlerFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
-    const { settings } = props;
-    const entry = settings.entryFor(props.handler);
+    const { defaults } = props;
+    const entry = defaults.entryFor(props.handler);
     const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: settings.logRetention,
-      removalPolicy: settings.removalPolicy,
+      retention: defaults.logRetention,
+      removalPolicy: defaults.removalPolicy,
     });
     super(scope, id, {
       entry,
@@ -106,13 +106,13 @@ export class HandlerFunction extends NodejsFunction {
       projectRoot: bundleRoot(entry),
       depsLockFilePath: path.join(bundleRoot(entry), 'package-lock.json'),
       environment: {
-        ...settings.environment,
+        ...defaults.environment,
         ...props.environment,
         NODE_OPTIONS: HANDLER_NODE_OPTIONS,
       },
       bundling: {
         ...BUNDLING,
-        assetHash: settings.bundleCacheKey ? bundleHash(settings.bundleCacheKey, entry) : undefined,
+        assetHash: defaults.bundleCacheKey ? bundleHash(defaults.bundleCacheKey, entry) : undefined,
       },
     });
     Validations.of(this).acknowledge({

@@ -1,6 +1,7 @@
 import { Aspects, type IAspect, Stack, Validations } from 'aws-cdk-lib';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
+import { BLOB_PREFIXES } from '../lambdas/core/shared-facts';
 
 /**
  * Why each wildcard that a CDK grant method writes is acceptable. A wildcard not listed here stays
@@ -26,7 +27,7 @@ const GRANT_WILDCARD_REASONS: readonly { pattern: RegExp; reason: string }[] = [
       'Grant on a KMS-encrypted resource: data-key operations on this stack’s own key only (resource is the key ARN).',
   },
   {
-    pattern: /^Resource::<[A-Za-z0-9]+\.Arn>\/(uploads|inputs|results)\/\*$/,
+    pattern: new RegExp(`^Resource::<[A-Za-z0-9]+\\.Arn>/(${Object.values(BLOB_PREFIXES).join('|')})/\\*$`),
     reason:
       'Objects under one S3 prefix of docs/architecture.md that this handler works on; owners are path segments below it.',
   },

@@ -19,6 +19,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { MAX_RECEIVE_COUNT } from '../lambdas/core/shared-facts';
 import {
   METRIC_DIMENSIONS,
   METRICS_NAMESPACE,
@@ -89,7 +90,7 @@ export class Observability extends Construct {
       threshold: 1,
     });
     this.alarm('DeadLettersArrived', {
-      description: 'Tasks died after 5 receives and were marked error by the dead-letter handler.',
+      description: `Tasks died after ${MAX_RECEIVE_COUNT} receives and were marked error by the dead-letter handler.`,
       metric: queues.deadLetter.metricNumberOfMessagesReceived({ period: fiveMinutes, statistic: Stats.SUM }),
       threshold: 1,
     });

@@ -2,12 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/** A message that fails this many receives goes to the dead-letter queue (DESIGN §8: at least 5). */
-export const MAX_RECEIVE_COUNT = 5;
-
-/** Lambda's guidance: visibility at least six times the consumer's timeout, so retries never overlap. */
-export const VISIBILITY_TIMEOUT_FACTOR = 6;
+import { MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../lambdas/core/shared-facts';
 
 export interface TaskQueuesProps {
   readonly encryptionKey: IKey;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { routePath } from '../lambdas/handlers/route-table';
 
 /**
  * Inline images of one request together stay within this; the rest go through presigned uploads. Base64
@@ -84,11 +85,11 @@ export class DocuSnapClient {
     return images;
   }
 
-  /** Uploads bytes the way the app does: `POST /v1/uploads`, then the presigned multipart POST. */
+  /** Uploads bytes the way the app does: `createUpload`, then the presigned multipart POST. */
   async upload(bytes: Uint8Array, contentType: string): Promise<string> {
     const grant = await this.call<{ uploadId: string; url: string; fields: Record<string, string> }>(
       'POST',
-      '/v1/uploads',
+      routePath('createUpload'),
       { contentType, contentLength: bytes.length },
     );
     const form = new FormData();
@@ -100,7 +101,7 @@ export class DocuSnapClient {
   }
 
   getTask(taskId: string): Promise<TaskView> {
-    return this.call('GET', `/v1/tasks/${encodeURIComponent(taskId)}`);
+    return this.call('GET', routePath('getTask', { taskId }));
   }
 
   /** Polls a task until it is terminal or `timeoutMs` passes; `onProgress` sees every poll. */

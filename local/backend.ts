@@ -6,7 +6,7 @@ import { parseFaults } from './faults';
 import { startHttpApi } from './http-api';
 import { ensureLocalKeys } from './keys';
 import type { RequeueReport } from './requeue-on-start';
-import { compatRoutes, V1_ROUTES } from './routes';
+import { localRoutes } from './routes';
 import { startWorkerPool, type WorkerPool } from './worker-pool';
 
 export interface LocalBackendOptions {
@@ -116,7 +116,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     }
 
     const httpApi = await startHttpApi({
-      routes: config.compat ? [...V1_ROUTES, ...compatRoutes()] : V1_ROUTES,
+      routes: localRoutes({ compat: config.compat }),
       tokenSecret: keys.tokenSecret,
       host: HOST,
       port: config.port,

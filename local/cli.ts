@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { routePath } from '../lambdas/handlers/route-table';
 import { ApiCallError, DocuSnapClient, type TaskView } from './api-client';
 import { issueLocalToken } from './auth';
 import { parseLocalConfig } from './config';
@@ -90,7 +91,11 @@ async function main(): Promise<void> {
     if ((kind !== 'document' && kind !== 'form') || files.length === 0) fail(USAGE);
     const images = await api.imagesFromFiles(files);
     const library = await readLibrary();
-    const summary = await api.call<TaskView>('POST', `/v1/tasks/${kind}`, { images, library, priority });
+    const summary = await api.call<TaskView>(
+      'POST',
+      routePath(kind === 'form' ? 'submitForm' : 'submitDocument'),
+      { images, library, priority },
+    );
     await finish(api, summary);
   } else if (command === 'fill') {
     const fields = (values.fields ?? '')
@@ -100,14 +105,18 @@ async function main(): Promise<void> {
     const library = await readLibrary();
     if (fields.length === 0 || !library) fail('fill needs --fields "A,B" and --library lib.json');
     const form = values['form-id'] ? { id: values['form-id'], fields } : { fields };
-    const summary = await api.call<TaskView>('POST', '/v1/tasks/form-filling', { form, library, priority });
+    const summary = await api.call<TaskView>('POST', routePath('submitFormFilling'), {
+      form,
+      library,
+      priority,
+    });
     await finish(api, summary);
   } else if (command === 'status') {
     if (!rest[0]) fail(USAGE);
     console.log(JSON.stringify(await api.getTask(rest[0]), null, 2));
   } else if (command === 'list') {
     const query = values.limit ? `?limit=${encodeURIComponent(values.limit)}` : '';
-    console.log(JSON.stringify(await api.call('GET', `/v1/tasks${query}`), null, 2));
+    console.log(JSON.stringify(await api.call('GET', `${routePath('listTasks')}${query}`), null, 2));
   } else {
     fail(USAGE);
   }

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import * as z from 'zod';
+import { DEFAULT_WORKER_TIMEOUT_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from '../lambdas/core/shared-facts';
+import { METRICS_SERVICE } from '../lambdas/handlers/metric-names';
 
 const seconds = z.coerce.number().positive();
 
@@ -8,8 +10,8 @@ const LocalEnvironment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DOCUSNAP_HOME: z.string().min(1).default('.docusnap'),
   DOCUSNAP_WORKER_CONCURRENCY: z.coerce.number().int().min(2).default(4),
-  DOCUSNAP_WORKER_TIMEOUT_S: seconds.default(90),
-  /** Unset means the deployed ratio: six times the worker timeout (DESIGN §8). */
+  DOCUSNAP_WORKER_TIMEOUT_S: seconds.default(DEFAULT_WORKER_TIMEOUT_SECONDS),
+  /** Unset means the deployed ratio: VISIBILITY_TIMEOUT_FACTOR times the worker timeout (DESIGN §8). */
   DOCUSNAP_VISIBILITY_TIMEOUT_S: seconds.optional(),
   DOCUSNAP_SWEEP_INTERVAL_S: seconds.default(60),
   DOCUSNAP_FAULTS: z.string().default(''),
@@ -41,7 +43,8 @@ export function parseLocalConfig(env: Record<string, string | undefined>): Local
     workerConcurrency: settings.DOCUSNAP_WORKER_CONCURRENCY,
     workerTimeoutSeconds: settings.DOCUSNAP_WORKER_TIMEOUT_S,
     visibilityTimeoutSeconds:
-      settings.DOCUSNAP_VISIBILITY_TIMEOUT_S ?? 6 * settings.DOCUSNAP_WORKER_TIMEOUT_S,
+      settings.DOCUSNAP_VISIBILITY_TIMEOUT_S ??
+      VISIBILITY_TIMEOUT_FACTOR * settings.DOCUSNAP_WORKER_TIMEOUT_S,
     sweepIntervalSeconds: settings.DOCUSNAP_SWEEP_INTERVAL_S,
     faults: settings.DOCUSNAP_FAULTS,
     compat: settings.DOCUSNAP_COMPAT === 'on',
@@ -54,7 +57,7 @@ export const LOCAL_ENV_DEFAULTS: Record<string, string> = {
   DOCUSNAP_LLM: 'rules',
   // Also the tesseract pool size: one engine (~40 MB, one core busy) per image read in parallel.
   DOCUSNAP_OCR_CONCURRENCY: '2',
-  POWERTOOLS_SERVICE_NAME: 'docusnap',
+  POWERTOOLS_SERVICE_NAME: METRICS_SERVICE,
   POWERTOOLS_LOG_LEVEL: 'WARN',
   // EMF lines on stdout would bury the startup output; CloudWatch is the only reader of them.
   POWERTOOLS_METRICS_DISABLED: 'true',

@@ -32,6 +32,7 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import { TABLE_KEYS } from '../lambdas/adapters/table-keys';
+import { MAX_RECEIVE_COUNT } from '../lambdas/core/shared-facts';
 
 export interface Emulators {
   env: Record<string, string>;
@@ -66,7 +67,6 @@ export const LOCAL_RESOURCES = {
   deadLetterQueue: 'docusnap-tasks-dlq',
 } as const;
 
-const MAX_RECEIVE_COUNT = 5;
 const TABLE_READY_POLLS = 100;
 
 // Browsers (and the app's web views) post presigned forms cross-origin; real S3 gets the same CORS rule from CDK.

@@ -1,12 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_REQUEST_BODY_BYTES } from '../lambdas/core/shared-facts';
 import { fromHandlerResult, type HttpResponse, toApiGatewayEvent } from './api-gateway-event';
 import { bearerToken, verifyLocalToken } from './auth';
 import { lambdaContext } from './lambda-context';
 import { type HandlerModule, matchRoute, type Route } from './routes';
 
-/** Lambda's synchronous invocation payload limit, which caps what API Gateway can hand a handler. */
-export const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
 /** API Gateway's integration timeout. */
 const API_HANDLER_TIMEOUT_MS = 30_000;
 

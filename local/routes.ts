@@ -1,92 +1,33 @@
-import { existsSync } from 'node:fs';
+import { ROUTES, type RouteRow } from '../lambdas/handlers/route-table';
 
 /** A handler module as Lambda loads it: whatever it exports as `handler`. */
 export type HandlerModule = { handler: unknown };
 
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: RouteRow['method'];
   /** API Gateway route path, `{name}` for a path parameter. */
   path: string;
-  /** Behind the JWT authorizer, as every `/v1` route but health is in the deployed API. */
+  /** Behind the JWT authorizer, as in the deployed API (here: a local token). */
   authenticated: boolean;
   load: () => Promise<HandlerModule>;
 }
 
-/** The deployed HTTP API's routes (DESIGN §3), each with the very handler module Lambda runs. */
-export const V1_ROUTES: readonly Route[] = [
-  {
-    method: 'GET',
-    path: '/v1/health',
-    authenticated: false,
-    load: () => import('../lambdas/handlers/api/health'),
-  },
-  {
-    method: 'POST',
-    path: '/v1/uploads',
-    authenticated: true,
-    load: () => import('../lambdas/handlers/api/create-upload'),
-  },
-  {
-    method: 'POST',
-    path: '/v1/tasks/document',
-    authenticated: true,
-    load: () => import('../lambdas/handlers/api/submit-document'),
-  },
-  {
-    method: 'POST',
-    path: '/v1/tasks/form',
-    authenticated: true,
-    load: () => import('../lambdas/handlers/api/submit-form'),
-  },
-  {
-    method: 'POST',
-    path: '/v1/tasks/form-filling',
-    authenticated: true,
-    load: () => import('../lambdas/handlers/api/submit-form-filling'),
-  },
-  {
-    method: 'GET',
-    path: '/v1/tasks/{taskId}',
-    authenticated: true,
-    load: () => import('../lambdas/handlers/api/get-task'),
-  },
-  {
-    method: 'GET',
-    path: '/v1/tasks',
-    authenticated: true,
-    load: () => import('../lambdas/handlers/api/list-tasks'),
-  },
-  {
-    method: 'DELETE',
-    path: '/v1/tasks/{taskId}',
-    authenticated: true,
-    load: () => import('../lambdas/handlers/api/delete-task'),
-  },
-];
-
-const COMPAT_ROUTES: readonly [Route['method'], string, URL][] = [
-  ['POST', '/process', new URL('../lambdas/handlers/compat/process', import.meta.url)],
-  ['POST', '/clear', new URL('../lambdas/handlers/compat/clear', import.meta.url)],
-  ['GET', '/check_status', new URL('../lambdas/handlers/compat/check-status', import.meta.url)],
-  ['GET', '/public-key', new URL('../lambdas/handlers/compat/public-key', import.meta.url)],
-];
-
-/** The module's file URL with its extension (source under tsx/vitest, `.js` when built), if it exists. */
-function handlerFile(module: URL): string | undefined {
-  const extension = ['.ts', '.js'].find((candidate) => existsSync(`${module.pathname}${candidate}`));
-  return extension && `${module.href}${extension}`;
-}
-
 /**
- * The DocuSnap Android routes (DESIGN §4), unauthenticated. They are optional (switched off by
- * DOCUSNAP_COMPAT=off), so their modules are found by path and only routed when the file exists.
+ * The deployed HTTP API's routes from the route table, each with the very handler module Lambda runs
+ * (imported by its entry path, on first use). The DocuSnap Android routes only with `compat` (DOCUSNAP_COMPAT).
  */
-export function compatRoutes(): Route[] {
-  return COMPAT_ROUTES.flatMap(([method, path, module]) => {
-    const file = handlerFile(module);
-    if (!file) return [];
-    return [{ method, path, authenticated: false, load: () => import(file) as Promise<HandlerModule> }];
-  });
+export function localRoutes(options: { compat: boolean }): Route[] {
+  return Object.values(ROUTES as Record<string, RouteRow>)
+    .filter((row) => row.api === 'v1' || options.compat)
+    .map((row) => {
+      const module = new URL(`../${row.entry}`, import.meta.url).href;
+      return {
+        method: row.method,
+        path: row.path,
+        authenticated: row.access === 'authorized',
+        load: () => import(module) as Promise<HandlerModule>,
+      };
+    });
 }
 
 export interface RouteMatch {

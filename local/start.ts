@@ -3,6 +3,7 @@
  * for user `dev`, a curl example, where state lives, then `listening on http://127.0.0.1:<port>`.
  */
 import path from 'node:path';
+import { routePath } from '../lambdas/handlers/route-table';
 import { keysDir } from './keys';
 
 // Before the AWS SDK loads: its Node 20 notice would otherwise open the startup output.
@@ -27,10 +28,10 @@ Token for user "dev" (valid 30 days; another user: npm run -s token -- <user>):
   export TOKEN=${token}
 
 Try it:
-  curl -s ${backend.url}/v1/health
-  curl -s -X POST ${backend.url}/v1/tasks/document -H "Authorization: Bearer $TOKEN" \\
+  curl -s ${backend.url}${routePath('health')}
+  curl -s -X POST ${backend.url}${routePath('submitDocument')} -H "Authorization: Bearer $TOKEN" \\
     -H 'content-type: application/json' -d "{\\"images\\":[{\\"data\\":\\"$(base64 < test/fixtures/invoice.png | tr -d '\\n')\\"}]}"
-  curl -s ${backend.url}/v1/tasks -H "Authorization: Bearer $TOKEN"
+  curl -s ${backend.url}${routePath('listTasks')} -H "Authorization: Bearer $TOKEN"
   npm run -s cli -- submit document test/fixtures/invoice.png
 
 listening on ${backend.url}`);

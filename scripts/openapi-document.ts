@@ -19,6 +19,7 @@ import {
   UPLOAD_CONTENT_TYPES,
 } from '../lambdas/core/schemas/uploads';
 import { API_ERROR_STATUS } from '../lambdas/handlers/api/api-handler';
+import { ROUTES, type RouteName, type RouteRow } from '../lambdas/handlers/route-table';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -66,20 +67,101 @@ const idempotencyKey = {
 const taskIdParam = { name: 'taskId', in: 'path', required: true, schema: { type: 'string' } };
 const accepted = {
   description: 'Accepted; poll the Location.',
-  headers: { Location: { schema: { type: 'string' }, description: '/v1/tasks/{taskId}' } },
+  headers: { Location: { schema: { type: 'string' }, description: ROUTES.getTask.path } },
   content: json(ref('TaskSummary')),
 };
 
-function submit(summary: string, body: string) {
+function submit(summary: string, body: string): Operation {
   return {
-    post: {
-      summary,
-      security: [{ bearer: [] }],
-      parameters: [idempotencyKey],
-      requestBody: { required: true, content: json(ref(body)) },
-      responses: { '202': accepted, ...errorResponses(...SUBMIT_ERRORS) },
-    },
+    summary,
+    parameters: [idempotencyKey],
+    requestBody: { required: true, content: json(ref(body)) },
+    responses: { '202': accepted, ...errorResponses(...SUBMIT_ERRORS) },
   };
+}
+
+type Operation = { summary: string } & JsonSchema;
+type V1RouteName = {
+  [Name in RouteName]: (typeof ROUTES)[Name]['api'] extends 'v1' ? Name : never;
+}[RouteName];
+
+/** What each `/v1` route of the route table does; its method, path and authorization come from the table. */
+const OPERATIONS: Record<V1RouteName, Operation> = {
+  health: {
+    summary: 'Liveness',
+    responses: {
+      '200': {
+        description: 'OK',
+        content: json({ type: 'object', properties: { status: { const: 'ok' } } }),
+      },
+    },
+  },
+  createUpload: {
+    summary: 'Presigned POST for an image too large to send inline',
+    requestBody: { required: true, content: json(ref('CreateUploadRequest')) },
+    responses: {
+      '201': {
+        description: 'POST the file as multipart/form-data: every `fields` entry, then `file`.',
+        content: json(ref('CreateUploadResponse')),
+      },
+      ...errorResponses(
+        'INVALID_JSON',
+        'VALIDATION_ERROR',
+        'PAYLOAD_TOO_LARGE',
+        'UNSUPPORTED_MEDIA_TYPE',
+        ...COMMON_ERRORS,
+      ),
+    },
+  },
+  submitDocument: submit('Extract a document', 'SubmitImagesRequest'),
+  submitForm: submit('Extract a form and its blank fields', 'SubmitImagesRequest'),
+  submitFormFilling: submit("Fill a form's fields from the user's library", 'SubmitFormFillingRequest'),
+  listTasks: {
+    summary: "The caller's tasks, newest first",
+    parameters: [
+      {
+        name: 'limit',
+        in: 'query',
+        schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+      },
+      { name: 'cursor', in: 'query', schema: { type: 'string' } },
+    ],
+    responses: {
+      '200': { description: 'A page', content: json(ref('ListTasksResponse')) },
+      ...errorResponses('VALIDATION_ERROR', ...COMMON_ERRORS),
+    },
+  },
+  getTask: {
+    summary: 'A task, with its result once completed',
+    parameters: [taskIdParam],
+    responses: {
+      '200': { description: 'The task', content: json(ref('TaskView')) },
+      ...errorResponses('TASK_NOT_FOUND', ...COMMON_ERRORS),
+    },
+  },
+  deleteTask: {
+    summary: 'Delete a task, its inputs and its result',
+    parameters: [taskIdParam],
+    responses: {
+      '204': { description: 'Deleted' },
+      ...errorResponses('TASK_NOT_FOUND', ...COMMON_ERRORS),
+    },
+  },
+};
+
+/** The `paths` object: every `/v1` row of the route table with its operation; authorized rows need the bearer token. */
+function paths(): Record<string, Record<string, JsonSchema>> {
+  const byPath: Record<string, Record<string, JsonSchema>> = {};
+  for (const [name, { summary, ...operation }] of Object.entries(OPERATIONS) as [V1RouteName, Operation][]) {
+    const row: RouteRow = ROUTES[name];
+    byPath[row.path] ??= {};
+    byPath[row.path][row.method.toLowerCase()] = {
+      summary,
+      ...(row.access === 'authorized' ? { security: [{ bearer: [] }] } : {}),
+      ...operation,
+    };
+  }
+  return byPath;
 }
 
 export function buildOpenApiDocument() {
@@ -95,7 +177,8 @@ export function buildOpenApiDocument() {
       version: '1.0.0',
       description:
         'Asynchronous document understanding: submit a task, get its id at once, poll for the result. ' +
-        'Every /v1 route except /v1/health needs `Authorization: Bearer <JWT>`; a task is visible only to its owner.',
+        `Every /v1 route except ${ROUTES.health.path} needs \`Authorization: Bearer <JWT>\`; ` +
+        'a task is visible only to its owner.',
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -125,83 +208,7 @@ export function buildOpenApiDocument() {
         FormFillingResult: schema(FormFillingResult, 'output'),
       },
     },
-    paths: {
-      '/v1/health': {
-        get: {
-          summary: 'Liveness',
-          responses: {
-            '200': {
-              description: 'OK',
-              content: json({ type: 'object', properties: { status: { const: 'ok' } } }),
-            },
-          },
-        },
-      },
-      '/v1/uploads': {
-        post: {
-          summary: 'Presigned POST for an image too large to send inline',
-          security: [{ bearer: [] }],
-          requestBody: { required: true, content: json(ref('CreateUploadRequest')) },
-          responses: {
-            '201': {
-              description: 'POST the file as multipart/form-data: every `fields` entry, then `file`.',
-              content: json(ref('CreateUploadResponse')),
-            },
-            ...errorResponses(
-              'INVALID_JSON',
-              'VALIDATION_ERROR',
-              'PAYLOAD_TOO_LARGE',
-              'UNSUPPORTED_MEDIA_TYPE',
-              ...COMMON_ERRORS,
-            ),
-          },
-        },
-      },
-      '/v1/tasks/document': submit('Extract a document', 'SubmitImagesRequest'),
-      '/v1/tasks/form': submit('Extract a form and its blank fields', 'SubmitImagesRequest'),
-      '/v1/tasks/form-filling': submit(
-        "Fill a form's fields from the user's library",
-        'SubmitFormFillingRequest',
-      ),
-      '/v1/tasks': {
-        get: {
-          summary: "The caller's tasks, newest first",
-          security: [{ bearer: [] }],
-          parameters: [
-            {
-              name: 'limit',
-              in: 'query',
-              schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-            },
-            { name: 'cursor', in: 'query', schema: { type: 'string' } },
-          ],
-          responses: {
-            '200': { description: 'A page', content: json(ref('ListTasksResponse')) },
-            ...errorResponses('VALIDATION_ERROR', ...COMMON_ERRORS),
-          },
-        },
-      },
-      '/v1/tasks/{taskId}': {
-        get: {
-          summary: 'A task, with its result once completed',
-          security: [{ bearer: [] }],
-          parameters: [taskIdParam],
-          responses: {
-            '200': { description: 'The task', content: json(ref('TaskView')) },
-            ...errorResponses('TASK_NOT_FOUND', ...COMMON_ERRORS),
-          },
-        },
-        delete: {
-          summary: 'Delete a task, its inputs and its result',
-          security: [{ bearer: [] }],
-          parameters: [taskIdParam],
-          responses: {
-            '204': { description: 'Deleted' },
-            ...errorResponses('TASK_NOT_FOUND', ...COMMON_ERRORS),
-          },
-        },
-      },
-    },
+    paths: paths(),
   };
 }
 

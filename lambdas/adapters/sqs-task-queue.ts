@@ -1,5 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { TaskMessage, TaskQueue } from '../core/ports';
+import type { TaskQueue } from '../core/ports';
+import { encodeTaskMessage, type TaskMessage } from '../core/shared-facts';
 import type { Priority } from '../core/task';
 import { rethrowAwsError } from './aws-errors';
 
@@ -15,8 +16,7 @@ export class SqsTaskQueue implements TaskQueue {
       await this.sqs.send(
         new SendMessageCommand({
           QueueUrl: this.urls[priority],
-          // The id only: the worker reads everything else from the task store.
-          MessageBody: JSON.stringify({ taskId: message.taskId }),
+          MessageBody: encodeTaskMessage(message),
         }),
       );
     } catch (error) {

@@ -1,14 +1,15 @@
+import { BLOB_PREFIXES, type BlobPrefix } from './shared-facts';
 import type { Task } from './task';
 
-/** The S3 layout of docs/architecture.md: every key sits under its owner's (URI-encoded) prefix. */
-const owned = (owner: string) => encodeURIComponent(owner);
+/** The S3 layout of docs/architecture.md: every key sits under a prefix, then its owner's (URI-encoded) one. */
+const owned = (prefix: BlobPrefix, owner: string) => `${BLOB_PREFIXES[prefix]}/${encodeURIComponent(owner)}`;
 
-export const uploadKey = (owner: string, uploadId: string) => `uploads/${owned(owner)}/${uploadId}`;
+export const uploadKey = (owner: string, uploadId: string) => `${owned('uploads', owner)}/${uploadId}`;
 export const inputImageKey = (owner: string, taskId: string, n: number) =>
-  `inputs/${owned(owner)}/${taskId}/${n}`;
+  `${owned('inputs', owner)}/${taskId}/${n}`;
 export const requestDetailsKey = (owner: string, taskId: string) =>
-  `inputs/${owned(owner)}/${taskId}/request.json`;
-export const resultKey = (owner: string, taskId: string) => `results/${owned(owner)}/${taskId}.json`;
+  `${owned('inputs', owner)}/${taskId}/request.json`;
+export const resultKey = (owner: string, taskId: string) => `${owned('results', owner)}/${taskId}.json`;
 
 /** Ids we hand out are URL-safe; anything else cannot name one of them (and must not reach a key). */
 const ID_FORMAT = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -4,6 +4,7 @@
  * Nothing here knows about AWS.
  */
 import type { Library } from './schemas/library';
+import type { TaskMessage } from './shared-facts';
 import type { Priority, Task, TaskErrorInfo, TaskStatus, TaskType, Usage } from './task';
 
 // ── Task store ───────────────────────────────────────────────────────────────
@@ -86,10 +87,8 @@ export interface BlobStore {
 
 // ── Queue ────────────────────────────────────────────────────────────────────
 
-/** Messages carry ids only; the worker reads everything else from the task store. */
-export interface TaskMessage {
-  taskId: string;
-}
+/** The message schema lives with the other facts lib/ and the handlers share. */
+export type { TaskMessage };
 
 export interface TaskQueue {
   send(message: TaskMessage, priority: Priority): Promise<void>;

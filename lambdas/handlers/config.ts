@@ -1,5 +1,12 @@
 import * as z from 'zod';
 import { type PricingTable, pricingWithOverride } from '../core/pricing';
+import {
+  DEFAULT_BEDROCK_MODEL_ID,
+  DEFAULT_PENDING_TIMEOUT_SECONDS,
+  DEFAULT_PROCESSING_TIMEOUT_SECONDS,
+  DEFAULT_RETENTION_DAYS,
+  DEFAULT_WORKER_TIMEOUT_SECONDS,
+} from '../core/shared-facts';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from './metric-names';
 
 /**
@@ -50,16 +57,16 @@ const Environment = z.object({
   DOCUSNAP_OCR: z.enum(['textract', 'tesseract', 'simulated']).default('textract'),
   DOCUSNAP_TEXTRACT_DOCUMENT: z.enum(['s3', 'bytes']).default('s3'),
   DOCUSNAP_LLM: z.enum(['bedrock', 'openai', 'rules']).default('bedrock'),
-  DOCUSNAP_BEDROCK_MODEL_ID: required.default('us.amazon.nova-lite-v1:0'),
+  DOCUSNAP_BEDROCK_MODEL_ID: required.default(DEFAULT_BEDROCK_MODEL_ID),
   DOCUSNAP_OPENAI_BASE_URL: optional,
   DOCUSNAP_OPENAI_MODEL: optional,
   DOCUSNAP_OPENAI_API_KEY: optional,
-  DOCUSNAP_RETENTION_DAYS: positiveInt(7),
+  DOCUSNAP_RETENTION_DAYS: positiveInt(DEFAULT_RETENTION_DAYS),
   DOCUSNAP_KEEP_INPUTS: flag,
-  DOCUSNAP_WORKER_TIMEOUT_S: positiveInt(90),
+  DOCUSNAP_WORKER_TIMEOUT_S: positiveInt(DEFAULT_WORKER_TIMEOUT_SECONDS),
   DOCUSNAP_OCR_CONCURRENCY: positiveInt(4),
-  DOCUSNAP_PENDING_TIMEOUT_S: positiveInt(300),
-  DOCUSNAP_PROCESSING_TIMEOUT_S: positiveInt(600),
+  DOCUSNAP_PENDING_TIMEOUT_S: positiveInt(DEFAULT_PENDING_TIMEOUT_SECONDS),
+  DOCUSNAP_PROCESSING_TIMEOUT_S: positiveInt(DEFAULT_PROCESSING_TIMEOUT_SECONDS),
   DOCUSNAP_PRICING: z
     .string()
     .optional()

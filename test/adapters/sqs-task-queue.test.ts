@@ -10,7 +10,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SqsTaskQueue } from '../../lambdas/adapters/sqs-task-queue';
 import { DependencyUnavailableError } from '../../lambdas/core/errors';
-import type { TaskMessage } from '../../lambdas/core/ports';
+import type { TaskMessage } from '../../lambdas/core/shared-facts';
 import { useEmulators } from '../support/emulators';
 
 const emulators = useEmulators({ visibilityTimeoutSeconds: 7 });

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { HandlerName } from '../../lib/handler-entries';
+import type { RouteName } from '../../lambdas/handlers/route-table';
 import { SYNTH_TIMEOUT_MS, synthesize } from './synth';
 import { type CfnJson, TemplateQueries } from './template-queries';
 
@@ -138,7 +138,7 @@ function theAuthorizerId(): string {
   return ids[0] as string;
 }
 
-function requireFn(name: HandlerName) {
+function requireFn(name: RouteName) {
   const fn = stack.api.functions.get(name) ?? stack.compat?.functions.get(name);
   if (!fn) throw new Error(`no ${name} function`);
   return fn;

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BEDROCK_MODEL_ID, parseConfig } from '../../lib/config';
+import { DEFAULT_BEDROCK_MODEL_ID } from '../../lambdas/core/shared-facts';
+import { parseConfig } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/handler-entries';
 
 describe('configuration from CDK context', () => {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { AssetStaging } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_CACHE, bundleHandler } from '../../bench/bundle';
-import { DEFAULT_BEDROCK_MODEL_ID } from '../../lib/config';
+import { DEFAULT_BEDROCK_MODEL_ID } from '../../lambdas/core/shared-facts';
 import { HANDLER_ENTRIES } from '../../lib/handler-entries';
 import { HandlerFunction, NEVER_BUNDLED_MODULES } from '../../lib/handler-function';
 import { SYNTH_TIMEOUT_MS, type Synthesized, synthesize } from './synth';
@@ -71,30 +71,30 @@ describe('Lambda functions', () => {
   });
 
   it('configure the worker for Textract and Bedrock with a 90 s timeout', () => {
-    expect(t.of(synth.stack.worker.worker).Properties.Environment.Variables).toMatchObject({
+    expect(t.of(synth.stack.taskProcessing.worker).Properties.Environment.Variables).toMatchObject({
       DOCUSNAP_OCR: 'textract',
       DOCUSNAP_LLM: 'bedrock',
       DOCUSNAP_BEDROCK_MODEL_ID: DEFAULT_BEDROCK_MODEL_ID,
       DOCUSNAP_WORKER_TIMEOUT_S: '90',
     });
     expect(synth.stack.compat).toBeDefined();
-    expect(t.of(synth.stack.worker.worker).Properties.Environment.Variables.DOCUSNAP_KMS_KEY_ID).toEqual(
-      t.arnOf(synth.stack.compat?.keyWrappingKey ?? synth.stack),
-    );
+    expect(
+      t.of(synth.stack.taskProcessing.worker).Properties.Environment.Variables.DOCUSNAP_KMS_KEY_ID,
+    ).toEqual(t.arnOf(synth.stack.compat?.keyWrappingKey ?? synth.stack));
   });
 
   it('runs the sweeper every 5 minutes, one run at a time', () => {
-    const rule = t.of(synth.stack.worker.sweepSchedule).Properties;
+    const rule = t.of(synth.stack.taskProcessing.sweepSchedule).Properties;
     expect(rule.ScheduleExpression).toBe('rate(5 minutes)');
-    expect(rule.Targets[0].Arn).toEqual(t.arnOf(synth.stack.worker.sweeper));
-    expect(t.of(synth.stack.worker.sweeper).Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(rule.Targets[0].Arn).toEqual(t.arnOf(synth.stack.taskProcessing.sweeper));
+    expect(t.of(synth.stack.taskProcessing.sweeper).Properties.ReservedConcurrentExecutions).toBe(1);
   });
 });
 
 describe('bundles', () => {
   it('are ESM with source maps and keep the local-only OCR providers out', () => {
     expect(NEVER_BUNDLED_MODULES).toEqual(['tesseract.js', '@tesseract.js-data/eng']);
-    for (const fn of [synth.stack.worker.worker, ...synth.stack.api.functions.values()]) {
+    for (const fn of [synth.stack.taskProcessing.worker, ...synth.stack.api.functions.values()]) {
       const dir = bundleDir(fn);
       expect(fs.readdirSync(dir).sort(), fn.node.path).toEqual(['index.mjs', 'index.mjs.map']);
       const code = fs.readFileSync(path.join(dir, 'index.mjs'), 'utf8');
@@ -111,7 +111,7 @@ describe('bundles', () => {
     const scratch = fs.mkdtempSync(path.join(BENCH_CACHE, 'infra-'));
     try {
       for (const [fn, name] of [
-        [synth.stack.worker.worker, 'worker'],
+        [synth.stack.taskProcessing.worker, 'worker'],
         [synth.stack.api.functions.get('health'), 'health'],
       ] as const) {
         if (!fn) throw new Error(`no ${name} function`);
@@ -128,7 +128,10 @@ describe('bundles', () => {
   });
 
   it('carry the pinned AWS SDK instead of relying on the runtime copy', () => {
-    const worker = fs.readFileSync(path.join(bundleDir(synth.stack.worker.worker), 'index.mjs'), 'utf8');
+    const worker = fs.readFileSync(
+      path.join(bundleDir(synth.stack.taskProcessing.worker), 'index.mjs'),
+      'utf8',
+    );
     expect(worker).not.toMatch(/from\s*["']@aws-sdk\//);
     expect(worker).toContain('DetectDocumentText');
   });

@@ -64,7 +64,7 @@ describe('alarms', () => {
 
   it('fire on the first worker error', () => {
     const workerErrors = alarmOn('AWS/Lambda', 'Errors').find(
-      (alarm) => dimension(alarm, 'FunctionName').Ref === t.id(synth.stack.worker.worker),
+      (alarm) => dimension(alarm, 'FunctionName').Ref === t.id(synth.stack.taskProcessing.worker),
     );
     expect(workerErrors).toMatchObject({ Threshold: 1, Statistic: 'Sum' });
   });
@@ -110,7 +110,7 @@ describe('dashboard', () => {
   it("shows processing latency as the worker's duration percentiles", () => {
     const latency = graph(/latency/i);
     expect(latency).toContain(
-      `"AWS/Lambda","Duration","FunctionName","<${t.id(synth.stack.worker.worker)}>"`,
+      `"AWS/Lambda","Duration","FunctionName","<${t.id(synth.stack.taskProcessing.worker)}>"`,
     );
     expect(latency).toContain('"stat":"p90"');
   });

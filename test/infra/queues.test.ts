@@ -1,11 +1,11 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WORKER_TIMEOUT_SECONDS } from '../../lib/config';
+import { DEFAULT_WORKER_TIMEOUT_SECONDS as WORKER_TIMEOUT_SECONDS } from '../../lambdas/core/shared-facts';
 import { handlerSourcePath } from '../../lib/handler-entries';
 import { TaskQueues } from '../../lib/queues';
 import { Storage } from '../../lib/storage';
-import { Worker, type WorkerProps } from '../../lib/worker';
+import { TaskProcessing, type TaskProcessingProps } from '../../lib/task-processing';
 import { SYNTH_TIMEOUT_MS, synthesize } from './synth';
 import { TemplateQueries } from './template-queries';
 
@@ -20,7 +20,7 @@ beforeAll(() => {
 
 describe('queues', () => {
   it('give a crashed worker six times its timeout before its message comes back', () => {
-    expect(t.of(stack.worker.worker).Properties.Timeout).toBe(WORKER_TIMEOUT_SECONDS);
+    expect(t.of(stack.taskProcessing.worker).Properties.Timeout).toBe(WORKER_TIMEOUT_SECONDS);
     for (const queue of [stack.queues.normal, stack.queues.high]) {
       expect(t.of(queue).Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * WORKER_TIMEOUT_SECONDS);
     }
@@ -49,9 +49,9 @@ describe('queues', () => {
 
 describe('worker event sources', () => {
   it('cap each queue so both together never exceed the reserved pool', () => {
-    const reserved = t.of(stack.worker.worker).Properties.ReservedConcurrentExecutions;
+    const reserved = t.of(stack.taskProcessing.worker).Properties.ReservedConcurrentExecutions;
     expect(reserved).toBe(7);
-    const mappings = t.eventSourcesOf(stack.worker.worker);
+    const mappings = t.eventSourcesOf(stack.taskProcessing.worker);
     expect(mappings.map((mapping) => mapping.Properties.EventSourceArn)).toEqual(
       expect.arrayContaining([t.arnOf(stack.queues.high), t.arnOf(stack.queues.normal)]),
     );
@@ -70,21 +70,21 @@ describe('worker event sources', () => {
     () => {
       const custom = synthesize({ workerConcurrency: 7, highPriorityConcurrency: 4 });
       const queries = new TemplateQueries(custom.stack, custom.template);
-      expect(queries.of(custom.stack.worker.worker).Properties.ReservedConcurrentExecutions).toBe(7);
+      expect(queries.of(custom.stack.taskProcessing.worker).Properties.ReservedConcurrentExecutions).toBe(7);
       expect(capsByQueue(queries, custom.stack)).toEqual({ high: 4, normal: 3 });
     },
     SYNTH_TIMEOUT_MS,
   );
 
   it('report partial batch failures, one task per invocation', () => {
-    for (const mapping of t.eventSourcesOf(stack.worker.worker)) {
+    for (const mapping of t.eventSourcesOf(stack.taskProcessing.worker)) {
       expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
       expect(mapping.Properties.BatchSize).toBe(1);
     }
   });
 
   it('feed the dead-letter queue to the dead-letter handler', () => {
-    const mappings = t.eventSourcesOf(stack.worker.deadLetterHandler);
+    const mappings = t.eventSourcesOf(stack.taskProcessing.deadLetterHandler);
     expect(mappings).toHaveLength(1);
     expect(mappings[0]?.Properties.EventSourceArn).toEqual(t.arnOf(stack.queues.deadLetter));
     expect(mappings[0]?.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
@@ -95,7 +95,7 @@ describe('worker event sources', () => {
 function capsByQueue(queries: TemplateQueries, of: typeof stack): { high?: number; normal?: number } {
   const capOf = (queue: typeof stack.queues.high) =>
     queries
-      .eventSourcesOf(of.worker.worker)
+      .eventSourcesOf(of.taskProcessing.worker)
       .find(
         (mapping) =>
           JSON.stringify(mapping.Properties.EventSourceArn) === JSON.stringify(queries.arnOf(queue)),
@@ -111,18 +111,18 @@ describe('worker pool validation', () => {
       encryptionKey: storage.key,
       workerTimeout: Duration.seconds(90),
     });
-    const functions = {
+    const functionDefaults = {
       entryFor: handlerSourcePath,
       environment: {},
       logRetention: RetentionDays.ONE_DAY,
       removalPolicy: RemovalPolicy.DESTROY,
     };
-    return { stack, storage, queues, functions };
+    return { stack, storage, queues, functionDefaults };
   };
-  const worker = (overrides: Partial<WorkerProps>) => {
+  const worker = (overrides: Partial<TaskProcessingProps>) => {
     const { stack, ...shared } = scratch();
     return () =>
-      new Worker(stack, 'Worker', {
+      new TaskProcessing(stack, 'Worker', {
         ...shared,
         timeout: Duration.seconds(90),
         concurrency: 4,

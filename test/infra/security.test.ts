@@ -2,6 +2,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { keysUnder } from '../../lambdas/core/shared-facts';
+import { ROUTES, type RouteName, type RouteRow } from '../../lambdas/handlers/route-table';
 import { bedrockModelResources } from '../../lib/bedrock-access';
 import { HandlerFunction } from '../../lib/handler-function';
 import { SYNTH_TIMEOUT_MS, type Synthesized, synthesize } from './synth';
@@ -73,7 +75,7 @@ describe('least privilege', () => {
       [statement.Resource].flat().includes('*'),
     );
     expect(starStatements.map(({ role, statement }) => ({ role, actions: actionsOf(statement) }))).toEqual([
-      { role: roleOf(synth.stack.worker.worker), actions: ['textract:DetectDocumentText'] },
+      { role: roleOf(synth.stack.taskProcessing.worker), actions: ['textract:DetectDocumentText'] },
     ]);
   });
 
@@ -82,7 +84,7 @@ describe('least privilege', () => {
       actionsOf(statement).some((action) => /^(textract|bedrock):/.test(action)),
     );
     expect(new Set(paidActions.map(({ role }) => role))).toEqual(
-      new Set([roleOf(synth.stack.worker.worker)]),
+      new Set([roleOf(synth.stack.taskProcessing.worker)]),
     );
     for (const fn of [...synth.stack.api.functions.values(), ...compat().functions.values()]) {
       expect(
@@ -94,7 +96,7 @@ describe('least privilege', () => {
 
   it('scopes bedrock:InvokeModel to the Nova Lite inference profile and the model it routes to', () => {
     const invoke = t
-      .roleStatements(synth.stack.worker.worker)
+      .roleStatements(synth.stack.taskProcessing.worker)
       .filter((statement) => actionsOf(statement).includes('bedrock:InvokeModel'));
     expect(invoke).toHaveLength(1);
     expect(actionsOf(invoke[0])).toEqual(['bedrock:InvokeModel']);
@@ -132,8 +134,8 @@ describe('least privilege', () => {
     const bucket = `<${t.id(synth.stack.storage.bucket)}.Arn>`;
     const everyPrefix = ['inputs/*', 'results/*', 'uploads/*'].map((prefix) => `${bucket}/${prefix}`);
     // sweep-stale-tasks and fail-dead-task delete inputs, consumed uploads and a late result.
-    expect(deletablePrefixes(synth.stack.worker.sweeper)).toEqual(everyPrefix);
-    expect(deletablePrefixes(synth.stack.worker.deadLetterHandler)).toEqual(everyPrefix);
+    expect(deletablePrefixes(synth.stack.taskProcessing.sweeper)).toEqual(everyPrefix);
+    expect(deletablePrefixes(synth.stack.taskProcessing.deadLetterHandler)).toEqual(everyPrefix);
   });
 
   it('lets DELETE /v1/tasks/{taskId} delete the task’s cache entries from the table', () => {
@@ -147,6 +149,42 @@ describe('least privilege', () => {
     expect(onTable).toEqual(
       expect.arrayContaining(['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem']),
     );
+  });
+
+  it('grants every route the table, bucket prefixes and queues its route-table row names, and no others', () => {
+    const bucket = `<${t.id(synth.stack.storage.bucket)}.Arn>/`;
+    const resourcesOf = (fn: IConstruct, action: string) =>
+      t
+        .roleStatements(fn)
+        .filter((statement) => actionsOf(statement).some((candidate) => candidate.startsWith(action)))
+        .flatMap((statement) => [statement.Resource].flat().map(flatten));
+    const prefixes = (fn: IConstruct, action: string) =>
+      resourcesOf(fn, action)
+        .filter((resource) => resource.startsWith(bucket))
+        .map((resource) => resource.slice(bucket.length))
+        .sort();
+    const queues = { normal: synth.stack.queues.normal, high: synth.stack.queues.high };
+    for (const [name, row] of Object.entries(ROUTES) as [RouteName, RouteRow][]) {
+      const fn = synth.stack.api.functions.get(name) ?? compat().functions.get(name);
+      if (!fn) throw new Error(`no function for ${name}`);
+      const granted = {
+        read: prefixes(fn, 's3:GetObject'),
+        write: prefixes(fn, 's3:PutObject'),
+        delete: prefixes(fn, 's3:DeleteObject'),
+        tableWrites: resourcesOf(fn, 'dynamodb:PutItem').length > 0,
+        tableReads: resourcesOf(fn, 'dynamodb:GetItem').length > 0,
+        sendsTo: resourcesOf(fn, 'sqs:SendMessage').sort(),
+      };
+      const { blobs, table, sendsTo } = row.uses;
+      expect(granted, name).toEqual({
+        read: (blobs?.read ?? []).map(keysUnder).sort(),
+        write: (blobs?.write ?? []).map(keysUnder).sort(),
+        delete: (blobs?.delete ?? []).map(keysUnder).sort(),
+        tableWrites: table === 'readWrite',
+        tableReads: table !== undefined,
+        sendsTo: (sendsTo ?? []).map((priority) => flatten(t.arnOf(queues[priority]))).sort(),
+      });
+    }
   });
 
   it('lets the upload handler only put objects under uploads/', () => {
@@ -221,11 +259,11 @@ describe('compat RSA key', () => {
     // The internet-facing /process only wraps keys: no Decrypt or ReEncrypt* that could recover a stored
     // client key (it reads its private key through Secrets Manager's kms:ViaService grant in the key policy).
     expect([...(users.get(roleOf(compatFn('compatProcess'))) ?? [])]).toEqual(['kms:Encrypt']);
-    expect([...(users.get(roleOf(synth.stack.worker.worker)) ?? [])]).toEqual(['kms:Decrypt']);
+    expect([...(users.get(roleOf(synth.stack.taskProcessing.worker)) ?? [])]).toEqual(['kms:Decrypt']);
     // The key generator encrypts the secret it writes; nobody else touches the key.
     const others = [...users.keys()].filter(
       (role) =>
-        ![compatFn('compatProcess'), synth.stack.worker.worker, compat().keyGenerator]
+        ![compatFn('compatProcess'), synth.stack.taskProcessing.worker, compat().keyGenerator]
           .map(roleOf)
           .includes(role),
     );

@@ -66,7 +66,7 @@ describe('compat routes switched off', () => {
     expect(Object.keys(t.resources('AWS::SecretsManager::Secret'))).toHaveLength(0);
     expect(Object.keys(t.resources('AWS::KMS::Key'))).toHaveLength(1);
     expect(
-      t.of(noCompat.stack.worker.worker).Properties.Environment.Variables.DOCUSNAP_KMS_KEY_ID,
+      t.of(noCompat.stack.taskProcessing.worker).Properties.Environment.Variables.DOCUSNAP_KMS_KEY_ID,
     ).toBeUndefined();
   });
 });

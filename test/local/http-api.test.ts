@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_REQUEST_BODY_BYTES } from '../../lambdas/core/shared-facts';
 import { issueLocalToken, LOCAL_TOKEN_AUDIENCE, LOCAL_TOKEN_ISSUER } from '../../local/auth';
-import { type HttpApi, MAX_REQUEST_BODY_BYTES, startHttpApi } from '../../local/http-api';
+import { type HttpApi, startHttpApi } from '../../local/http-api';
 import { ensureLocalKeys } from '../../local/keys';
 import type { Route } from '../../local/routes';
 

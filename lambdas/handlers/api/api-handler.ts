@@ -17,7 +17,9 @@ import {
   ValidationError,
 } from '../../core/errors';
 import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas/tasks';
+import { MAX_REQUEST_BODY_BYTES } from '../../core/shared-facts';
 import { logger } from '../powertools';
+import { ROUTES } from '../route-table';
 
 /** The HTTP status of each error code of the v1 API (DESIGN §3): the one place they meet. */
 export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
@@ -35,8 +37,7 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
   INTERNAL_ERROR: 500,
 };
 
-/** Lambda's synchronous payload limit; larger images go through uploads. */
-export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+const UPLOADS = `${ROUTES.createUpload.method} ${ROUTES.createUpload.path}`;
 
 /**
  * What the items of one `GET /v1/tasks` page may take: Lambda's response limit is the same 6 MB for the
@@ -128,10 +129,10 @@ export function ownerOf(event: ApiEvent): string {
 export function jsonBody<S extends z.ZodType>(event: ApiEvent, schema: S): z.infer<S> {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.byteLength > MAX_BODY_BYTES) {
+  if (bytes.byteLength > MAX_REQUEST_BODY_BYTES) {
     throw new ApiError(
       'PAYLOAD_TOO_LARGE',
-      `The request body is ${bytes.byteLength} bytes; the limit is ${MAX_BODY_BYTES} (send large images through POST /v1/uploads)`,
+      `The request body is ${bytes.byteLength} bytes; the limit is ${MAX_REQUEST_BODY_BYTES} (send large images through ${UPLOADS})`,
     );
   }
   let parsed: unknown;

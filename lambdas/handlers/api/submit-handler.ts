@@ -1,6 +1,7 @@
 import { type SubmitTaskInput, submitTask } from '../../core/use-cases/submit-task';
 import { TASK_METRICS } from '../metric-names';
 import { countForType } from '../powertools';
+import { routePath } from '../route-table';
 import { type ApiEvent, apiHandler, idempotencyKeyOf, ownerOf } from './api-handler';
 import { dependencies } from './dependencies';
 
@@ -23,6 +24,10 @@ export function submitHandler(readSubmission: (event: ApiEvent) => SubmitTaskInp
       status: summary.status,
     });
     if (!queued) log.warn('task recorded but not queued; the sweeper will send it');
-    return { status: 202, body: summary, headers: { location: `/v1/tasks/${summary.taskId}` } };
+    return {
+      status: 202,
+      body: summary,
+      headers: { location: routePath('getTask', { taskId: summary.taskId }) },
+    };
   });
 }

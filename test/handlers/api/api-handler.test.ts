@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DependencyThrottledError, DependencyUnavailableError } from '../../../lambdas/core/errors';
-import { MAX_BODY_BYTES } from '../../../lambdas/handlers/api/api-handler';
+import { MAX_REQUEST_BODY_BYTES } from '../../../lambdas/core/shared-facts';
 import { useApiDependencies } from '../../../lambdas/handlers/api/dependencies';
 import { handler as submitDocument } from '../../../lambdas/handlers/api/submit-document';
 import { apiEvent, base64, pngImage } from '../../support/events';
@@ -74,7 +74,7 @@ describe('the shared HTTP layer (through POST /v1/tasks/document)', () => {
   });
 
   it('answers 413 PAYLOAD_TOO_LARGE for a body over 6 MiB', async () => {
-    const rawBody = JSON.stringify({ images: [{ data: 'A'.repeat(MAX_BODY_BYTES) }] });
+    const rawBody = JSON.stringify({ images: [{ data: 'A'.repeat(MAX_REQUEST_BODY_BYTES) }] });
     const { status, body } = parsed(await submitDocument(apiEvent(ROUTE, { rawBody })));
     expect(status).toBe(413);
     expect(body.error.code).toBe('PAYLOAD_TOO_LARGE');

@@ -5,20 +5,23 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import {
+  DEFAULT_PENDING_TIMEOUT_SECONDS,
+  DEFAULT_PROCESSING_TIMEOUT_SECONDS,
+  VISIBILITY_TIMEOUT_FACTOR,
+} from '../lambdas/core/shared-facts';
+import { BACKGROUND_HANDLERS } from '../lambdas/handlers/route-table';
 import { bedrockInvokeStatement } from './bedrock-access';
-import { HandlerFunction, type HandlerRuntimeSettings } from './handler-function';
-import { acknowledgeGrantWildcards, nagResourceName } from './nag-acknowledgements';
-import { type TaskQueues, VISIBILITY_TIMEOUT_FACTOR } from './queues';
+import { grantHandlerResources } from './grants';
+import { HandlerFunction, type HandlerFunctionDefaults } from './handler-function';
+import { nagResourceName } from './nag-acknowledgements';
+import type { TaskQueues } from './queues';
 import type { Storage } from './storage';
 
-/** Seconds a task may stay `pending` / `processing` before the sweeper acts (docs/architecture.md). */
-export const PENDING_TIMEOUT_SECONDS = 300;
-export const PROCESSING_TIMEOUT_SECONDS = 600;
-
-export interface WorkerProps {
+export interface TaskProcessingProps {
   readonly storage: Storage;
   readonly queues: TaskQueues;
-  readonly functions: HandlerRuntimeSettings;
+  readonly functionDefaults: HandlerFunctionDefaults;
   /** The worker's own timeout; the queues' visibility timeout is six times it. */
   readonly timeout: Duration;
   /** Reserved concurrency: the pool of tasks processed at once. */
@@ -36,21 +39,24 @@ export interface WorkerProps {
   readonly sweepInterval?: Duration;
 }
 
-/** The asynchronous side: the worker pool on both task queues, the dead-letter handler and the sweeper. */
-export class Worker extends Construct {
+/**
+ * The asynchronous side, everything that brings an accepted task to `completed` or `error`: the worker
+ * pool on both task queues, the dead-letter handler and the sweeper with its schedule.
+ */
+export class TaskProcessing extends Construct {
   readonly worker: HandlerFunction;
   readonly deadLetterHandler: HandlerFunction;
   readonly sweeper: HandlerFunction;
   readonly sweepSchedule: Rule;
 
-  constructor(scope: Construct, id: string, props: WorkerProps) {
+  constructor(scope: Construct, id: string, props: TaskProcessingProps) {
     super(scope, id);
-    validateWorkerProps(props);
-    const { bucket, table, key } = props.storage;
+    validateTaskProcessingProps(props);
+    const { key } = props.storage;
 
     this.worker = new HandlerFunction(this, 'Worker', {
       handler: 'worker',
-      settings: props.functions,
+      defaults: props.functionDefaults,
       description: 'DocuSnap worker: OCR (Textract) and LLM (Bedrock) for one task per message',
       memorySize: 1024,
       timeout: props.timeout,
@@ -63,15 +69,11 @@ export class Worker extends Construct {
         ...(props.keyWrappingKey ? { DOCUSNAP_KMS_KEY_ID: props.keyWrappingKey.keyArn } : {}),
       },
     });
-    table.grantReadWriteData(this.worker);
-    // Textract reads the image from S3 with the caller's permissions, so the worker needs both prefixes.
-    bucket.grantRead(this.worker, 'inputs/*');
-    bucket.grantRead(this.worker, 'uploads/*');
-    bucket.grantPut(this.worker, 'results/*');
-    for (const prefix of ['inputs/*', 'uploads/*']) bucket.grantDelete(this.worker, prefix);
+    const workerUses = BACKGROUND_HANDLERS.worker.uses;
+    grantHandlerResources(this.worker, workerUses, props);
     // Textract reads SSE-KMS objects with the worker's permissions, so the worker must decrypt with the key.
     key.grantDecrypt(this.worker);
-    props.keyWrappingKey?.grantDecrypt(this.worker);
+    if (workerUses.compatKey === 'unwrap') props.keyWrappingKey?.grantDecrypt(this.worker);
     this.worker.addToRolePolicy(
       new PolicyStatement({
         sid: 'TextractDetectDocumentText',
@@ -109,40 +111,31 @@ export class Worker extends Construct {
       reason:
         'textract:DetectDocumentText has no resource-level permissions; "*" is the only resource it accepts.',
     });
-    acknowledgeGrantWildcards(this.worker);
 
     this.deadLetterHandler = new HandlerFunction(this, 'DeadLetterHandler', {
       handler: 'deadLetter',
-      settings: props.functions,
+      defaults: props.functionDefaults,
       description: 'DocuSnap dead-letter handler: marks the tasks of dead messages as error',
       timeout: Duration.seconds(30),
     });
-    table.grantReadWriteData(this.deadLetterHandler);
-    for (const prefix of ['inputs/*', 'uploads/*', 'results/*'])
-      bucket.grantDelete(this.deadLetterHandler, prefix);
+    grantHandlerResources(this.deadLetterHandler, BACKGROUND_HANDLERS.deadLetter.uses, props);
     this.deadLetterHandler.addEventSource(
       new SqsEventSource(props.queues.deadLetter, { batchSize: 10, reportBatchItemFailures: true }),
     );
-    acknowledgeGrantWildcards(this.deadLetterHandler);
 
     this.sweeper = new HandlerFunction(this, 'Sweeper', {
       handler: 'sweeper',
-      settings: props.functions,
+      defaults: props.functionDefaults,
       description: 'DocuSnap sweeper: re-enqueues stale pending tasks, fails tasks processing too long',
       timeout: Duration.seconds(60),
       // One sweep at a time: two would re-send the same stale tasks.
       reservedConcurrentExecutions: 1,
       environment: {
-        DOCUSNAP_PENDING_TIMEOUT_S: String(PENDING_TIMEOUT_SECONDS),
-        DOCUSNAP_PROCESSING_TIMEOUT_S: String(PROCESSING_TIMEOUT_SECONDS),
+        DOCUSNAP_PENDING_TIMEOUT_S: String(DEFAULT_PENDING_TIMEOUT_SECONDS),
+        DOCUSNAP_PROCESSING_TIMEOUT_S: String(DEFAULT_PROCESSING_TIMEOUT_SECONDS),
       },
     });
-    table.grantReadWriteData(this.sweeper);
-    // A task it times out loses its inputs, consumed uploads and any late result, as in the dead-letter handler.
-    for (const prefix of ['inputs/*', 'uploads/*', 'results/*']) bucket.grantDelete(this.sweeper, prefix);
-    props.queues.normal.grantSendMessages(this.sweeper);
-    props.queues.high.grantSendMessages(this.sweeper);
-    acknowledgeGrantWildcards(this.sweeper);
+    grantHandlerResources(this.sweeper, BACKGROUND_HANDLERS.sweeper.uses, props);
     this.sweepSchedule = new Rule(this, 'SweepSchedule', {
       description: 'Runs the DocuSnap sweeper',
       schedule: Schedule.rate(props.sweepInterval ?? Duration.minutes(5)),
@@ -151,7 +144,7 @@ export class Worker extends Construct {
   }
 }
 
-function validateWorkerProps(props: WorkerProps): void {
+function validateTaskProcessingProps(props: TaskProcessingProps): void {
   const { high, normal } = props.queueConcurrency;
   if (high < 2 || normal < 2) {
     throw new Error(
@@ -165,10 +158,10 @@ function validateWorkerProps(props: WorkerProps): void {
     );
   }
   const visibilitySeconds = props.timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR;
-  if (visibilitySeconds >= PROCESSING_TIMEOUT_SECONDS) {
+  if (visibilitySeconds >= DEFAULT_PROCESSING_TIMEOUT_SECONDS) {
     // The sweeper would fail a task whose crashed worker's message is still waiting to come back.
     throw new Error(
-      `queue visibility ${visibilitySeconds} s must stay below the sweeper's processing timeout ${PROCESSING_TIMEOUT_SECONDS} s`,
+      `queue visibility ${visibilitySeconds} s must stay below the sweeper's processing timeout ${DEFAULT_PROCESSING_TIMEOUT_SECONDS} s`,
     );
   }
 }

@@ -1,0 +1,210 @@
+/**
+ * Every Lambda entry point as plain data: the HTTP routes (method, path, handler, who may call it, what it
+ * touches), then the functions that queues, schedules and deployments drive. The CDK constructs
+ * (lib/api.ts, lib/compat.ts, lib/worker.ts, lib/handler-entries.ts), the local runtime (local/routes.ts)
+ * and the OpenAPI script all read it; adding a route is one row here plus its handler, schema and test.
+ * It imports types only, so lib/ and local/ read it without any AWS SDK or CDK code.
+ */
+import type { BlobPrefix } from '../core/shared-facts';
+import type { Priority } from '../core/task';
+
+/** What a handler may touch; its IAM grants are derived from this (lib/grants.ts). */
+export interface HandlerResources {
+  /** The task table (tasks, caches, idempotency and compat records). */
+  readonly table?: 'read' | 'readWrite';
+  /** Bucket prefixes whose objects it reads, writes and deletes. */
+  readonly blobs?: {
+    readonly read?: readonly BlobPrefix[];
+    readonly write?: readonly BlobPrefix[];
+    readonly delete?: readonly BlobPrefix[];
+  };
+  /** Task queues it sends messages to. */
+  readonly sendsTo?: readonly Priority[];
+  /**
+   * The DocuSnap Android protocol's keys: `generate` writes the RSA private key into its secret (deploy
+   * time); `private` reads that key and wraps clients' AES keys (encrypt only); `public` is handed the public
+   * key PEM; `unwrap` unwraps clients' AES keys to seal results.
+   */
+  readonly compatKey?: 'generate' | 'private' | 'public' | 'unwrap';
+}
+
+export interface RouteRow {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** API Gateway route path, `{name}` for a path parameter. */
+  readonly path: string;
+  /** The handler module (exports `handler`), from the repository root. */
+  readonly entry: string;
+  /** `authorized`: behind the JWT authorizer, the caller is the token's `sub`; `public`: no token by contract. */
+  readonly access: 'public' | 'authorized';
+  /** `v1`: the task API (DESIGN §3); `compat`: the DocuSnap Android protocol (§4), deployed only with compatRoutes. */
+  readonly api: 'v1' | 'compat';
+  /** @default 256 */
+  readonly memoryMb?: number;
+  readonly timeoutSeconds: number;
+  readonly uses: HandlerResources;
+}
+
+/** Inside API Gateway's 30 s integration timeout; a hung dependency fails sooner (handlers/aws-clients.ts). */
+const V1_TIMEOUT_SECONDS = 15;
+/** The app's OkHttp gives up after 10 s, so a compat answer must come sooner. */
+const COMPAT_TIMEOUT_SECONDS = 9;
+
+/** A task submission: inputs stored, the task recorded, a message sent at the chosen priority. */
+const submission = (path: string, entry: string): RouteRow & { api: 'v1' } => ({
+  method: 'POST',
+  path,
+  entry,
+  access: 'authorized',
+  api: 'v1',
+  memoryMb: 512,
+  timeoutSeconds: V1_TIMEOUT_SECONDS,
+  uses: {
+    table: 'readWrite',
+    blobs: { read: ['uploads'], write: ['inputs'] },
+    sendsTo: ['normal', 'high'],
+  },
+});
+
+export const ROUTES = {
+  health: {
+    method: 'GET',
+    path: '/v1/health',
+    entry: 'lambdas/handlers/api/health.ts',
+    access: 'public',
+    api: 'v1',
+    timeoutSeconds: V1_TIMEOUT_SECONDS,
+    uses: {},
+  },
+  createUpload: {
+    method: 'POST',
+    path: '/v1/uploads',
+    entry: 'lambdas/handlers/api/create-upload.ts',
+    access: 'authorized',
+    api: 'v1',
+    timeoutSeconds: V1_TIMEOUT_SECONDS,
+    // Presigning needs the signer to hold what the POST will do: put the object (encrypted with the key).
+    uses: { blobs: { write: ['uploads'] } },
+  },
+  submitDocument: submission('/v1/tasks/document', 'lambdas/handlers/api/submit-document.ts'),
+  submitForm: submission('/v1/tasks/form', 'lambdas/handlers/api/submit-form.ts'),
+  submitFormFilling: submission('/v1/tasks/form-filling', 'lambdas/handlers/api/submit-form-filling.ts'),
+  listTasks: {
+    method: 'GET',
+    path: '/v1/tasks',
+    entry: 'lambdas/handlers/api/list-tasks.ts',
+    access: 'authorized',
+    api: 'v1',
+    timeoutSeconds: V1_TIMEOUT_SECONDS,
+    uses: { table: 'read', blobs: { read: ['results'] } },
+  },
+  getTask: {
+    method: 'GET',
+    path: '/v1/tasks/{taskId}',
+    entry: 'lambdas/handlers/api/get-task.ts',
+    access: 'authorized',
+    api: 'v1',
+    timeoutSeconds: V1_TIMEOUT_SECONDS,
+    uses: { table: 'read', blobs: { read: ['results'] } },
+  },
+  deleteTask: {
+    method: 'DELETE',
+    path: '/v1/tasks/{taskId}',
+    entry: 'lambdas/handlers/api/delete-task.ts',
+    access: 'authorized',
+    api: 'v1',
+    timeoutSeconds: V1_TIMEOUT_SECONDS,
+    uses: { table: 'readWrite', blobs: { delete: ['uploads', 'inputs', 'results'] } },
+  },
+  compatProcess: {
+    method: 'POST',
+    path: '/process',
+    entry: 'lambdas/handlers/compat/process.ts',
+    access: 'public',
+    api: 'compat',
+    memoryMb: 512,
+    timeoutSeconds: COMPAT_TIMEOUT_SECONDS,
+    // Compat jobs are always queued at normal priority.
+    uses: {
+      table: 'readWrite',
+      blobs: { read: ['results'], write: ['inputs'] },
+      sendsTo: ['normal'],
+      compatKey: 'private',
+    },
+  },
+  compatClear: {
+    method: 'POST',
+    path: '/clear',
+    entry: 'lambdas/handlers/compat/clear.ts',
+    access: 'public',
+    api: 'compat',
+    timeoutSeconds: COMPAT_TIMEOUT_SECONDS,
+    uses: { table: 'readWrite', blobs: { delete: ['inputs', 'results'] } },
+  },
+  compatCheckStatus: {
+    method: 'GET',
+    path: '/check_status',
+    entry: 'lambdas/handlers/compat/check-status.ts',
+    access: 'public',
+    api: 'compat',
+    timeoutSeconds: 5,
+    uses: {},
+  },
+  compatPublicKey: {
+    method: 'GET',
+    path: '/public-key',
+    entry: 'lambdas/handlers/compat/public-key.ts',
+    access: 'public',
+    api: 'compat',
+    timeoutSeconds: 5,
+    uses: { compatKey: 'public' },
+  },
+} as const satisfies Record<string, RouteRow>;
+
+export type RouteName = keyof typeof ROUTES;
+
+export interface BackgroundHandlerRow {
+  /** The handler module (exports `handler`), from the repository root. */
+  readonly entry: string;
+  readonly uses: HandlerResources;
+}
+
+/** Functions no HTTP route reaches; their constructs (lib/worker.ts, lib/compat.ts) add the triggers. */
+export const BACKGROUND_HANDLERS = {
+  worker: {
+    entry: 'lambdas/handlers/worker.ts',
+    // Textract reads the image from S3 with the worker's permissions, so it reads uploads as well as inputs.
+    uses: {
+      table: 'readWrite',
+      blobs: { read: ['inputs', 'uploads'], write: ['results'], delete: ['inputs', 'uploads'] },
+      compatKey: 'unwrap',
+    },
+  },
+  deadLetter: {
+    entry: 'lambdas/handlers/dead-letter.ts',
+    uses: { table: 'readWrite', blobs: { delete: ['inputs', 'uploads', 'results'] } },
+  },
+  sweeper: {
+    entry: 'lambdas/handlers/sweeper.ts',
+    // A task it times out loses its inputs, consumed uploads and any late result, as in the dead-letter handler.
+    uses: {
+      table: 'readWrite',
+      blobs: { delete: ['inputs', 'uploads', 'results'] },
+      sendsTo: ['normal', 'high'],
+    },
+  },
+  compatGenerateKey: {
+    entry: 'lambdas/handlers/compat/generate-key.ts',
+    uses: { compatKey: 'generate' },
+  },
+} as const satisfies Record<string, BackgroundHandlerRow>;
+
+export type HandlerName = RouteName | keyof typeof BACKGROUND_HANDLERS;
+
+/** The path of a route with its parameters filled in: `routePath('getTask', { taskId })`. */
+export function routePath(name: RouteName, parameters: Record<string, string> = {}): string {
+  return ROUTES[name].path.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = parameters[key];
+    if (value === undefined) throw new Error(`${name} needs the path parameter ${key}`);
+    return encodeURIComponent(value);
+  });
+}

@@ -53,6 +53,12 @@ export class TaskProcessing extends Construct {
     super(scope, id);
     validateTaskProcessingProps(props);
     const { key } = props.storage;
+    // The worker's providers, by name: the dead-letter handler and sweeper report them in `usage` too.
+    const providerEnvironment = {
+      DOCUSNAP_OCR: 'textract',
+      DOCUSNAP_LLM: 'bedrock',
+      DOCUSNAP_BEDROCK_MODEL_ID: props.bedrockModelId,
+    };
 
     this.worker = new HandlerFunction(this, 'Worker', {
       handler: 'worker',
@@ -62,9 +68,7 @@ export class TaskProcessing extends Construct {
       timeout: props.timeout,
       reservedConcurrentExecutions: props.concurrency,
       environment: {
-        DOCUSNAP_OCR: 'textract',
-        DOCUSNAP_LLM: 'bedrock',
-        DOCUSNAP_BEDROCK_MODEL_ID: props.bedrockModelId,
+        ...providerEnvironment,
         DOCUSNAP_WORKER_TIMEOUT_S: String(props.timeout.toSeconds()),
         ...(props.keyWrappingKey ? { DOCUSNAP_KMS_KEY_ID: props.keyWrappingKey.keyArn } : {}),
       },
@@ -117,6 +121,7 @@ export class TaskProcessing extends Construct {
       defaults: props.functionDefaults,
       description: 'DocuSnap dead-letter handler: marks the tasks of dead messages as error',
       timeout: Duration.seconds(30),
+      environment: providerEnvironment,
     });
     grantHandlerResources(this.deadLetterHandler, BACKGROUND_HANDLERS.deadLetter.uses, props);
     this.deadLetterHandler.addEventSource(
@@ -131,6 +136,7 @@ export class TaskProcessing extends Construct {
       // One sweep at a time: two would re-send the same stale tasks.
       reservedConcurrentExecutions: 1,
       environment: {
+        ...providerEnvironment,
         DOCUSNAP_PENDING_TIMEOUT_S: String(DEFAULT_PENDING_TIMEOUT_SECONDS),
         DOCUSNAP_PROCESSING_TIMEOUT_S: String(DEFAULT_PROCESSING_TIMEOUT_SECONDS),
       },

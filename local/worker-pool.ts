@@ -196,7 +196,9 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     deadLetters,
     sweep,
     async requeueOnStart() {
-      const requeue = await requeueOnStart(deps);
+      // The queues are the storage's, not the worker's: the housekeeping root (the sweeper's) has them.
+      const housekeeping = await import('../lambdas/handlers/housekeeping-dependencies');
+      const requeue = await requeueOnStart(housekeeping.dependencies());
       cancelRequeue = requeue.cancel;
       return requeue.report;
     },

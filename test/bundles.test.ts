@@ -46,6 +46,17 @@ describe('Lambda bundles', () => {
     for (const pkg of LOCAL_ONLY) expect(inputsFrom(metafile, pkg)).toEqual([]);
   });
 
+  // They end tasks without running them: provider names come from configuration, not from clients.
+  it.each(['deadLetter', 'sweeper'] as const)(
+    '%s carries neither the Textract nor the Bedrock client',
+    async (name) => {
+      const { metafile } = await bundle(name);
+      expect(inputsFrom(metafile, '@aws-sdk/client-textract')).toEqual([]);
+      expect(inputsFrom(metafile, '@aws-sdk/client-bedrock-runtime')).toEqual([]);
+      for (const pkg of LOCAL_ONLY) expect(inputsFrom(metafile, pkg)).toEqual([]);
+    },
+  );
+
   it('the worker carries Textract and Bedrock but none of the local-only providers', async () => {
     const { metafile } = await bundle('worker');
     expect(inputsFrom(metafile, '@aws-sdk/client-textract').length).toBeGreaterThan(0);

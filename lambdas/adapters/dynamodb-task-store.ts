@@ -32,7 +32,6 @@ const PATCH_FIELDS = [
   'resultKey',
   'error',
   'usage',
-  'cacheKeys',
   'expiresAt',
 ] as const satisfies readonly (keyof TaskPatch)[];
 /**
@@ -40,6 +39,8 @@ const PATCH_FIELDS = [
  * `__proto__` key, and a kv key or form field may be called that. Items written before hold a map in `result`.
  */
 const RESULT_JSON = 'resultJson';
+/** Appends to the task's cache keys (a list; duplicates are dropped when read). */
+const APPEND_CACHE_KEYS = '#cacheKeys = list_append(if_not_exists(#cacheKeys, :noKeys), :addCacheKeys)';
 /** Bounds the pages read for one listStale call (each page is at most 1 MB). */
 const MAX_STALE_PAGES = 10;
 
@@ -152,6 +153,12 @@ export class DynamoDbTaskStore implements TaskStore {
       values[`:${field}`] = field === 'result' ? JSON.stringify(patch.result) : jsonValue(patch[field]);
       sets.push(`#${field} = :${field}`);
     }
+    if (patch.addCacheKeys !== undefined && patch.addCacheKeys.length > 0) {
+      names['#cacheKeys'] = 'cacheKeys';
+      values[':addCacheKeys'] = [...patch.addCacheKeys];
+      values[':noKeys'] = [];
+      sets.push(APPEND_CACHE_KEYS);
+    }
     names['#gsi2pk'] = byStatus.partitionKey;
     names['#gsi2sk'] = byStatus.sortKey;
     let removes = '';
@@ -203,6 +210,30 @@ export class DynamoDbTaskStore implements TaskStore {
         ':one': 1,
         ':gsi2pk': statusPartition('processing'),
         ':gsi2sk': statusSortKey(options.now, taskId),
+      },
+    });
+  }
+
+  async recordCacheKeys(
+    taskId: string,
+    keys: readonly string[],
+    condition: { attempts: number },
+  ): Promise<void> {
+    if (keys.length === 0) return;
+    await this.update(taskId, {
+      UpdateExpression: `SET ${APPEND_CACHE_KEYS}`,
+      ConditionExpression: 'attribute_exists(#pk) AND #status = :processing AND #attempts = :attempts',
+      ExpressionAttributeNames: {
+        '#pk': PK,
+        '#status': 'status',
+        '#attempts': 'attempts',
+        '#cacheKeys': 'cacheKeys',
+      },
+      ExpressionAttributeValues: {
+        ':processing': 'processing',
+        ':attempts': condition.attempts,
+        ':addCacheKeys': [...keys],
+        ':noKeys': [],
       },
     });
   }
@@ -279,6 +310,7 @@ function toTask(item: Item): Task {
   const { [RESULT_JSON]: resultJson, ...task } = item;
   for (const attribute of KEY_ATTRIBUTES) delete task[attribute];
   if (typeof resultJson === 'string') task.result = JSON.parse(resultJson);
+  if (Array.isArray(task.cacheKeys)) task.cacheKeys = [...new Set(task.cacheKeys as string[])].sort();
   return task as unknown as Task;
 }
 

@@ -27,7 +27,8 @@ export interface TaskPatch {
   resultKey?: string;
   error?: TaskErrorInfo;
   usage?: Usage;
-  cacheKeys?: string[];
+  /** Cache keys added to those the task records already (`Task.cacheKeys`); none is ever removed. */
+  addCacheKeys?: string[];
   expiresAt?: number;
 }
 
@@ -51,6 +52,13 @@ export interface TaskStore {
    * `processing` again; increments `attempts` and sets the lease. Throws TaskConflictError otherwise.
    */
   claim(taskId: string, options: { now: string; leaseUntil: string }): Promise<Task>;
+  /**
+   * Adds cache keys to a task while it is processed, before the entries are written, so a task ended by
+   * anyone (the dead-letter handler, the sweeper) still names them for DELETE. Conditional on the task
+   * being `processing` under the claimed attempt: throws TaskConflictError once it ended or was taken over,
+   * and then the entry must not be written.
+   */
+  recordCacheKeys(taskId: string, keys: readonly string[], condition: { attempts: number }): Promise<void>;
   delete(taskId: string): Promise<void>;
   /** Non-terminal tasks in `status` last updated before `updatedBefore` (ISO), oldest first. */
   listStale(status: 'pending' | 'processing', updatedBefore: string, limit: number): Promise<Task[]>;

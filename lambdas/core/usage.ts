@@ -1,21 +1,25 @@
-import type { LlmClient, OcrEngine } from './ports';
 import type { Usage } from './task';
 
-/** The providers a worker-side use case names in `usage`, even when it spent nothing. */
-export interface UsageProviders {
-  ocr: Pick<OcrEngine, 'name'>;
-  llm: Pick<LlmClient, 'model'>;
+/**
+ * The providers a task's usage names, as configuration strings: the dead-letter handler and the sweeper
+ * name them without building an OCR or LLM client (their bundles carry neither).
+ */
+export interface ProviderNames {
+  /** What the OCR engine reports as `usage.ocrEngine`, e.g. `textract`. */
+  ocrEngine: string;
+  /** What the LLM client reports as `usage.llmModel`, e.g. the Bedrock model id. */
+  llmModel: string;
 }
 
 /**
  * Usage of a task ended without a worker's account of it (dead letter, timeout): the contract shows
  * `usage` on every terminal task, and what was spent is unknown here, so nothing is claimed.
  */
-export function unknownUsage({ ocr, llm }: UsageProviders): Usage {
+export function unknownUsage({ ocrEngine, llmModel }: ProviderNames): Usage {
   return {
     pages: 0,
-    ocrEngine: ocr.name,
-    llmModel: llm.model,
+    ocrEngine,
+    llmModel,
     inputTokens: 0,
     outputTokens: 0,
     estimatedCostUsd: 0,

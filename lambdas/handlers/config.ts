@@ -7,6 +7,7 @@ import {
   DEFAULT_RETENTION_DAYS,
   DEFAULT_WORKER_TIMEOUT_SECONDS,
 } from '../core/shared-facts';
+import type { ProviderNames } from '../core/usage';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from './metric-names';
 
 /**
@@ -23,6 +24,8 @@ export interface Config {
   llm: 'bedrock' | 'openai' | 'rules';
   bedrockModelId: string;
   openai: { baseUrl?: string; model?: string; apiKey?: string };
+  /** What the configured OCR engine and LLM report in `usage`, without building either. */
+  providers: ProviderNames;
   retentionDays: number;
   keepInputs: boolean;
   workerTimeoutSeconds: number;
@@ -129,6 +132,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       model: e.DOCUSNAP_OPENAI_MODEL,
       apiKey: e.DOCUSNAP_OPENAI_API_KEY,
     },
+    providers: {
+      ocrEngine: e.DOCUSNAP_OCR,
+      llmModel: llmModelOf(e.DOCUSNAP_LLM, e.DOCUSNAP_BEDROCK_MODEL_ID, e.DOCUSNAP_OPENAI_MODEL),
+    },
     retentionDays: e.DOCUSNAP_RETENTION_DAYS,
     keepInputs: e.DOCUSNAP_KEEP_INPUTS,
     workerTimeoutSeconds: e.DOCUSNAP_WORKER_TIMEOUT_S,
@@ -140,6 +147,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     masterKeyFile: e.DOCUSNAP_MASTER_KEY_FILE,
     s3ForcePathStyle: e.AWS_ENDPOINT_URL_S3 !== undefined,
   };
+}
+
+/** The model id each LLM provider reports (the `rules` extractor calls itself `rules`). */
+function llmModelOf(llm: Config['llm'], bedrockModelId: string, openaiModel = ''): string {
+  switch (llm) {
+    case 'bedrock':
+      return bedrockModelId;
+    case 'openai':
+      return openaiModel;
+    case 'rules':
+      return 'rules';
+  }
 }
 
 let parsed: Config | undefined;

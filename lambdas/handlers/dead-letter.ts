@@ -1,14 +1,14 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { failDeadTask } from '../core/use-cases/fail-dead-task';
+import { dependencies, type HousekeepingDependencies } from './housekeeping-dependencies';
 import { TASK_METRICS } from './metric-names';
 import { countForType, logger } from './powertools';
 import { taskIdOf } from './task-message';
-import { dependencies, type WorkerDependencies } from './worker-dependencies';
 
 /** Messages that failed five times land here: their tasks end `error` so every accepted task terminates. */
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
-  const deps = await dependencies();
+  const deps = dependencies();
   const processor = new BatchProcessor(EventType.SQS);
   // Metrics go out as single metrics (one dimension set each), so there is no buffer to flush.
   return processPartialResponse(event, (record: SQSRecord) => failRecord(deps, record), processor, {
@@ -17,16 +17,22 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   });
 }
 
-async function failRecord(deps: WorkerDependencies, record: SQSRecord): Promise<void> {
+async function failRecord(deps: HousekeepingDependencies, record: SQSRecord): Promise<void> {
   const taskId = taskIdOf(record);
   if (taskId === undefined) return;
   const log = logger.createChild({ persistentKeys: { taskId, messageId: record.messageId } });
   log.setCorrelationId(taskId);
   const outcome = await failDeadTask(deps, taskId);
-  if (outcome.outcome === 'failed') {
-    countForType(TASK_METRICS.failed, outcome.type, 1);
-    log.error('task failed repeatedly and was marked error');
-  } else {
-    log.info('dead message for a finished or deleted task: nothing to do');
+  switch (outcome.outcome) {
+    case 'failed':
+      countForType(TASK_METRICS.failed, outcome.type, 1);
+      log.error('task failed repeatedly and was marked error');
+      return;
+    case 'busy':
+      // Reported as this record's failure: it comes back once the lease is over, and the task ends then.
+      log.info('dead message for a task a worker still holds; retrying once its lease is over');
+      throw new Error(`task ${taskId} is held by a worker`);
+    case 'skipped':
+      log.info('dead message for a finished or deleted task: nothing to do');
   }
 }

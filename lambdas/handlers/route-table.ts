@@ -123,10 +123,11 @@ export const ROUTES = {
     api: 'compat',
     memoryMb: 512,
     timeoutSeconds: COMPAT_TIMEOUT_SECONDS,
-    // Compat jobs are always queued at normal priority.
+    // Compat jobs are always queued at normal priority. A job a poll times out ends like every task
+    // (endTask): its inputs and any late result go.
     uses: {
       table: 'readWrite',
-      blobs: { read: ['results'], write: ['inputs'] },
+      blobs: { read: ['results'], write: ['inputs'], delete: ['inputs', 'results'] },
       sendsTo: ['normal'],
       compatKey: 'private',
     },
@@ -175,7 +176,8 @@ export const BACKGROUND_HANDLERS = {
     // Textract reads the image from S3 with the worker's permissions, so it reads uploads as well as inputs.
     uses: {
       table: 'readWrite',
-      blobs: { read: ['inputs', 'uploads'], write: ['results'], delete: ['inputs', 'uploads'] },
+      // A failed task also loses a result a superseded attempt may have written (endTask).
+      blobs: { read: ['inputs', 'uploads'], write: ['results'], delete: ['inputs', 'uploads', 'results'] },
       compatKey: 'unwrap',
     },
   },

@@ -1,6 +1,6 @@
 /**
- * Composition root of the worker, dead-letter and sweeper handlers. Every provider is imported statically
- * except tesseract (a large WebAssembly engine for laptops only), which is loaded by a path the bundler
+ * Composition root of the worker: the shared storage plus OCR, LLM and the compat result sealer. Every
+ * provider is imported statically except tesseract (a large WebAssembly engine for laptops only), which is loaded by a path the bundler
  * cannot follow, so the Lambda bundle never carries it. Built on first use,
  * once per cold start; tests and the local runtime may replace it first with `useWorkerDependencies(...)`.
  */
@@ -8,28 +8,20 @@ import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { TextractClient } from '@aws-sdk/client-textract';
 import { BedrockLlm } from '../adapters/bedrock-llm';
-import { DynamoDbCache } from '../adapters/dynamodb-cache';
-import { DynamoDbTaskStore } from '../adapters/dynamodb-task-store';
 import { KmsKeyWrapper } from '../adapters/kms-key-wrapper';
 import { LocalKeyWrapper } from '../adapters/local-key-wrapper';
 import { OpenAiLlm } from '../adapters/openai-llm';
 import { RulesLlm } from '../adapters/rules/rules-llm';
-import { S3BlobStore } from '../adapters/s3-blob-store';
 import { SimulatedOcr } from '../adapters/simulated-ocr';
-import { SqsTaskQueue } from '../adapters/sqs-task-queue';
 import { TextractOcr } from '../adapters/textract-ocr';
 import { createResultSealer } from '../core/compat/seal-result';
-import type { LlmClient, OcrEngine, TaskQueue } from '../core/ports';
+import type { LlmClient, OcrEngine } from '../core/ports';
 import type { ProcessTaskDependencies, ResultSealer } from '../core/use-cases/process-task';
-import { CLIENT_TIMEOUTS, documentClient, requestHandler, s3Client, sqsClient } from './aws-clients';
+import { CLIENT_TIMEOUTS, requestHandler } from './aws-clients';
 import { type Config, environmentConfig } from './config';
+import { storageFromConfig } from './storage-dependencies';
 
-/** Everything the worker-side use cases need; each takes the part it uses. */
-export interface WorkerDependencies extends ProcessTaskDependencies {
-  queue: TaskQueue;
-  pendingTimeoutSeconds: number;
-  processingTimeoutSeconds: number;
-}
+export type WorkerDependencies = ProcessTaskDependencies;
 
 /** Shares of the worker timeout one OCR call and one LLM call may spend, retries included. */
 const OCR_BUDGET_SHARE = 0.2;
@@ -60,22 +52,19 @@ export async function dependencies(): Promise<WorkerDependencies> {
 }
 
 export async function fromConfig(config: Config): Promise<WorkerDependencies> {
-  const doc = documentClient();
+  const { tasks, blobs, cache, clock } = storageFromConfig(config);
   return {
-    tasks: new DynamoDbTaskStore(doc, config.table),
-    blobs: new S3BlobStore(s3Client(config), config.bucket),
-    cache: new DynamoDbCache(doc, config.table),
-    queue: new SqsTaskQueue(sqsClient(), config.queueUrls),
+    tasks,
+    blobs,
+    cache,
+    clock,
     ocr: await ocrEngine(config),
     llm: await llmClient(config),
-    clock: { now: () => new Date() },
     pricing: config.pricing,
     workerTimeoutSeconds: config.workerTimeoutSeconds,
     ocrConcurrency: config.ocrConcurrency,
     keepInputs: config.keepInputs,
     retentionDays: config.retentionDays,
-    pendingTimeoutSeconds: config.pendingTimeoutSeconds,
-    processingTimeoutSeconds: config.processingTimeoutSeconds,
     resultSealer: await resultSealer(config),
   };
 }

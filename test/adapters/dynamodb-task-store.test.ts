@@ -165,11 +165,56 @@ describe('transition', () => {
       const done = await store.transition(
         task.taskId,
         { from: ['processing'] },
-        { status, updatedAt: at(2), completedAt: at(2), cacheKeys },
+        { status, updatedAt: at(2), completedAt: at(2), addCacheKeys: cacheKeys },
       );
       expect(done.cacheKeys).toEqual(cacheKeys);
       expect((await store.get(task.taskId))?.cacheKeys).toEqual(cacheKeys);
     }
+  });
+
+  it('records cache keys while the claimed attempt processes, and adds the end’s keys to them', async () => {
+    const task = newTask();
+    await store.create(task);
+    const claimed = await store.claim(task.taskId, { now: at(1), leaseUntil: at(90) });
+    await store.recordCacheKeys(task.taskId, ['ocr:user:one'], { attempts: claimed.attempts });
+    await store.recordCacheKeys(task.taskId, ['ocr:user:two', 'ocr:user:one'], {
+      attempts: claimed.attempts,
+    });
+    expect((await store.get(task.taskId))?.cacheKeys).toEqual(['ocr:user:one', 'ocr:user:two']);
+    const done = await store.transition(
+      task.taskId,
+      { from: ['processing'], attempts: claimed.attempts },
+      {
+        status: 'error',
+        updatedAt: at(2),
+        completedAt: at(2),
+        addCacheKeys: ['llm:user:three', 'ocr:user:one'],
+      },
+    );
+    expect(done.cacheKeys).toEqual(['llm:user:three', 'ocr:user:one', 'ocr:user:two']);
+  });
+
+  it('refuses to record cache keys for a task that ended, was taken over or is gone', async () => {
+    const task = newTask();
+    await store.create(task);
+    const claimed = await store.claim(task.taskId, { now: at(1), leaseUntil: at(2) });
+    // Taken over by a redelivery once the lease ran out: the first attempt may no longer record.
+    const takenOver = await store.claim(task.taskId, { now: at(3), leaseUntil: at(90) });
+    await expect(
+      store.recordCacheKeys(task.taskId, ['ocr:user:late'], { attempts: claimed.attempts }),
+    ).rejects.toBeInstanceOf(TaskConflictError);
+    await store.transition(
+      task.taskId,
+      { from: ['processing'], attempts: takenOver.attempts },
+      { status: 'error', updatedAt: at(4), completedAt: at(4) },
+    );
+    await expect(
+      store.recordCacheKeys(task.taskId, ['ocr:user:late'], { attempts: takenOver.attempts }),
+    ).rejects.toBeInstanceOf(TaskConflictError);
+    await expect(
+      store.recordCacheKeys('no-such-task', ['ocr:user:late'], { attempts: 1 }),
+    ).rejects.toBeInstanceOf(TaskConflictError);
+    expect((await store.get(task.taskId))?.cacheKeys).toBeUndefined();
   });
 
   it('fails a pending task straight to error with its code', async () => {

@@ -171,6 +171,28 @@ export function taskStoreContract(name: string, store: () => TaskStore): void {
       }
     });
 
+    it('records cache keys while processing under the claimed attempt, and appends more on a transition', async () => {
+      const task = aTask(randomUUID());
+      await store().create(task);
+      await expect(store().recordCacheKeys(task.taskId, ['ocr:a'], { attempts: 0 })).rejects.toBeInstanceOf(
+        TaskConflictError,
+      );
+      const claimed = await store().claim(task.taskId, { now: at(1), leaseUntil: at(90) });
+      await store().recordCacheKeys(task.taskId, ['ocr:b', 'ocr:a'], { attempts: claimed.attempts });
+      await store().recordCacheKeys(task.taskId, ['ocr:a'], { attempts: claimed.attempts });
+      await expect(
+        store().recordCacheKeys(task.taskId, ['ocr:c'], { attempts: claimed.attempts + 1 }),
+      ).rejects.toBeInstanceOf(TaskConflictError);
+      expect((await store().get(task.taskId))?.cacheKeys).toEqual(['ocr:a', 'ocr:b']);
+      const done = await store().transition(
+        task.taskId,
+        { from: ['processing'], attempts: claimed.attempts },
+        { status: 'completed', updatedAt: at(2), addCacheKeys: ['llm:x', 'ocr:b'] },
+      );
+      expect(done.cacheKeys).toEqual(['llm:x', 'ocr:a', 'ocr:b']);
+      expect((await store().get(task.taskId))?.cacheKeys).toEqual(['llm:x', 'ocr:a', 'ocr:b']);
+    });
+
     it('deletes a task (and a missing one quietly)', async () => {
       const task = aTask(randomUUID());
       await store().create(task);

@@ -30,6 +30,25 @@ describe('handlers/config', () => {
     });
   });
 
+  it.each([
+    {
+      DOCUSNAP_OCR: 'textract',
+      DOCUSNAP_LLM: 'bedrock',
+      DOCUSNAP_BEDROCK_MODEL_ID: 'eu.amazon.nova-pro-v1:0',
+    },
+    { DOCUSNAP_OCR: 'simulated', DOCUSNAP_LLM: 'rules' },
+    {
+      DOCUSNAP_OCR: 'textract',
+      DOCUSNAP_LLM: 'openai',
+      DOCUSNAP_OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1',
+      DOCUSNAP_OPENAI_MODEL: 'llama3.2',
+    },
+  ])('names the providers exactly as the worker’s clients report them: %o', async (providers) => {
+    const config = parseConfig({ ...base, ...providers });
+    const worker = await fromConfig(config);
+    expect(config.providers).toEqual({ ocrEngine: worker.ocr.name, llmModel: worker.llm.model });
+  });
+
   it('names every missing variable', () => {
     try {
       parseConfig({ DOCUSNAP_TABLE: 't', DOCUSNAP_QUEUE_URL: 'q' });

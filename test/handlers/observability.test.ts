@@ -13,6 +13,7 @@ import { useApiDependencies } from '../../lambdas/handlers/api/dependencies';
 import { handler as getTask } from '../../lambdas/handlers/api/get-task';
 import { handler as submitDocument } from '../../lambdas/handlers/api/submit-document';
 import { handler as deadLetter } from '../../lambdas/handlers/dead-letter';
+import { useHousekeepingDependencies } from '../../lambdas/handlers/housekeeping-dependencies';
 import { METRICS_NAMESPACE, METRICS_SERVICE, TASK_METRICS } from '../../lambdas/handlers/metric-names';
 import { handler as sweeper } from '../../lambdas/handlers/sweeper';
 import { handler as worker } from '../../lambdas/handlers/worker';
@@ -47,11 +48,13 @@ beforeEach(() => {
   }
   world = memoryWorld();
   useWorkerDependencies(world);
+  useHousekeepingDependencies(world);
   useApiDependencies(world);
 });
 afterEach(() => {
   vi.restoreAllMocks();
   useWorkerDependencies(undefined);
+  useHousekeepingDependencies(undefined);
   useApiDependencies(undefined);
 });
 

@@ -1,17 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SubmitImagesRequest } from '../../lambdas/core/schemas/tasks';
 import { submitTask } from '../../lambdas/core/use-cases/submit-task';
+import { useHousekeepingDependencies } from '../../lambdas/handlers/housekeeping-dependencies';
 import { handler } from '../../lambdas/handlers/sweeper';
-import { useWorkerDependencies } from '../../lambdas/handlers/worker-dependencies';
 import { base64, pngImage } from '../support/events';
 import { type MemoryWorld, memoryWorld } from '../support/memory-ports';
 
 let world: MemoryWorld;
 beforeEach(() => {
   world = memoryWorld();
-  useWorkerDependencies(world);
+  useHousekeepingDependencies(world);
 });
-afterEach(() => useWorkerDependencies(undefined));
+afterEach(() => useHousekeepingDependencies(undefined));
 
 describe('sweeper handler', () => {
   it('re-sends a stale pending task and fails a stale processing one', async () => {

@@ -83,6 +83,16 @@ describe('Lambda functions', () => {
     ).toEqual(t.arnOf(synth.stack.compat?.keyWrappingKey ?? synth.stack));
   });
 
+  it('name the worker’s providers to the dead-letter handler and sweeper, which report them in usage', () => {
+    for (const fn of [synth.stack.taskProcessing.deadLetterHandler, synth.stack.taskProcessing.sweeper]) {
+      expect(t.of(fn).Properties.Environment.Variables, fn.node.path).toMatchObject({
+        DOCUSNAP_OCR: 'textract',
+        DOCUSNAP_LLM: 'bedrock',
+        DOCUSNAP_BEDROCK_MODEL_ID: DEFAULT_BEDROCK_MODEL_ID,
+      });
+    }
+  });
+
   it('runs the sweeper every 5 minutes, one run at a time', () => {
     const rule = t.of(synth.stack.taskProcessing.sweepSchedule).Properties;
     expect(rule.ScheduleExpression).toBe('rate(5 minutes)');

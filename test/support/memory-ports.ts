@@ -82,9 +82,25 @@ export class MemoryTaskStore implements TaskStore {
     ) {
       throw new TaskConflictError(taskId, `task ${taskId} is not in ${condition.from.join('|')}`);
     }
-    const next = { ...task, ...jsonCopy(patch) };
+    const { addCacheKeys, ...fields } = jsonCopy(patch);
+    const next: Task = { ...task, ...fields, ...withCacheKeys(task, addCacheKeys) };
     this.tasks.set(taskId, next);
     return jsonCopy(next);
+  }
+
+  async recordCacheKeys(
+    taskId: string,
+    keys: readonly string[],
+    condition: { attempts: number },
+  ): Promise<void> {
+    const task = this.tasks.get(taskId);
+    if (task?.status !== 'processing' || task.attempts !== condition.attempts) {
+      throw new TaskConflictError(
+        taskId,
+        `task ${taskId} is not processing under attempt ${condition.attempts}`,
+      );
+    }
+    this.tasks.set(taskId, { ...task, ...withCacheKeys(task, [...keys]) });
   }
 
   async claim(taskId: string, options: { now: string; leaseUntil: string }): Promise<Task> {
@@ -139,6 +155,11 @@ function decodeMemoryCursor(cursor: string, owner: string): string {
   }
   if (cursorOwner !== owner) throw invalid('belongs to another list');
   return after;
+}
+
+function withCacheKeys(task: Task, added: string[] | undefined): Pick<Task, 'cacheKeys'> {
+  if (added === undefined || added.length === 0) return {};
+  return { cacheKeys: [...new Set([...(task.cacheKeys ?? []), ...added])].sort() };
 }
 
 export class MemoryBlobStore implements BlobStore {
@@ -354,6 +375,8 @@ export function failing<T extends object>(
 export function memoryWorld() {
   const retentionDays = 7;
   const clock = new ManualClock();
+  const ocr = new FakeOcr();
+  const llm = new FakeLlm();
   return {
     tasks: new MemoryTaskStore(),
     blobs: new MemoryBlobStore(),
@@ -362,8 +385,10 @@ export function memoryWorld() {
     idempotency: new MemoryIdempotencyStore(clock),
     clock,
     ids: new SequentialIds('task-'),
-    ocr: new FakeOcr(),
-    llm: new FakeLlm(),
+    ocr,
+    llm,
+    /** The names the dead-letter handler and sweeper are configured with: those of `ocr` and `llm`. */
+    providers: { ocrEngine: ocr.name, llmModel: llm.model },
     pricing: DEFAULT_PRICING,
     retentionDays,
     keepInputs: false,

@@ -1,8 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import { TaskConflictError } from '../errors';
+import { type EndTaskDependencies, endTask } from '../end-task';
 import { sha256Hex } from '../hashing';
 import type { BlobStore, Clock, IdGenerator, KeyWrapper, TaskQueue, TaskStore } from '../ports';
 import { isTerminal, type Task } from '../task';
+import { type ProviderNames, unknownUsage } from '../usage';
 import type { CompatRecord, CompatStore } from './compat-store';
 import { clientKeyFingerprint, decodeUtf8, openEnvelope, unwrapClientAesKey } from './crypto';
 import { type InnerPayload, parseInnerPayload } from './inner-payload';
@@ -23,7 +24,7 @@ import {
 } from './protocol';
 import { isSealedResult } from './seal-result';
 
-export interface CompatProcessDependencies {
+export interface CompatProcessDependencies extends EndTaskDependencies {
   tasks: TaskStore;
   blobs: BlobStore;
   queue: TaskQueue;
@@ -34,6 +35,8 @@ export interface CompatProcessDependencies {
   privateKey: () => Promise<KeyObject>;
   clock: Clock;
   ids: IdGenerator;
+  /** What a job timed out by a poll names in its usage. */
+  providers: ProviderNames;
 }
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -206,24 +209,21 @@ export async function answerKnownJob(
   return answerFor(deps, task);
 }
 
-/** Conditional: a worker that finishes later finds the task `error` and cannot complete it. */
+/**
+ * Ends the task the way every task ends (endTask): conditional on the status and attempt read, so a worker
+ * finishing later cannot complete it, and its plaintext images and library leave the bucket.
+ */
 async function timeOut(deps: CompatProcessDependencies, task: Task): Promise<Task> {
-  const at = deps.clock.now().toISOString();
-  try {
-    return await deps.tasks.transition(
-      task.taskId,
-      { from: ['pending', 'processing'] },
-      {
-        status: 'error',
-        updatedAt: at,
-        completedAt: at,
-        error: { code: 'PROCESSING_TIMEOUT', message: 'the job did not finish within 10 minutes' },
-      },
-    );
-  } catch (error) {
-    if (error instanceof TaskConflictError) return (await deps.tasks.get(task.taskId)) ?? task;
-    throw error;
-  }
+  const ended = await endTask(deps, {
+    task,
+    ending: {
+      status: 'error',
+      error: { code: 'PROCESSING_TIMEOUT', message: 'the job did not finish within 10 minutes' },
+      usage: unknownUsage(deps.providers),
+    },
+    at: deps.clock.now(),
+  });
+  return ended ?? (await deps.tasks.get(task.taskId)) ?? task;
 }
 
 async function answerFor(deps: CompatProcessDependencies, task: Task): Promise<CompatAnswer> {

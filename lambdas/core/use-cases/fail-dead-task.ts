@@ -1,43 +1,43 @@
-import { taskBlobKeys } from '../blob-keys';
-import { TaskConflictError } from '../errors';
-import type { BlobStore, Clock, TaskStore } from '../ports';
+import { type EndTaskDependencies, endTask } from '../end-task';
+import type { Clock } from '../ports';
 import { isTerminal, type TaskType } from '../task';
-import { type UsageProviders, unknownUsage } from '../usage';
+import { type ProviderNames, unknownUsage } from '../usage';
 
-export interface FailDeadTaskDependencies extends UsageProviders {
-  tasks: TaskStore;
-  blobs: BlobStore;
+export interface FailDeadTaskDependencies extends EndTaskDependencies {
   clock: Clock;
-  keepInputs: boolean;
+  providers: ProviderNames;
 }
 
-export type FailDeadTaskOutcome = { outcome: 'failed'; type: TaskType } | { outcome: 'skipped' };
+export type FailDeadTaskOutcome =
+  | { outcome: 'failed'; type: TaskType }
+  /** Finished, deleted, or moved on while we looked. */
+  | { outcome: 'skipped' }
+  /** A worker holds a live lease on it: ask again once the lease is over (the message is retried). */
+  | { outcome: 'busy' };
 
-/** The dead-letter handler's use case: a task whose message died ends `error`; a finished one stays as it is. */
+/**
+ * The dead-letter handler's use case: a task whose message died ends `error`, unless it finished or a
+ * worker's lease on it is still live (then `busy`: its message is the task's last, so it is asked again
+ * later rather than dropped). The end is conditional on the status and attempt read here.
+ */
 export async function failDeadTask(
   deps: FailDeadTaskDependencies,
   taskId: string,
 ): Promise<FailDeadTaskOutcome> {
   const task = await deps.tasks.get(taskId);
   if (!task || isTerminal(task.status)) return { outcome: 'skipped' };
-  const now = deps.clock.now().toISOString();
-  try {
-    await deps.tasks.transition(
-      taskId,
-      { from: ['pending', 'processing'] },
-      {
-        status: 'error',
-        updatedAt: now,
-        completedAt: now,
-        error: { code: 'INTERNAL_ERROR', message: 'processing failed repeatedly' },
-        usage: unknownUsage(deps),
-      },
-    );
-  } catch (error) {
-    // It finished in the meantime: nothing to do.
-    if (error instanceof TaskConflictError) return { outcome: 'skipped' };
-    throw error;
+  const now = deps.clock.now();
+  if (task.status === 'processing' && task.leaseUntil !== undefined && task.leaseUntil > now.toISOString()) {
+    return { outcome: 'busy' };
   }
-  if (!deps.keepInputs) await deps.blobs.delete(taskBlobKeys(task, { withResult: true })).catch(() => {});
-  return { outcome: 'failed', type: task.type };
+  const ended = await endTask(deps, {
+    task,
+    ending: {
+      status: 'error',
+      error: { code: 'INTERNAL_ERROR', message: 'processing failed repeatedly' },
+      usage: unknownUsage(deps.providers),
+    },
+    at: now,
+  });
+  return ended ? { outcome: 'failed', type: task.type } : { outcome: 'skipped' };
 }

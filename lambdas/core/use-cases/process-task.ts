@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
-import { resultKey, taskBlobKeys } from '../blob-keys';
+import { resultKey } from '../blob-keys';
 import { llmCacheKey, ocrCacheKey } from '../cache-keys';
+import { type EndTaskDependencies, endTask, type TaskEnding } from '../end-task';
 import { TaskConflictError, TaskFailure } from '../errors';
 import { canonicalJson, sha256Hex } from '../hashing';
 import type {
@@ -35,7 +36,7 @@ export const MAX_INLINE_RESULT_BYTES = 300 * 1000;
 /** Turns a compat task's result into the only form it may be stored in (encrypted under the client's key). */
 export type ResultSealer = (task: Task, result: unknown) => Promise<unknown>;
 
-export interface ProcessTaskDependencies {
+export interface ProcessTaskDependencies extends EndTaskDependencies {
   tasks: TaskStore;
   blobs: BlobStore;
   cache: Cache;
@@ -47,8 +48,6 @@ export interface ProcessTaskDependencies {
   workerTimeoutSeconds: number;
   /** Images of one task read in parallel. */
   ocrConcurrency: number;
-  /** Inputs stay after the task ends (until retention). */
-  keepInputs: boolean;
   /** Days the cache entries this task writes live. */
   retentionDays: number;
   resultSealer?: ResultSealer;
@@ -73,8 +72,24 @@ interface Progress {
   cacheHit: boolean;
   /** Cache entries written or read: deleting the task deletes them (they copy its OCR text and result). */
   cacheKeys: Set<string>;
+  /** The entries this attempt wrote (each recorded on the task first). */
+  writtenKeys: Set<string>;
   /** Epoch ms by which the OCR and LLM calls must be over (TASK_DEADLINE_SHARE of the worker timeout). */
   deadline: number;
+}
+
+/**
+ * What the task paid for, kept with the cache entry it paid for: a redelivery after a crash between the
+ * paid call and the end finds its own entry and still reports the spend, not a cache hit.
+ */
+interface PaidBy {
+  paidBy?: string;
+}
+type OcrEntry = OcrPage & PaidBy;
+interface LlmEntry extends PaidBy {
+  result: unknown;
+  inputTokens?: number;
+  outputTokens?: number;
 }
 
 /** The worker's use case (docs/architecture.md "Task processing"). Other exceptions propagate: the message is retried. */
@@ -90,41 +105,38 @@ export async function processTask(deps: ProcessTaskDependencies, taskId: string)
     outputTokens: 0,
     cacheHit: false,
     cacheKeys: new Set(),
+    writtenKeys: new Set(),
     deadline: startedAt + deps.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE,
   };
+  let ending: TaskEnding;
+  let failure: TaskFailure | undefined;
   try {
     const result = await produceResult(deps, claimed, progress);
     const stored = claimed.source === 'compat' ? await sealed(deps, claimed, result) : result;
-    const usage = usageOf(deps, progress);
     const placement = await placeResult(deps.blobs, claimed, stored);
-    const now = deps.clock.now().toISOString();
-    const done = await finish(deps, claimed, progress, {
-      status: 'completed',
-      updatedAt: now,
-      completedAt: now,
-      usage,
-      ...placement,
-      ...cacheKeysOf(progress),
-    });
-    return done
-      ? { outcome: 'completed', type: claimed.type, usage }
-      : { outcome: 'superseded', type: claimed.type };
+    ending = { status: 'completed', usage: usageOf(deps, progress), ...placement };
   } catch (error) {
     if (!(error instanceof TaskFailure)) throw error;
-    const usage = usageOf(deps, progress);
-    const now = deps.clock.now().toISOString();
-    const done = await finish(deps, claimed, progress, {
+    failure = error;
+    ending = {
       status: 'error',
-      updatedAt: now,
-      completedAt: now,
-      usage,
+      usage: usageOf(deps, progress),
       error: { code: error.code, message: error.message },
-      ...cacheKeysOf(progress),
-    });
-    return done
-      ? { outcome: 'failed', type: claimed.type, code: error.code, usage }
-      : { outcome: 'superseded', type: claimed.type };
+    };
   }
+  const ended = await endTask(deps, {
+    task: claimed,
+    ending,
+    cacheKeys: progress.cacheKeys,
+    at: deps.clock.now(),
+  });
+  if (!ended) {
+    await forgetIfDeleted(deps, claimed, progress);
+    return { outcome: 'superseded', type: claimed.type };
+  }
+  return failure
+    ? { outcome: 'failed', type: claimed.type, code: failure.code, usage: ending.usage }
+    : { outcome: 'completed', type: claimed.type, usage: ending.usage };
 }
 
 async function claimTask(deps: ProcessTaskDependencies, taskId: string): Promise<Task | ProcessOutcome> {
@@ -182,10 +194,16 @@ async function produceResult(
   );
   const cacheable = usesCaches(task);
   if (cacheable) {
-    const cached = await deps.cache.get<{ result: unknown }>(cacheKey);
+    const cached = await deps.cache.get<LlmEntry>(cacheKey);
     if (cached) {
-      progress.cacheHit = true;
       progress.cacheKeys.add(cacheKey);
+      if (cached.paidBy === task.taskId) {
+        // An earlier attempt of this task paid the model and died before the end: its spend stands.
+        progress.inputTokens = cached.inputTokens ?? 0;
+        progress.outputTokens = cached.outputTokens ?? 0;
+      } else {
+        progress.cacheHit = true;
+      }
       return cached.result;
     }
   }
@@ -193,11 +211,37 @@ async function produceResult(
   progress.inputTokens = answer.inputTokens;
   progress.outputTokens = answer.outputTokens;
   if (cacheable) {
-    // Recorded before the write: a write that fails after reaching the table still leaves an entry.
-    progress.cacheKeys.add(cacheKey);
-    await deps.cache.put(cacheKey, { result: answer.result }, ttlSeconds(deps));
+    await writeCacheEntry(deps, task, progress, cacheKey, {
+      result: answer.result,
+      inputTokens: answer.inputTokens,
+      outputTokens: answer.outputTokens,
+      paidBy: task.taskId,
+    } satisfies LlmEntry);
   }
   return answer.result;
+}
+
+/**
+ * The key is recorded on the task before the entry is written, conditional on this attempt still
+ * processing it: whoever ends the task then records it for DELETE, and an attempt whose task has ended or
+ * been taken over writes nothing.
+ */
+async function writeCacheEntry(
+  deps: ProcessTaskDependencies,
+  task: Task,
+  progress: Progress,
+  key: string,
+  value: unknown,
+): Promise<void> {
+  progress.cacheKeys.add(key);
+  try {
+    await deps.tasks.recordCacheKeys(task.taskId, [key], { attempts: task.attempts });
+  } catch (error) {
+    if (error instanceof TaskConflictError) return;
+    throw error;
+  }
+  progress.writtenKeys.add(key);
+  await deps.cache.put(key, value, ttlSeconds(deps));
 }
 
 async function readDetails(blobs: BlobStore, task: Task): Promise<TaskRequestDetails> {
@@ -212,12 +256,13 @@ async function readDetails(blobs: BlobStore, task: Task): Promise<TaskRequestDet
 
 /**
  * OCR text per image, in order, through the owner's OCR cache and under the concurrency limit. An image
- * whose turn comes after the deadline fails the task; once one image failed, the queued ones are skipped.
+ * whose turn comes after the deadline fails the task; once one image failed, the queued ones are skipped
+ * and the task ends only after the calls already running are over, so none of them outlives it.
  */
 async function readImages(deps: ProcessTaskDependencies, task: Task, progress: Progress): Promise<string[]> {
   const limit = pLimit(Math.max(1, deps.ocrConcurrency));
   let failed = false;
-  const pages = await Promise.all(
+  const settled = await Promise.allSettled(
     task.images.map((image, n) =>
       limit(async () => {
         if (failed) throw new TaskFailure('OCR_FAILURE', 'skipped: another image of this task failed');
@@ -230,6 +275,10 @@ async function readImages(deps: ProcessTaskDependencies, task: Task, progress: P
       }),
     ),
   );
+  const pages = settled.map((outcome) => {
+    if (outcome.status === 'fulfilled') return outcome.value;
+    throw outcome.reason;
+  });
   for (const { page, billed } of pages) {
     progress.pages += page.pages;
     if (billed) progress.billedPages += page.pages;
@@ -248,10 +297,12 @@ async function readImage(
   if (!bytes) throw new TaskFailure('INPUT_UNREADABLE', `image ${n + 1} of this task is missing`);
   const key = ocrCacheKey(task.owner, sha256Hex(bytes));
   const cacheable = usesCaches(task);
-  const cached = cacheable ? await deps.cache.get<OcrPage>(key) : undefined;
+  const cached = cacheable ? await deps.cache.get<OcrEntry>(key) : undefined;
   if (cached) {
     progress.cacheKeys.add(key);
-    return { page: cached, billed: false };
+    const { paidBy, ...page } = cached;
+    // Billed when an earlier attempt of this task paid for this very entry (it died before the end).
+    return { page, billed: paidBy === task.taskId };
   }
   if (deps.clock.now().getTime() >= progress.deadline) {
     throw new TaskFailure(
@@ -263,10 +314,8 @@ async function readImage(
     { key: image.key, mediaType: image.mediaType, bytes },
     { deadline: progress.deadline },
   );
-  if (cacheable) {
-    progress.cacheKeys.add(key);
-    await deps.cache.put(key, page, ttlSeconds(deps));
-  }
+  if (cacheable)
+    await writeCacheEntry(deps, task, progress, key, { ...page, paidBy: task.taskId } satisfies OcrEntry);
   return { page, billed: true };
 }
 
@@ -316,46 +365,19 @@ async function placeResult(
 }
 
 /**
- * Conditional on the attempt we claimed, so a stale worker never overwrites its successor. False when
- * that condition failed. Inputs go once the task is terminal, unless kept.
- */
-async function finish(
-  deps: ProcessTaskDependencies,
-  task: Task,
-  progress: Progress,
-  patch: Parameters<TaskStore['transition']>[2],
-): Promise<boolean> {
-  try {
-    await deps.tasks.transition(task.taskId, { from: ['processing'], attempts: task.attempts }, patch);
-  } catch (error) {
-    if (!(error instanceof TaskConflictError)) throw error;
-    await forgetIfDeleted(deps, task, progress);
-    return false;
-  }
-  if (!deps.keepInputs) {
-    // The task is already terminal; a failed delete is left to the bucket's lifecycle rule.
-    await deps.blobs.delete(taskBlobKeys(task, { withResult: false })).catch(() => {});
-  }
-  return true;
-}
-
-/**
- * The task was deleted while we worked on it (DELETE allows that): nothing records the cache entries
- * this attempt wrote, so they go now. A task another worker took over records its own keys instead.
+ * The task was deleted while we worked on it (DELETE allows that): an entry written after DELETE read the
+ * task's keys is named nowhere, so the entries this attempt wrote go now. A task another worker took over
+ * records them already.
  * Best effort: retention expires whatever a failure here leaves.
  */
 async function forgetIfDeleted(deps: ProcessTaskDependencies, task: Task, progress: Progress): Promise<void> {
-  if (progress.cacheKeys.size === 0) return;
+  if (progress.writtenKeys.size === 0) return;
   try {
     if (await deps.tasks.get(task.taskId)) return;
-    await deps.cache.delete([...progress.cacheKeys]);
+    await deps.cache.delete([...progress.writtenKeys]);
   } catch {
     // Left to retention.
   }
-}
-
-function cacheKeysOf(progress: Progress): { cacheKeys?: string[] } {
-  return progress.cacheKeys.size > 0 ? { cacheKeys: [...progress.cacheKeys].sort() } : {};
 }
 
 function usageOf(deps: ProcessTaskDependencies, progress: Progress): Usage {

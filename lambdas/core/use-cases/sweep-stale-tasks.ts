@@ -1,18 +1,16 @@
-import { taskBlobKeys } from '../blob-keys';
+import { type EndTaskDependencies, endTask } from '../end-task';
 import { TaskConflictError } from '../errors';
-import type { BlobStore, Clock, TaskQueue, TaskStore } from '../ports';
+import type { Clock, TaskQueue } from '../ports';
 import type { Task, TaskType } from '../task';
-import { type UsageProviders, unknownUsage } from '../usage';
+import { type ProviderNames, unknownUsage } from '../usage';
 
 /** Tasks handled per status per run; the next run picks up the rest. */
 export const SWEEP_BATCH = 100;
 
-export interface SweepDependencies extends UsageProviders {
-  tasks: TaskStore;
+export interface SweepDependencies extends EndTaskDependencies {
   queue: TaskQueue;
-  blobs: BlobStore;
   clock: Clock;
-  keepInputs: boolean;
+  providers: ProviderNames;
   pendingTimeoutSeconds: number;
   processingTimeoutSeconds: number;
 }
@@ -72,26 +70,18 @@ export async function sweepStaleTasks(deps: SweepDependencies): Promise<SweepRep
 
   const stuck = await deps.tasks.listStale('processing', before(deps.processingTimeoutSeconds), SWEEP_BATCH);
   await each(stuck, async (task) => {
-    const failed = await moved(() =>
-      deps.tasks.transition(
-        task.taskId,
-        { from: ['processing'], attempts: task.attempts },
-        {
-          status: 'error',
-          updatedAt: now.toISOString(),
-          completedAt: now.toISOString(),
-          error: {
-            code: 'PROCESSING_TIMEOUT',
-            message: 'processing took longer than the processing timeout',
-          },
-          usage: unknownUsage(deps),
-        },
-      ),
-    );
-    if (!failed) return;
+    const ended = await endTask(deps, {
+      task,
+      ending: {
+        status: 'error',
+        error: { code: 'PROCESSING_TIMEOUT', message: 'processing took longer than the processing timeout' },
+        usage: unknownUsage(deps.providers),
+      },
+      at: now,
+    });
+    if (!ended) return;
     report.timedOut += 1;
     report.timedOutTasks.push(swept(task));
-    if (!deps.keepInputs) await deps.blobs.delete(taskBlobKeys(task, { withResult: true })).catch(() => {});
   });
   return report;
 }

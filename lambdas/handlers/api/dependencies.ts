@@ -1,18 +1,13 @@
 /**
- * Composition root of the API handlers: DynamoDB, S3 and SQS adapters only (no Textract, Bedrock or
- * tesseract here, so the API bundles stay small). Built on first use, once per cold start; tests and
+ * Composition root of the API handlers: the shared storage only (no Textract, Bedrock or tesseract here,
+ * so the API bundles stay small). Built on first use, once per cold start; tests and
  * the local runtime may replace it first with `useApiDependencies(...)`.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDbCache } from '../../adapters/dynamodb-cache';
-import { DynamoDbIdempotencyStore } from '../../adapters/dynamodb-idempotency';
-import { DynamoDbTaskStore } from '../../adapters/dynamodb-task-store';
-import { S3BlobStore } from '../../adapters/s3-blob-store';
-import { SqsTaskQueue } from '../../adapters/sqs-task-queue';
 import type { DeleteTaskDependencies } from '../../core/use-cases/delete-task';
 import type { SubmitTaskDependencies } from '../../core/use-cases/submit-task';
-import { documentClient, s3Client, sqsClient } from '../aws-clients';
 import { type Config, environmentConfig } from '../config';
+import { storageFromConfig } from '../storage-dependencies';
 
 /** Everything the API's use cases need (each takes the part it uses). */
 export type ApiDependencies = SubmitTaskDependencies & DeleteTaskDependencies;
@@ -30,15 +25,15 @@ export function dependencies(): ApiDependencies {
 }
 
 export function fromConfig(config: Config): ApiDependencies {
-  const doc = documentClient();
+  const { tasks, blobs, queue, idempotency, cache, clock } = storageFromConfig(config);
   return {
-    tasks: new DynamoDbTaskStore(doc, config.table),
-    blobs: new S3BlobStore(s3Client(config), config.bucket),
-    queue: new SqsTaskQueue(sqsClient(), config.queueUrls),
-    idempotency: new DynamoDbIdempotencyStore(doc, config.table),
+    tasks,
+    blobs,
+    queue,
+    idempotency,
     // DELETE removes the cache entries that copy a task's OCR text and result.
-    cache: new DynamoDbCache(doc, config.table),
-    clock: { now: () => new Date() },
+    cache,
+    clock,
     ids: { newId: () => randomUUID() },
     retentionDays: config.retentionDays,
   };

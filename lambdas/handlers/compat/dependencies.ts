@@ -8,23 +8,20 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import { DynamoDbCache } from '../../adapters/dynamodb-cache';
 import { DynamoDbCompatStore } from '../../adapters/dynamodb-compat-store';
-import { DynamoDbTaskStore } from '../../adapters/dynamodb-task-store';
 import { FilePrivateKey } from '../../adapters/file-private-key';
 import { KmsKeyWrapper } from '../../adapters/kms-key-wrapper';
 import { LocalKeyWrapper } from '../../adapters/local-key-wrapper';
-import { S3BlobStore } from '../../adapters/s3-blob-store';
 import { SecretsManagerPrivateKey } from '../../adapters/secrets-manager-private-key';
-import { SqsTaskQueue } from '../../adapters/sqs-task-queue';
 import type { CompatClearDependencies } from '../../core/compat/clear-jobs';
 import type { PrivateKeySource } from '../../core/compat/compat-store';
 import { cachedPrivateKey } from '../../core/compat/private-key';
 import type { CompatProcessDependencies } from '../../core/compat/process-job';
 import type { KeyWrapper } from '../../core/ports';
-import { CLIENT_TIMEOUTS, documentClient, requestHandler, s3Client, sqsClient } from '../aws-clients';
+import { CLIENT_TIMEOUTS, documentClient, requestHandler } from '../aws-clients';
 import { type Config, environmentConfig } from '../config';
 import { logger } from '../powertools';
+import { storageFromConfig } from '../storage-dependencies';
 
 export interface CompatDependencies extends CompatProcessDependencies, CompatClearDependencies {
   logger: Logger;
@@ -49,17 +46,19 @@ export function compatDependencies(): CompatDependencies {
 }
 
 function fromEnvironment(config: Config): CompatDependencies {
-  const doc = documentClient();
+  const { tasks, blobs, cache, queue, clock } = storageFromConfig(config);
   return {
-    tasks: new DynamoDbTaskStore(doc, config.table),
-    blobs: new S3BlobStore(s3Client(config), config.bucket),
-    cache: new DynamoDbCache(doc, config.table),
-    compat: new DynamoDbCompatStore(doc, config.table),
-    queue: new SqsTaskQueue(sqsClient(), config.queueUrls),
+    tasks,
+    blobs,
+    cache,
+    queue,
+    clock,
+    compat: new DynamoDbCompatStore(documentClient(), config.table),
     keys: lazyKeyWrapper(config),
     privateKey: cachedPrivateKey({ loadPem: () => privateKeySource().loadPem() }),
-    clock: { now: () => new Date() },
     ids: { newId: () => randomUUID() },
+    keepInputs: config.keepInputs,
+    providers: config.providers,
     logger,
   };
 }

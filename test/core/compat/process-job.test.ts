@@ -311,6 +311,16 @@ describe('POST /process: expiry and the processing timeout', () => {
     expect(await app.poll(job)).toMatchObject({ errorDetail: 'PROCESSING_TIMEOUT' });
   });
 
+  it('removes a timed-out job’s plaintext images and library from the bucket', async () => {
+    const task = onlyTask();
+    const inputs = [...task.images.map((image) => image.key), task.requestKey];
+    expect(inputs.every((key) => h.blobs.blobs.has(key))).toBe(true);
+    h.clock.advance(600);
+    expect(await app.poll(job)).toMatchObject({ errorDetail: 'PROCESSING_TIMEOUT' });
+    expect(inputs.filter((key) => h.blobs.blobs.has(key))).toEqual([]);
+    expect(onlyTask().usage).toMatchObject({ pages: 0, ocrEngine: 'textract', estimatedCostUsd: 0 });
+  });
+
   it('answers a job that finished just in time with its result, not a timeout', async () => {
     h.clock.advance(590);
     await h.complete(onlyTask().taskId, documentResult);

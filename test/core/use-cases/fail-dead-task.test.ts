@@ -19,6 +19,7 @@ describe('failDeadTask', () => {
       now: '2026-01-01T00:00:00.000Z',
       leaseUntil: '2026-01-01T00:01:30.000Z',
     });
+    world.clock.advance(91);
     expect(await failDeadTask(world, taskId)).toEqual({ outcome: 'failed', type: 'document' });
     expect(await world.tasks.get(taskId)).toMatchObject({
       status: 'error',
@@ -36,5 +37,46 @@ describe('failDeadTask', () => {
     expect(await failDeadTask(world, taskId)).toEqual({ outcome: 'skipped' });
     expect(await world.tasks.get(taskId)).toEqual(done);
     expect(await failDeadTask(world, 'gone')).toEqual({ outcome: 'skipped' });
+  });
+
+  it('does not fail a task a worker holds a live lease on: it asks again, and fails it once the lease is over', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world);
+    await world.tasks.claim(taskId, {
+      now: '2026-01-01T00:00:00.000Z',
+      leaseUntil: '2026-01-01T00:01:30.000Z',
+    });
+    world.clock.advance(30);
+    expect(await failDeadTask(world, taskId)).toEqual({ outcome: 'busy' });
+    expect((await world.tasks.get(taskId))?.status).toBe('processing');
+    world.clock.advance(61);
+    expect(await failDeadTask(world, taskId)).toEqual({ outcome: 'failed', type: 'document' });
+  });
+
+  it('fails only the attempt it read: a worker that took the task over meanwhile goes on', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world);
+    await world.tasks.claim(taskId, {
+      now: '2026-01-01T00:00:00.000Z',
+      leaseUntil: '2026-01-01T00:01:30.000Z',
+    });
+    world.clock.advance(91);
+    // Between the handler's read and its write, a redelivery claims the task (attempt 2).
+    const tasks = world.tasks;
+    const racing = {
+      ...world,
+      tasks: Object.assign(Object.create(tasks), {
+        get: async (id: string) => {
+          const read = await tasks.get(id);
+          await tasks.claim(id, {
+            now: world.clock.now().toISOString(),
+            leaseUntil: '2026-01-01T00:03:01.000Z',
+          });
+          return read;
+        },
+      }),
+    };
+    expect(await failDeadTask(racing, taskId)).toEqual({ outcome: 'skipped' });
+    expect(await world.tasks.get(taskId)).toMatchObject({ status: 'processing', attempts: 2 });
   });
 });

@@ -58,6 +58,8 @@ function useStore(compat: MemoryCompatStore): void {
     clock: new ManualClock('2026-03-01T09:00:00.000Z'),
     ids: new SequentialIds('task'),
     logger: new Logger({ logLevel: 'SILENT' }),
+    keepInputs: false,
+    providers: { ocrEngine: 'textract', llmModel: 'us.amazon.nova-lite-v1:0' },
   };
   useCompatDependencies(deps);
 }

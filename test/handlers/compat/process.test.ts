@@ -90,6 +90,8 @@ beforeEach(() => {
     privateKey: async () => keys.privateKey,
     clock,
     ids: new SequentialIds('task'),
+    keepInputs: false,
+    providers: { ocrEngine: 'textract', llmModel: 'us.amazon.nova-lite-v1:0' },
     logger: new Logger({ logLevel: 'SILENT' }),
   };
   useCompatDependencies(deps);

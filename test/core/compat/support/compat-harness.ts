@@ -49,6 +49,8 @@ export function compatHarness(keys: KeyPair) {
     privateKey: async () => keys.privateKey,
     clock,
     ids: new SequentialIds('task'),
+    keepInputs: false,
+    providers: { ocrEngine: 'textract', llmModel: 'us.amazon.nova-lite-v1:0' },
   };
   const seal = createResultSealer(keyWrapper);
   /** The newest task; fails the test when there is none. */

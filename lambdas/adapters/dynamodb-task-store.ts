@@ -85,10 +85,11 @@ export class DynamoDbTaskStore implements TaskStore {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) {
-        throw new TaskConflictError(task.taskId, `task ${task.taskId} already exists`);
-      }
-      rethrowAwsError('DynamoDB', error);
+      if (!isConditionFailure(error)) rethrowAwsError('DynamoDB', error);
+      // The SDK retries a put whose answer timed out; the item it then finds may be this very write.
+      const existing = await this.get(task.taskId);
+      if (existing && isSameCreation(existing, task)) return;
+      throw new TaskConflictError(task.taskId, `task ${task.taskId} already exists`);
     }
   }
 
@@ -304,6 +305,11 @@ export class DynamoDbTaskStore implements TaskStore {
       rethrowAwsError('DynamoDB', error);
     }
   }
+}
+
+/** The task a create wrote: same id, owner and creation instant (later changes may have followed). */
+function isSameCreation(existing: Task, created: Task): boolean {
+  return existing.owner === created.owner && existing.createdAt === created.createdAt;
 }
 
 function toTask(item: Item): Task {

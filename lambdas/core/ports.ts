@@ -40,7 +40,10 @@ export interface TransitionCondition {
 }
 
 export interface TaskStore {
-  /** Creates a task; throws TaskConflictError when the id exists. */
+  /**
+   * Creates a task; throws TaskConflictError when the id holds another task. Creating the same task
+   * again (a write retried after its answer was lost) succeeds and changes nothing.
+   */
   create(task: Task): Promise<void>;
   get(taskId: string): Promise<Task | undefined>;
   /** The owner's tasks, newest first. Throws ValidationError on a cursor that is not the owner's. */

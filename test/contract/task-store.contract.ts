@@ -48,13 +48,20 @@ export function taskStoreContract(name: string, store: () => TaskStore): void {
       expect(await store().get(randomUUID())).toBeUndefined();
     });
 
-    it('refuses to create a task id twice', async () => {
+    it('refuses another task under an existing id; the same creation again (a retried write) is a no-op', async () => {
       const task = aTask(randomUUID());
       await store().create(task);
       await expect(store().create({ ...task, owner: 'someone-else' })).rejects.toBeInstanceOf(
         TaskConflictError,
       );
-      expect((await store().get(task.taskId))?.owner).toBe(task.owner);
+      await expect(store().create({ ...task, createdAt: at(9) })).rejects.toBeInstanceOf(TaskConflictError);
+      await store().claim(task.taskId, { now: at(1), leaseUntil: at(90) });
+      await store().create(task);
+      expect(await store().get(task.taskId)).toMatchObject({
+        owner: task.owner,
+        status: 'processing',
+        attempts: 1,
+      });
     });
 
     it('changes status only from the expected status and attempt, never back from a terminal one', async () => {

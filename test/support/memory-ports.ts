@@ -38,7 +38,9 @@ export class MemoryTaskStore implements TaskStore {
   readonly tasks = new Map<string, Task>();
 
   async create(task: Task): Promise<void> {
-    if (this.tasks.has(task.taskId)) throw new TaskConflictError(task.taskId, 'task exists');
+    const existing = this.tasks.get(task.taskId);
+    if (existing && existing.owner === task.owner && existing.createdAt === task.createdAt) return;
+    if (existing) throw new TaskConflictError(task.taskId, 'task exists');
     this.tasks.set(task.taskId, jsonCopy(task));
   }
 

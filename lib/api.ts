@@ -1,6 +1,7 @@
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnApi,
   type CfnStage,
   HttpApi,
   HttpMethod,
@@ -134,6 +135,25 @@ export class Api extends Construct {
   /** Base URL of the API (the `$default` stage has no path prefix). */
   get url(): string {
     return this.httpApi.apiEndpoint;
+  }
+
+  /**
+   * Lets pages served from `origin` call the API from a browser (CORS): API Gateway answers the
+   * preflight itself, before any authorizer, and adds the headers to every answer.
+   */
+  allowBrowserOrigin(origin: string): void {
+    const cfnApi = this.httpApi.node.defaultChild as CfnApi;
+    const origins = [
+      ...((cfnApi.corsConfiguration as CfnApi.CorsProperty | undefined)?.allowOrigins ?? []),
+      origin,
+    ];
+    cfnApi.corsConfiguration = {
+      allowOrigins: origins,
+      allowMethods: ['GET', 'POST', 'DELETE'],
+      allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+      exposeHeaders: ['location', 'retry-after'],
+      maxAge: 600,
+    };
   }
 
   /** Adds a route of the route table: public rows without an authorizer, the others behind the JWT authorizer. */

@@ -30,6 +30,7 @@ const contextSchema = z
     compatBurstLimit: contextInteger(1, 5_000).default(20),
     alarmEmail: z.email().optional(),
     retainData: contextBoolean.optional(),
+    console: contextBoolean.default(false),
   })
   .superRefine((value, ctx) => {
     if (value.workerConcurrency < 4) {
@@ -72,6 +73,8 @@ export interface DocusnapConfig {
   readonly alarmEmail?: string;
   /** Keep data (key, table, bucket, user pool, secret) when the stack is deleted. */
   readonly retainData: boolean;
+  /** Deploy the web console (S3 + CloudFront) beside the API. */
+  readonly console: boolean;
 }
 
 export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof DocusnapContext)[];
@@ -110,5 +113,6 @@ export function parseConfig(context: Record<string, unknown>): DocusnapConfig {
     compatThrottle: { rateLimit: value.compatRateLimit, burstLimit: value.compatBurstLimit },
     alarmEmail: value.alarmEmail,
     retainData: value.retainData ?? isProductionStage(value.stage),
+    console: value.console,
   };
 }

@@ -5,6 +5,7 @@ import { DEFAULT_WORKER_TIMEOUT_SECONDS } from '../lambdas/core/shared-facts';
 import { Api } from './api';
 import { CompatProtocol } from './compat';
 import type { DocusnapConfig } from './config';
+import { ConsoleSite } from './console-site';
 import { type HandlerEntryResolver, handlerSourcePath } from './handler-entries';
 import type { HandlerFunctionDefaults } from './handler-function';
 import { METRICS_NAMESPACE, METRICS_SERVICE, Observability } from './observability';
@@ -28,6 +29,7 @@ export class DocusnapStack extends Stack {
   readonly taskProcessing: TaskProcessing;
   readonly compat?: CompatProtocol;
   readonly observability: Observability;
+  readonly console?: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: DocusnapStackProps) {
     super(scope, id, props);
@@ -99,6 +101,14 @@ export class DocusnapStack extends Stack {
       dashboardName: `DocuSnap-${config.stage}`,
     });
 
+    if (config.console) {
+      this.console = new ConsoleSite(this, 'Console', {
+        api: this.api,
+        uploadsBucket: this.storage.bucket,
+        removalPolicy,
+      });
+    }
+
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
     output('ApiUrl', this.api.url, 'Base URL of the HTTP API (v1 routes under /v1)');
@@ -110,6 +120,7 @@ export class DocusnapStack extends Stack {
     );
     output('BucketName', this.storage.bucket.bucketName, 'Uploads bucket');
     output('TableName', this.storage.table.tableName, 'Task table');
+    if (this.console) output('ConsoleUrl', this.console.url, 'The web console');
     output('AlarmTopicArn', this.observability.alarmTopic.topicArn, 'SNS topic the alarms publish to');
   }
 }

@@ -82,6 +82,8 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(requested)) if (value !== undefined) env[name] = value;
     Object.assign(env, emulators.env, developer?.env, {
+      // Absolute, for the local-only routes that read the runtime's own keys (the console's sign-in).
+      DOCUSNAP_HOME: config.home,
       DOCUSNAP_COMPAT_KEY_FILE: keys.compatPrivateKeyFile,
       DOCUSNAP_COMPAT_PUBLIC_KEY: keys.compatPublicKeyPem,
       DOCUSNAP_MASTER_KEY_FILE: keys.masterKeyFile,

@@ -1,4 +1,4 @@
-import { ROUTES, type RouteRow } from '../lambdas/handlers/route-table';
+import { LOCAL_ROUTES, ROUTES, type RouteRow } from '../lambdas/handlers/route-table';
 
 /** A handler module as Lambda loads it: whatever it exports as `handler`. */
 export type HandlerModule = { handler: unknown };
@@ -15,19 +15,21 @@ export interface Route {
 /**
  * The deployed HTTP API's routes from the route table, each with the very handler module Lambda runs
  * (imported by its entry path, on first use). The DocuSnap Android routes only with `compat` (DOCUSNAP_COMPAT).
+ * Then the local runtime's own rows (LOCAL_ROUTES: the web console), which no deployment has.
  */
 export function localRoutes(options: { compat: boolean }): Route[] {
-  return Object.values(ROUTES as Record<string, RouteRow>)
-    .filter((row) => row.api === 'v1' || options.compat)
-    .map((row) => {
-      const module = new URL(`../${row.entry}`, import.meta.url).href;
-      return {
-        method: row.method,
-        path: row.path,
-        authenticated: row.access === 'authorized',
-        load: () => import(module) as Promise<HandlerModule>,
-      };
-    });
+  const deployed = Object.values(ROUTES as Record<string, RouteRow>).filter(
+    (row) => row.api === 'v1' || options.compat,
+  );
+  return [...deployed, ...Object.values(LOCAL_ROUTES as Record<string, RouteRow>)].map((row) => {
+    const module = new URL(`../${row.entry}`, import.meta.url).href;
+    return {
+      method: row.method,
+      path: row.path,
+      authenticated: row.access === 'authorized',
+      load: () => import(module) as Promise<HandlerModule>,
+    };
+  });
 }
 
 export interface RouteMatch {

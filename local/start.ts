@@ -20,6 +20,7 @@ const { config, env } = backend;
 const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
 
 console.log(`DocuSnap local backend (started in ${seconds} s)
+  console:  ${backend.url}/  (open it in a browser: signed in as dev)
   state:    ${config.home}  (DynamoDB in dynamodb/, S3 in s3/, keys in keys/; queued messages are in memory)
   providers: OCR ${env.DOCUSNAP_OCR}, LLM ${env.DOCUSNAP_LLM}; ${config.workerConcurrency} workers${config.faults ? `; faults ${config.faults}` : ''}
   compat public key: ${path.join(keysDir(config.home), 'public.pem')}

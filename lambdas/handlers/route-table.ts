@@ -36,8 +36,11 @@ export interface RouteRow {
   readonly entry: string;
   /** `authorized`: behind the JWT authorizer, the caller is the token's `sub`; `public`: no token by contract. */
   readonly access: 'public' | 'authorized';
-  /** `v1`: the task API (DESIGN §3); `compat`: the DocuSnap Android protocol (§4), deployed only with compatRoutes. */
-  readonly api: 'v1' | 'compat';
+  /**
+   * `v1`: the task API (DESIGN §3); `compat`: the DocuSnap Android protocol (§4), deployed only with
+   * compatRoutes; `local`: the local runtime only (LOCAL_ROUTES), never deployed.
+   */
+  readonly api: 'v1' | 'compat' | 'local';
   /** @default 256 */
   readonly memoryMb?: number;
   readonly timeoutSeconds: number;
@@ -162,6 +165,38 @@ export const ROUTES = {
 } as const satisfies Record<string, RouteRow>;
 
 export type RouteName = keyof typeof ROUTES;
+
+/** A console file: the page's own origin serves it, as CloudFront does when deployed (lib/console-site.ts). */
+const consoleFile = (path: string): RouteRow & { api: 'local' } => ({
+  method: 'GET',
+  path,
+  entry: 'local/console/page.ts',
+  access: 'public',
+  api: 'local',
+  timeoutSeconds: 10,
+  uses: {},
+});
+
+/**
+ * Routes of the local runtime only (`npm start`), never deployed: the CDK app reads ROUTES and
+ * BACKGROUND_HANDLERS, not these. The web console's page, its config file, and the route that signs the
+ * page in as `dev` (docs/console.md); deployed, the page is static files and signs in with Cognito.
+ */
+export const LOCAL_ROUTES = {
+  consolePage: consoleFile('/'),
+  consoleScript: consoleFile('/app.js'),
+  consoleStyles: consoleFile('/app.css'),
+  consoleConfig: consoleFile('/config.json'),
+  consoleToken: {
+    method: 'POST',
+    path: '/local/console-token',
+    entry: 'local/console/token.ts',
+    access: 'public',
+    api: 'local',
+    timeoutSeconds: 5,
+    uses: {},
+  },
+} as const satisfies Record<string, RouteRow>;
 
 export interface BackgroundHandlerRow {
   /** The handler module (exports `handler`), from the repository root. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../lambdas/handlers/route-table';
+import { LOCAL_ROUTES, ROUTES } from '../../lambdas/handlers/route-table';
 import { localRoutes, matchRoute } from '../../local/routes';
 
 const routeKeys = (routes: { method: string; path: string }[]) =>
@@ -8,15 +8,16 @@ const routeKeys = (routes: { method: string; path: string }[]) =>
 describe('local routes (from the route table)', () => {
   it('serve every row of the route table, the DocuSnap Android ones only with compat on', () => {
     const every = Object.values(ROUTES);
-    expect(routeKeys(localRoutes({ compat: true }))).toEqual(routeKeys(every));
+    const localOnly = Object.values(LOCAL_ROUTES);
+    expect(routeKeys(localRoutes({ compat: true }))).toEqual(routeKeys([...every, ...localOnly]));
     expect(routeKeys(localRoutes({ compat: false }))).toEqual(
-      routeKeys(every.filter((row) => row.api === 'v1')),
+      routeKeys([...every.filter((row) => row.api === 'v1'), ...localOnly]),
     );
   });
 
   it('ask for a token exactly where the deployed API has the JWT authorizer', () => {
     const local = localRoutes({ compat: true });
-    for (const row of Object.values(ROUTES)) {
+    for (const row of [...Object.values(ROUTES), ...Object.values(LOCAL_ROUTES)]) {
       const route = local.find((candidate) => candidate.method === row.method && candidate.path === row.path);
       expect(route?.authenticated, `${row.method} ${row.path}`).toBe(row.access === 'authorized');
     }

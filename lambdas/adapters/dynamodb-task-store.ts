@@ -30,6 +30,8 @@ const PATCH_FIELDS = [
   'leaseUntil',
   'result',
   'resultKey',
+  'evidence',
+  'evidenceKey',
   'error',
   'usage',
   'expiresAt',
@@ -86,11 +88,16 @@ export class DynamoDbTaskStore implements TaskStore {
       );
     } catch (error) {
       if (!isConditionFailure(error)) rethrowAwsError('DynamoDB', error);
-      // The SDK retries a put whose answer timed out; the item it then finds may be this very write.
-      const existing = await this.get(task.taskId);
-      if (existing && isSameCreation(existing, task)) return;
+      // The SDK retries a put whose answer was lost (a timeout): finding our own task there is success.
+      if (await this.holds(task)) return;
       throw new TaskConflictError(task.taskId, `task ${task.taskId} already exists`);
     }
+  }
+
+  /** True when the stored task is this very task as created (same owner and creation instant). */
+  private async holds(task: Task): Promise<boolean> {
+    const stored = await this.get(task.taskId);
+    return stored?.owner === task.owner && stored.createdAt === task.createdAt;
   }
 
   async get(taskId: string): Promise<Task | undefined> {
@@ -305,11 +312,6 @@ export class DynamoDbTaskStore implements TaskStore {
       rethrowAwsError('DynamoDB', error);
     }
   }
-}
-
-/** The task a create wrote: same id, owner and creation instant (later changes may have followed). */
-function isSameCreation(existing: Task, created: Task): boolean {
-  return existing.owner === created.owner && existing.createdAt === created.createdAt;
 }
 
 function toTask(item: Item): Task {

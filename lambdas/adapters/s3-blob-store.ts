@@ -6,6 +6,7 @@
  * fails the checksum (docs: /work/shared/TOOLCHAIN.md).
  */
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -32,6 +33,23 @@ export class S3BlobStore implements BlobStore {
         new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
       );
     } catch (error) {
+      rethrowAwsError('S3', error);
+    }
+  }
+
+  async copy(fromKey: string, toKey: string): Promise<boolean> {
+    try {
+      // The copy takes the bucket's default encryption (SSE-KMS), like every put.
+      await this.s3.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: toKey,
+          CopySource: `${this.bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
       rethrowAwsError('S3', error);
     }
   }

@@ -3,6 +3,8 @@
  * (one file each); tests use the in-memory ones in `test/support/memory-ports.ts`.
  * Nothing here knows about AWS.
  */
+import type { PageLayout } from './layout';
+import type { Evidence } from './schemas/evidence';
 import type { Library } from './schemas/library';
 import type { TaskMessage } from './shared-facts';
 import type { Priority, Task, TaskErrorInfo, TaskStatus, TaskType, Usage } from './task';
@@ -25,6 +27,8 @@ export interface TaskPatch {
   leaseUntil?: string;
   result?: unknown;
   resultKey?: string;
+  evidence?: Evidence;
+  evidenceKey?: string;
   error?: TaskErrorInfo;
   usage?: Usage;
   /** Cache keys added to those the task records already (`Task.cacheKeys`); none is ever removed. */
@@ -89,6 +93,8 @@ export interface BlobStore {
   head(key: string): Promise<BlobHead | undefined>;
   /** Deletes keys; missing keys are fine. */
   delete(keys: readonly string[]): Promise<void>;
+  /** Copies an object within the store; false when `fromKey` does not exist. */
+  copy(fromKey: string, toKey: string): Promise<boolean>;
   /** A presigned POST bound to one key, content type and a byte-length range. */
   presignPost(
     key: string,
@@ -114,8 +120,9 @@ export interface OcrImage {
   bytes: Uint8Array;
 }
 
+/** What an engine read on one image: its layout (the plain text is `pageText(layout)`). */
 export interface OcrPage {
-  text: string;
+  layout: PageLayout;
   /** Pages billed by the engine for this image (1 for a photo). */
   pages: number;
 }
@@ -167,8 +174,13 @@ export interface LlmClient {
 /** The inputs a strategy works on. */
 export interface StrategyContext {
   type: TaskType;
-  /** OCR text of all images, joined with page markers (empty for form_filling). */
+  /**
+   * The pages as text for a model, rows and column gaps kept, under page markers (`layoutText`; empty for
+   * form_filling).
+   */
   ocrText: string;
+  /** The pages as read, in order (none for form_filling): what evidence points into. */
+  pages: PageLayout[];
   library: Library;
   /** Field names of the form to fill (form_filling only). */
   fields?: string[];
@@ -186,7 +198,8 @@ export interface Cache {
 
 export type IdempotencyOutcome =
   | { status: 'new' }
-  | { status: 'existing'; taskId: string; requestHash: string };
+  /** `claimedAt` (ISO) is when the record was claimed; absent on records written before it was kept. */
+  | { status: 'existing'; taskId: string; requestHash: string; claimedAt?: string };
 
 export interface IdempotencyStore {
   /**
@@ -196,9 +209,21 @@ export interface IdempotencyStore {
   claim(
     owner: string,
     key: string,
-    record: { taskId: string; requestHash: string; ttlSeconds: number },
+    record: { taskId: string; requestHash: string; ttlSeconds: number; claimedAt: string },
   ): Promise<IdempotencyOutcome>;
-  release(owner: string, key: string): Promise<void>;
+  /** Deletes the record only while it still points to `taskId`: another request's newer claim stays. */
+  release(owner: string, key: string, taskId: string): Promise<void>;
+}
+
+/**
+ * Which task each upload id served: an upload id is single-use, however often its presigned POST (valid
+ * for 15 minutes) is used again.
+ */
+export interface UploadClaims {
+  /** True when the upload is now this task's (or already was); false when another task holds it. */
+  claim(owner: string, uploadId: string, claim: { taskId: string; expiresAt: number }): Promise<boolean>;
+  /** Gives the upload back when its task was not recorded after all; another task's claim stays. */
+  release(owner: string, uploadId: string, taskId: string): Promise<void>;
 }
 
 // ── Key wrapping (compat protocol) ───────────────────────────────────────────

@@ -1,4 +1,5 @@
 import type { TaskErrorCode } from './errors';
+import type { Evidence } from './schemas/evidence';
 
 export const TASK_TYPES = ['document', 'form', 'form_filling'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
@@ -16,12 +17,10 @@ export type TaskSource = 'v1' | 'compat';
 
 /** One image input, stored in the blob store. */
 export interface ImageInput {
-  /** Blob key of the image bytes (under the owner's prefix). */
+  /** Blob key of the image bytes: the task's own input (an upload is copied there at submit). */
   key: string;
   mediaType: 'image/jpeg' | 'image/png';
   bytes: number;
-  /** True when the key is an upload the client made; otherwise the API wrote it for this task. */
-  uploaded?: boolean;
 }
 
 export interface Usage {
@@ -61,6 +60,10 @@ export interface Task {
   result?: unknown;
   /** Blob key of a result too large to keep in the task record. */
   resultKey?: string;
+  /** Where each value of the result was read (DESIGN §3.2); v1 tasks only. */
+  evidence?: Evidence;
+  /** Blob key of evidence stored beside a large result. */
+  evidenceKey?: string;
   error?: TaskErrorInfo;
   usage?: Usage;
   /**

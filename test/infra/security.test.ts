@@ -124,7 +124,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets every handler that ends a task delete its blobs (the sweeper included)', () => {
+  it('lets every handler that ends a task delete its blobs (the sweeper included), and a submission its upload', () => {
     const deletablePrefixes = (fn: IConstruct) =>
       t
         .roleStatements(fn)
@@ -132,10 +132,17 @@ describe('least privilege', () => {
         .flatMap((statement) => [statement.Resource].flat().map(flatten))
         .sort();
     const bucket = `<${t.id(synth.stack.storage.bucket)}.Arn>`;
-    const everyPrefix = ['inputs/*', 'results/*', 'uploads/*'].map((prefix) => `${bucket}/${prefix}`);
-    // sweep-stale-tasks and fail-dead-task delete inputs, consumed uploads and a late result.
-    expect(deletablePrefixes(synth.stack.taskProcessing.sweeper)).toEqual(everyPrefix);
-    expect(deletablePrefixes(synth.stack.taskProcessing.deadLetterHandler)).toEqual(everyPrefix);
+    // endTask deletes a task's inputs (its images, uploads copied in included) and a late result.
+    const taskBlobs = ['inputs/*', 'results/*'].map((prefix) => `${bucket}/${prefix}`);
+    expect(deletablePrefixes(synth.stack.taskProcessing.sweeper)).toEqual(taskBlobs);
+    expect(deletablePrefixes(synth.stack.taskProcessing.deadLetterHandler)).toEqual(taskBlobs);
+    expect(deletablePrefixes(synth.stack.taskProcessing.worker)).toEqual(taskBlobs);
+    // A submission deletes the upload it copied, and its copies when it is refused.
+    const submit = synth.stack.api.functions.get('submitDocument');
+    if (!submit) throw new Error('missing handler');
+    expect(deletablePrefixes(submit)).toEqual(
+      ['inputs/*', 'uploads/*'].map((prefix) => `${bucket}/${prefix}`),
+    );
   });
 
   it('lets DELETE /v1/tasks/{taskId} delete the task’s cache entries from the table', () => {

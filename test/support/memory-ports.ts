@@ -3,6 +3,7 @@
  * cursors), plus a fake OCR engine and LLM that count their calls. Core tests and handler tests use them.
  */
 import { DependencyThrottledError, TaskConflictError, ValidationError } from '../../lambdas/core/errors';
+import { typesetLayout } from '../../lambdas/core/layout';
 import type {
   BlobHead,
   BlobStore,
@@ -25,6 +26,7 @@ import type {
   TaskQueue,
   TaskStore,
   TransitionCondition,
+  UploadClaims,
 } from '../../lambdas/core/ports';
 import { DEFAULT_PRICING } from '../../lambdas/core/pricing';
 import { canTransition, type Priority, type Task } from '../../lambdas/core/task';
@@ -190,6 +192,13 @@ export class MemoryBlobStore implements BlobStore {
     for (const key of keys) this.blobs.delete(key);
   }
 
+  async copy(fromKey: string, toKey: string): Promise<boolean> {
+    const blob = this.blobs.get(fromKey);
+    if (!blob) return false;
+    this.blobs.set(toKey, { body: new Uint8Array(blob.body), contentType: blob.contentType });
+    return true;
+  }
+
   async presignPost(
     key: string,
     options: { contentType: string; minBytes: number; maxBytes: number; expiresInSeconds: number },
@@ -242,7 +251,7 @@ export class MemoryCache implements Cache {
 
 /** Records expire by `clock` after their ttl, like the adapter's. */
 export class MemoryIdempotencyStore implements IdempotencyStore {
-  readonly records = new Map<string, { taskId: string; requestHash: string }>();
+  readonly records = new Map<string, { taskId: string; requestHash: string; claimedAt: string }>();
   private readonly expiries = new Map<string, number>();
 
   constructor(private readonly clock: Clock = systemClock) {}
@@ -250,19 +259,42 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   async claim(
     owner: string,
     key: string,
-    record: { taskId: string; requestHash: string; ttlSeconds: number },
+    record: { taskId: string; requestHash: string; ttlSeconds: number; claimedAt: string },
   ): Promise<IdempotencyOutcome> {
     const id = `${owner}#${key}`;
     const existing = this.records.get(id);
     const now = epochSeconds(this.clock);
     if (existing && (this.expiries.get(id) ?? 0) > now) return { status: 'existing', ...existing };
-    this.records.set(id, { taskId: record.taskId, requestHash: record.requestHash });
+    this.records.set(id, {
+      taskId: record.taskId,
+      requestHash: record.requestHash,
+      claimedAt: record.claimedAt,
+    });
     this.expiries.set(id, now + record.ttlSeconds);
     return { status: 'new' };
   }
 
-  async release(owner: string, key: string): Promise<void> {
-    this.records.delete(`${owner}#${key}`);
+  async release(owner: string, key: string, taskId: string): Promise<void> {
+    const id = `${owner}#${key}`;
+    if (this.records.get(id)?.taskId === taskId) this.records.delete(id);
+  }
+}
+
+export class MemoryUploadClaims implements UploadClaims {
+  /** `<owner>#<uploadId>` → the task it served. */
+  readonly claims = new Map<string, string>();
+
+  async claim(owner: string, uploadId: string, claim: { taskId: string }): Promise<boolean> {
+    const id = `${owner}#${uploadId}`;
+    const holder = this.claims.get(id);
+    if (holder !== undefined && holder !== claim.taskId) return false;
+    this.claims.set(id, claim.taskId);
+    return true;
+  }
+
+  async release(owner: string, uploadId: string, taskId: string): Promise<void> {
+    const id = `${owner}#${uploadId}`;
+    if (this.claims.get(id) === taskId) this.claims.delete(id);
   }
 }
 
@@ -305,7 +337,7 @@ export class FakeOcr implements OcrEngine {
     this.calls.push(image);
     this.options.push(options);
     if (this.failure) throw this.failure;
-    return { text: this.textOf(image.bytes), pages: 1 };
+    return { layout: typesetLayout(this.textOf(image.bytes)), pages: 1 };
   }
 }
 
@@ -385,6 +417,7 @@ export function memoryWorld() {
     queue: new MemoryQueue(),
     cache: new MemoryCache(clock),
     idempotency: new MemoryIdempotencyStore(clock),
+    uploads: new MemoryUploadClaims(),
     clock,
     ids: new SequentialIds('task-'),
     ocr,

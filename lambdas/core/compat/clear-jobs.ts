@@ -54,7 +54,7 @@ async function deleteJob(deps: CompatClearDependencies, record: CompatRecord): P
   const task = await deps.tasks.get(record.taskId);
   if (!task) return;
   await deps.tasks.delete(task.taskId);
-  const keys = [...task.images.filter((image) => !image.uploaded).map((image) => image.key), task.requestKey];
+  const keys = [...task.images.map((image) => image.key), task.requestKey];
   if (task.resultKey) keys.push(task.resultKey);
   await deps.blobs.delete(keys);
   const cacheKeys = (task.cacheKeys ?? []).filter((key) => isOwnCacheKey(task.owner, key));

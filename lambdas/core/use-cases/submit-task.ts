@@ -2,13 +2,29 @@ import { inputImageKey, isWellFormedId, requestDetailsKey, uploadKey } from '../
 import { ApiError, IdempotencyConflict, ImageRejected, UploadNotFound } from '../errors';
 import { canonicalJson, sha256Hex } from '../hashing';
 import { checkImageSize, decodeBase64Image, type InspectedImage, inspectImage } from '../images';
-import type { BlobStore, Clock, IdempotencyStore, IdGenerator, TaskQueue, TaskStore } from '../ports';
+import type {
+  BlobStore,
+  Clock,
+  IdempotencyOutcome,
+  IdempotencyStore,
+  IdGenerator,
+  TaskQueue,
+  TaskStore,
+  UploadClaims,
+} from '../ports';
 import type { ImageRef, SubmitFormFillingRequest, SubmitImagesRequest, TaskSummary } from '../schemas/tasks';
 import type { ImageInput, Task, TaskRequestDetails } from '../task';
 import { toTaskSummary } from '../task-view';
 
 /** Enough of a file for any JPEG/PNG header we accept (EXIF blocks sit before a JPEG's frame header). */
 const HEADER_BYTES = 512 * 1024;
+
+/**
+ * How long an Idempotency-Key record may point to a task not recorded yet and still count as its first
+ * request at work: longer than any API invocation lives (API Gateway's 30 s integration timeout). Within
+ * it a second request answers 409; after it the record is taken for abandoned and released.
+ */
+export const IDEMPOTENCY_SETTLE_SECONDS = 30;
 
 export type SubmitTaskInput =
   | { type: 'document' | 'form'; request: SubmitImagesRequest }
@@ -19,6 +35,8 @@ export interface SubmitTaskDependencies {
   blobs: BlobStore;
   queue: TaskQueue;
   idempotency: IdempotencyStore;
+  /** An upload id serves one task. */
+  uploads: UploadClaims;
   clock: Clock;
   ids: IdGenerator;
   retentionDays: number;
@@ -34,7 +52,14 @@ export interface SubmitTaskOutcome {
 
 type CheckedImage =
   | { source: 'inline'; bytes: Uint8Array; image: InspectedImage }
-  | { source: 'upload'; key: string; size: number; image: InspectedImage };
+  /** `key` is the task's own copy of the upload: what was checked is what the worker reads. */
+  | { source: 'upload'; uploadId: string; key: string; size: number; image: InspectedImage };
+
+/** What checking a request's uploads wrote: undone when the request is refused. */
+interface UploadTrail {
+  claimed: string[];
+  copies: string[];
+}
 
 /** `POST /v1/tasks/{document,form,form-filling}`: validate, store inputs, record the task, queue it. */
 export async function submitTask(
@@ -47,24 +72,38 @@ export async function submitTask(
     idempotencyKey === undefined
       ? ''
       : sha256Hex(canonicalJson({ type: input.type, request: input.request }));
-  // Everything is checked before anything is written, so a refused request leaves no trace.
+  const taskId = deps.ids.newId();
+  const trail: UploadTrail = { claimed: [], copies: [] };
+  // Everything is checked before the task is recorded, and a refused request takes back what checking
+  // its uploads wrote, so it leaves no trace.
   let images: CheckedImage[];
   try {
-    images = input.type === 'form_filling' ? [] : await checkImages(deps.blobs, owner, input.request.images);
+    images =
+      input.type === 'form_filling'
+        ? []
+        : await checkImages(deps, owner, taskId, input.request.images, trail);
   } catch (error) {
-    // A replay may name uploads its first task has consumed (deleted) since: it still gets that task.
+    await undoUploads(deps, owner, taskId, trail);
+    // A replay may name uploads its first task has consumed since: it still gets that task.
     if (idempotencyKey !== undefined && error instanceof ApiError) {
-      const replay = await claimIdempotencyKey(deps, owner, idempotencyKey, deps.ids.newId(), requestHash);
+      const replay = await claimIdempotencyKey(deps, owner, idempotencyKey, taskId, requestHash);
       if (replay) return { summary: toTaskSummary(replay), created: false, queued: true };
-      await deps.idempotency.release(owner, idempotencyKey).catch(() => {});
+      await deps.idempotency.release(owner, idempotencyKey, taskId).catch(() => {});
     }
     throw error;
   }
-  const taskId = deps.ids.newId();
 
   if (idempotencyKey !== undefined) {
-    const replay = await claimIdempotencyKey(deps, owner, idempotencyKey, taskId, requestHash);
-    if (replay) return { summary: toTaskSummary(replay), created: false, queued: true };
+    const replay = await claimIdempotencyKey(deps, owner, idempotencyKey, taskId, requestHash).catch(
+      async (error: unknown) => {
+        await undoUploads(deps, owner, taskId, trail);
+        throw error;
+      },
+    );
+    if (replay) {
+      await undoUploads(deps, owner, taskId, trail);
+      return { summary: toTaskSummary(replay), created: false, queued: true };
+    }
   }
 
   const now = deps.clock.now();
@@ -82,28 +121,39 @@ export async function submitTask(
     attempts: 0,
     expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
   };
-  const releaseKey = async () => {
-    if (idempotencyKey !== undefined) await deps.idempotency.release(owner, idempotencyKey).catch(() => {});
+  const giveBack = async () => {
+    await Promise.allSettled([
+      undoUploads(deps, owner, taskId, trail),
+      idempotencyKey === undefined ? undefined : deps.idempotency.release(owner, idempotencyKey, taskId),
+    ]);
   };
   // The task is recorded right after the key is claimed, so a concurrent replay finds it.
   await deps.tasks.create(task).catch(async (error: unknown) => {
-    await releaseKey();
+    await giveBack();
     throw error;
   });
   try {
     await storeInputs(deps.blobs, task, images, details(input));
   } catch (error) {
-    await Promise.allSettled([deps.tasks.delete(taskId), releaseKey()]);
+    await Promise.allSettled([deps.tasks.delete(taskId), giveBack()]);
     throw error;
   }
   const queued = await deps.queue.send({ taskId }, task.priority).then(
     () => true,
     () => false,
   );
+  // The task has its copies; the uploads themselves are done with (their claims keep the ids used up).
+  const uploaded = images.flatMap((checked) =>
+    checked.source === 'upload' ? [uploadKey(owner, checked.uploadId)] : [],
+  );
+  if (uploaded.length > 0) await deps.blobs.delete(uploaded).catch(() => {});
   return { summary: toTaskSummary(task), created: true, queued };
 }
 
-/** The first task of this key and body, or undefined when the key is now ours; IdempotencyConflict for another body. */
+/**
+ * The first task of this key and body, or undefined when the key is now ours. IdempotencyConflict for another body, and
+ * while the record's own request has not recorded its task yet (it may be on its way).
+ */
 async function claimIdempotencyKey(
   deps: SubmitTaskDependencies,
   owner: string,
@@ -111,22 +161,47 @@ async function claimIdempotencyKey(
   taskId: string,
   requestHash: string,
 ): Promise<Task | undefined> {
-  const record = { taskId, requestHash, ttlSeconds: deps.retentionDays * 86_400 };
-  // Two rounds: the second only runs after a record pointing to a deleted task was released.
+  const now = deps.clock.now();
+  const record = {
+    taskId,
+    requestHash,
+    ttlSeconds: deps.retentionDays * 86_400,
+    claimedAt: now.toISOString(),
+  };
+  // Two rounds: the second only runs after an abandoned record (its task deleted or never made) was released.
   for (let round = 0; round < 2; round++) {
     const claimed = await deps.idempotency.claim(owner, key, record);
-    if (claimed.status === 'new') return undefined;
+    // Our own record (a retried put whose first answer was lost) is ours as much as a new one.
+    if (claimed.status === 'new' || claimed.taskId === taskId) return undefined;
     if (claimed.requestHash !== requestHash) {
       throw new IdempotencyConflict('this Idempotency-Key was used with a different request body');
     }
     const first = await deps.tasks.get(claimed.taskId);
     if (first && first.owner === owner) return first;
-    await deps.idempotency.release(owner, key);
+    if (settling(claimed, now)) {
+      throw new ApiError(
+        'IDEMPOTENCY_CONFLICT',
+        'the first request with this Idempotency-Key is still being processed; retry in a few seconds',
+      );
+    }
+    // Only that record: a newer claim of the key by someone else stays.
+    await deps.idempotency.release(owner, key, claimed.taskId);
   }
   throw new IdempotencyConflict('this Idempotency-Key is being used by a concurrent request');
 }
 
-async function checkImages(blobs: BlobStore, owner: string, refs: ImageRef[]): Promise<CheckedImage[]> {
+function settling(claimed: Extract<IdempotencyOutcome, { status: 'existing' }>, now: Date): boolean {
+  if (claimed.claimedAt === undefined) return false;
+  return now.getTime() - Date.parse(claimed.claimedAt) < IDEMPOTENCY_SETTLE_SECONDS * 1000;
+}
+
+async function checkImages(
+  deps: SubmitTaskDependencies,
+  owner: string,
+  taskId: string,
+  refs: ImageRef[],
+  trail: UploadTrail,
+): Promise<CheckedImage[]> {
   const checked: CheckedImage[] = [];
   // One at a time: a request holds up to 20 images and the first bad one ends it.
   for (const [n, ref] of refs.entries()) {
@@ -135,26 +210,43 @@ async function checkImages(blobs: BlobStore, owner: string, refs: ImageRef[]): P
       const bytes = decodeBase64Image(ref.data, `images.${n}.data`);
       checked.push({ source: 'inline', bytes, image: inspectImage(bytes, label) });
     } else {
-      checked.push(await checkUpload(blobs, owner, ref.uploadId, label));
+      checked.push(await checkUpload(deps, owner, taskId, ref.uploadId, n, trail));
     }
   }
   return checked;
 }
 
-/** Uploads are checked again here: the presigned POST's policy is not enforced by every S3 (s3rver). */
+/**
+ * An upload becomes the task's own: claimed for this task (an upload id serves one task, however often
+ * its presigned POST is used), copied under the task's inputs, and that copy checked (size, type,
+ * dimensions; the POST policy is not enforced by every S3, s3rver). A later POST to the upload cannot
+ * change what the task reads.
+ */
 async function checkUpload(
-  blobs: BlobStore,
+  deps: SubmitTaskDependencies,
   owner: string,
+  taskId: string,
   uploadId: string,
-  label: string,
+  n: number,
+  trail: UploadTrail,
 ): Promise<CheckedImage> {
+  const label = `images[${n}]`;
   const notFound = () => new UploadNotFound(uploadId);
   if (!isWellFormedId(uploadId)) throw notFound();
-  const key = uploadKey(owner, uploadId);
-  const head = await blobs.head(key);
+  const source = uploadKey(owner, uploadId);
+  const sourceHead = await deps.blobs.head(source);
+  if (!sourceHead) throw notFound();
+  checkImageSize(sourceHead.size, label);
+  const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + deps.retentionDays * 86_400;
+  if (!(await deps.uploads.claim(owner, uploadId, { taskId, expiresAt }))) throw notFound();
+  trail.claimed.push(uploadId);
+  const key = inputImageKey(owner, taskId, n);
+  if (!(await deps.blobs.copy(source, key))) throw notFound();
+  trail.copies.push(key);
+  const head = await deps.blobs.head(key);
   if (!head) throw notFound();
   checkImageSize(head.size, label);
-  const header = await blobs.getPrefix(key, HEADER_BYTES);
+  const header = await deps.blobs.getPrefix(key, HEADER_BYTES);
   if (!header) throw notFound();
   let image: InspectedImage;
   try {
@@ -163,11 +255,26 @@ async function checkUpload(
     // A JPEG's frame header can sit past the first bytes; read the whole file before calling it invalid.
     if (!(error instanceof ImageRejected && error.code === 'INVALID_IMAGE' && head.size > header.byteLength))
       throw error;
-    const whole = await blobs.get(key);
+    const whole = await deps.blobs.get(key);
     if (!whole) throw notFound();
     image = inspectImage(whole, label, head.size);
   }
-  return { source: 'upload', key, size: head.size, image };
+  return { source: 'upload', uploadId, key, size: head.size, image };
+}
+
+/** Takes back what checking the uploads wrote (best effort: retention and the lifecycle rule do the rest). */
+async function undoUploads(
+  deps: SubmitTaskDependencies,
+  owner: string,
+  taskId: string,
+  trail: UploadTrail,
+): Promise<void> {
+  await Promise.allSettled([
+    trail.copies.length > 0 ? deps.blobs.delete(trail.copies) : undefined,
+    ...trail.claimed.map((uploadId) => deps.uploads.release(owner, uploadId, taskId)),
+  ]);
+  trail.claimed.length = 0;
+  trail.copies.length = 0;
 }
 
 function toImageInput(owner: string, taskId: string, n: number, checked: CheckedImage): ImageInput {
@@ -177,7 +284,7 @@ function toImageInput(owner: string, taskId: string, n: number, checked: Checked
         mediaType: checked.image.mediaType,
         bytes: checked.bytes.byteLength,
       }
-    : { key: checked.key, mediaType: checked.image.mediaType, bytes: checked.size, uploaded: true };
+    : { key: checked.key, mediaType: checked.image.mediaType, bytes: checked.size };
 }
 
 function details(input: SubmitTaskInput): TaskRequestDetails {

@@ -40,7 +40,13 @@ describe('kv keys and fields named like Object.prototype members', () => {
   });
 
   it('survive form-filling normalisation, and a document answer through validation', async () => {
-    const context: StrategyContext = { type: 'form_filling', ocrText: '', library, fields: [...NAMES] };
+    const context: StrategyContext = {
+      type: 'form_filling',
+      ocrText: '',
+      pages: [],
+      library,
+      fields: [...NAMES],
+    };
     const filled = normaliseFormFilling(
       mapOf((name) => ({ value: `${name} value`, source: { type: 'doc', resource_id: 'd1' } })),
       context,
@@ -61,7 +67,7 @@ describe('kv keys and fields named like Object.prototype members', () => {
         outputTokens: 1,
       }),
     };
-    const document: StrategyContext = { type: 'document', ocrText: 'text', library };
+    const document: StrategyContext = { type: 'document', ocrText: 'text', pages: [], library };
     const outcome = await runStrategy(strategyFor('document'), document, llm);
     expect(ownKeys((outcome.result as { kv: object }).kv)).toEqual([...NAMES].sort());
   });
@@ -72,7 +78,12 @@ describe('kv keys and fields named like Object.prototype members', () => {
     const printed = ['constructor', 'toString'];
     const read = await runStrategy(
       strategyFor('document'),
-      { type: 'document', ocrText: printed.map((name) => `${name}: ${name} value`).join('\n'), library },
+      {
+        type: 'document',
+        ocrText: printed.map((name) => `${name}: ${name} value`).join('\n'),
+        pages: [],
+        library,
+      },
       rules,
     );
     expect((read.result as { kv: Record<string, unknown> }).kv).toMatchObject({
@@ -82,7 +93,7 @@ describe('kv keys and fields named like Object.prototype members', () => {
 
     const fill = await runStrategy(
       strategyFor('form_filling'),
-      { type: 'form_filling', ocrText: '', library, fields: [...NAMES] },
+      { type: 'form_filling', ocrText: '', pages: [], library, fields: [...NAMES] },
       rules,
     );
     expect(fill.result).toEqual(

@@ -179,8 +179,7 @@ async function claimIdempotencyKey(
     const first = await deps.tasks.get(claimed.taskId);
     if (first && first.owner === owner) return first;
     if (settling(claimed, now)) {
-      throw new ApiError(
-        'IDEMPOTENCY_CONFLICT',
+      throw new IdempotencyConflict(
         'the first request with this Idempotency-Key is still being processed; retry in a few seconds',
       );
     }

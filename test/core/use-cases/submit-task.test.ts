@@ -77,7 +77,7 @@ describe('submitTask', () => {
     await upload(world, 'user-a', 'up-1', pngImage());
     await expect(
       submitTask(world, 'user-a', images({ images: [{ uploadId: 'up-1' }] })),
-    ).rejects.toMatchObject({ status: 404, code: 'UPLOAD_NOT_FOUND' });
+    ).rejects.toMatchObject({ name: 'UploadNotFound', code: 'UPLOAD_NOT_FOUND' });
     expect(world.tasks.tasks.size).toBe(1);
   });
 
@@ -87,7 +87,7 @@ describe('submitTask', () => {
     await upload(world, 'user-a', 'gif', new TextEncoder().encode('GIF89a......'));
     await expect(
       submitTask(world, 'user-a', images({ images: [{ uploadId: 'good' }, { uploadId: 'gif' }] })),
-    ).rejects.toMatchObject({ status: 415 });
+    ).rejects.toMatchObject({ name: 'ImageRejected' });
     expect([...world.blobs.blobs.keys()].sort()).toEqual(['uploads/user-a/gif', 'uploads/user-a/good']);
     expect(world.uploads.claims.size).toBe(0);
     expect((await submitTask(world, 'user-a', images({ images: [{ uploadId: 'good' }] }))).created).toBe(
@@ -235,7 +235,7 @@ describe('submitTask', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(world.idempotency.records.size).toBe(1);
     await expect(submitTask(world, 'user-a', images(body), 'key-1')).rejects.toMatchObject({
-      status: 409,
+      name: 'IdempotencyConflict',
       code: 'IDEMPOTENCY_CONFLICT',
       message: expect.stringContaining('still being processed'),
     });

@@ -17,6 +17,8 @@ export interface HandlerResources {
     readonly read?: readonly BlobPrefix[];
     readonly write?: readonly BlobPrefix[];
     readonly delete?: readonly BlobPrefix[];
+    /** Only these owners' keys under those prefixes: `compat`, the DocuSnap Android clients'. @default every owner's */
+    readonly owners?: 'compat';
   };
   /** Task queues it sends messages to. */
   readonly sendsTo?: readonly Priority[];
@@ -131,7 +133,7 @@ export const ROUTES = {
     // (endTask): its inputs and any late result go.
     uses: {
       table: 'readWrite',
-      blobs: { read: ['results'], write: ['inputs'], delete: ['inputs', 'results'] },
+      blobs: { read: ['results'], write: ['inputs'], delete: ['inputs', 'results'], owners: 'compat' },
       sendsTo: ['normal'],
       compatKey: 'private',
     },
@@ -143,7 +145,7 @@ export const ROUTES = {
     access: 'public',
     api: 'compat',
     timeoutSeconds: COMPAT_TIMEOUT_SECONDS,
-    uses: { table: 'readWrite', blobs: { delete: ['inputs', 'results'] } },
+    uses: { table: 'readWrite', blobs: { delete: ['inputs', 'results'], owners: 'compat' } },
   },
   compatCheckStatus: {
     method: 'GET',

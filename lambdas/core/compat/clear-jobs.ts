@@ -47,7 +47,7 @@ export async function clearCompatJobs(deps: CompatClearDependencies, body: unkno
 /**
  * The record goes first, so no poll can reach a half-deleted job; then the task, so a worker still on it
  * fails to finish and deletes the cache entries it wrote itself; then the blobs and the cache entries the
- * task names, which hold copies of the job's OCR text (only the owner's own, as DELETE /v1/tasks does).
+ * task names, which hold copies of the job's OCR text (only the owner's own, as deleting a v1 task does).
  */
 async function deleteJob(deps: CompatClearDependencies, record: CompatRecord): Promise<void> {
   await deps.compat.delete(record);

@@ -25,7 +25,7 @@ function carriedBytes(view: TaskView): number {
 }
 
 /**
- * `GET /v1/tasks?limit=&cursor=`: the caller's tasks, newest first, at most `limit` of them and at most
+ * The caller's tasks (route `listTasks`), newest first, at most `limit` of them and at most
  * `maxPageBytes` of them; a page cut short by size ends with a cursor that resumes at the first item left out.
  */
 export async function listTasks(

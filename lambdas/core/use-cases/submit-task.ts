@@ -61,7 +61,7 @@ interface UploadTrail {
   copies: string[];
 }
 
-/** `POST /v1/tasks/{document,form,form-filling}`: validate, store inputs, record the task, queue it. */
+/** The three submission routes (`submitDocument`, `submitForm`, `submitFormFilling`): validate, store inputs, record the task, queue it. */
 export async function submitTask(
   deps: SubmitTaskDependencies,
   owner: string,

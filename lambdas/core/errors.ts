@@ -8,6 +8,7 @@ export const API_ERROR_CODES = [
   'UNAUTHORIZED',
   'TASK_NOT_FOUND',
   'UPLOAD_NOT_FOUND',
+  'WEBHOOK_NOT_FOUND',
   'IDEMPOTENCY_CONFLICT',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
@@ -52,6 +53,14 @@ export class UploadNotFound extends ApiError {
   constructor(readonly uploadId: string) {
     super('UPLOAD_NOT_FOUND', `upload ${uploadId} does not exist`);
     this.name = 'UploadNotFound';
+  }
+}
+
+/** Something of the caller's (task, upload, webhook) that does not exist, or is another owner's. */
+export class NotFoundError extends ApiError {
+  constructor(code: 'TASK_NOT_FOUND' | 'UPLOAD_NOT_FOUND' | 'WEBHOOK_NOT_FOUND', message: string) {
+    super(code, message);
+    this.name = 'NotFoundError';
   }
 }
 

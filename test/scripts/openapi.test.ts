@@ -24,6 +24,9 @@ describe('docs/openapi.json', () => {
         'GET /v1/tasks',
         'GET /v1/tasks/{taskId}',
         'DELETE /v1/tasks/{taskId}',
+        'POST /v1/webhooks',
+        'GET /v1/webhooks',
+        'DELETE /v1/webhooks/{webhookId}',
       ].sort(),
     );
     const statuses = new Set(

@@ -10,6 +10,8 @@ import type {
   Cache,
   CallOptions,
   Clock,
+  DeliveryQueue,
+  EventBus,
   IdempotencyOutcome,
   IdempotencyStore,
   IdGenerator,
@@ -27,9 +29,11 @@ import type {
   TaskStore,
   TransitionCondition,
   UploadClaims,
+  WebhookStore,
 } from '../../lambdas/core/ports';
 import { DEFAULT_PRICING } from '../../lambdas/core/pricing';
 import { canTransition, type Priority, type Task } from '../../lambdas/core/task';
+import type { DeliveryRecord, Webhook, WebhookDelivery } from '../../lambdas/core/webhooks/webhook';
 
 /** What the DynamoDB adapters keep of a value: its JSON (undefined members gone, dates as text). */
 const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null)) as T;
@@ -402,6 +406,65 @@ export function failing<T extends object>(
   });
 }
 
+/** Long-poll pauses that take no time: each moves the clock instead, is recorded, and may run a step. */
+export class ManualPauses {
+  readonly calls: number[] = [];
+  /** Runs during each pause (e.g. the worker finishing the task meanwhile). */
+  during?: (pause: number) => void | Promise<void>;
+  constructor(private readonly clock: ManualClock) {}
+  readonly pause = async (ms: number): Promise<void> => {
+    this.calls.push(ms);
+    this.clock.advance(ms / 1000);
+    await this.during?.(this.calls.length);
+  };
+}
+
+export class MemoryWebhookStore implements WebhookStore {
+  readonly webhooks = new Map<string, Webhook>();
+  readonly deliveries: DeliveryRecord[] = [];
+
+  async create(webhook: Webhook, limit: number): Promise<'created' | 'limit'> {
+    if ((await this.listByOwner(webhook.owner)).length >= limit) return 'limit';
+    this.webhooks.set(`${webhook.owner}\n${webhook.webhookId}`, clone(webhook));
+    return 'created';
+  }
+  async listByOwner(owner: string): Promise<Webhook[]> {
+    return clone([...this.webhooks.values()].filter((webhook) => webhook.owner === owner));
+  }
+  async get(owner: string, webhookId: string): Promise<Webhook | undefined> {
+    const webhook = this.webhooks.get(`${owner}\n${webhookId}`);
+    return webhook && clone(webhook);
+  }
+  async delete(owner: string, webhookId: string): Promise<boolean> {
+    return this.webhooks.delete(`${owner}\n${webhookId}`);
+  }
+  async recordDelivery(record: DeliveryRecord): Promise<void> {
+    this.deliveries.push(clone(record));
+  }
+  async listDeliveries(owner: string, webhookId: string, limit: number): Promise<DeliveryRecord[]> {
+    return clone(
+      this.deliveries
+        .filter((record) => record.owner === owner && record.webhookId === webhookId)
+        .reverse()
+        .slice(0, limit),
+    );
+  }
+}
+
+export class MemoryDeliveryQueue implements DeliveryQueue {
+  readonly sent: WebhookDelivery[] = [];
+  async send(deliveries: readonly WebhookDelivery[]): Promise<void> {
+    this.sent.push(...clone(deliveries));
+  }
+}
+
+export class MemoryEventBus implements EventBus {
+  readonly events: { detailType: string; detail: unknown }[] = [];
+  async publish(event: { detailType: string; detail: unknown }): Promise<void> {
+    this.events.push(clone(event));
+  }
+}
+
 /**
  * Every in-memory port wired together, with docs/architecture.md's defaults. The object
  * satisfies each use case's dependency interface, so tests pass it (or a spread of it) directly.
@@ -409,9 +472,12 @@ export function failing<T extends object>(
 export function memoryWorld() {
   const retentionDays = 7;
   const clock = new ManualClock();
+  const pauses = new ManualPauses(clock);
   const ocr = new FakeOcr();
   const llm = new FakeLlm();
   return {
+    pauses,
+    pause: pauses.pause,
     tasks: new MemoryTaskStore(),
     blobs: new MemoryBlobStore(),
     queue: new MemoryQueue(),

@@ -76,6 +76,20 @@ export const ListTasksQuery = z.strictObject({
 });
 export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
 
+/** The longest `GET /v1/tasks/{taskId}?waitSeconds=` may hold a request: well inside API Gateway's 29 s. */
+export const MAX_WAIT_SECONDS = 20;
+
+/** Query of `GET /v1/tasks/{taskId}`: `waitSeconds` 0..20 holds the answer until the task ends or it passes. */
+export const GetTaskQuery = z.strictObject({
+  waitSeconds: z
+    .string()
+    .regex(/^\d{1,3}$/, `a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`)
+    .transform(Number)
+    .pipe(z.number().max(MAX_WAIT_SECONDS, `at most ${MAX_WAIT_SECONDS} seconds`))
+    .default(0),
+});
+export type GetTaskQuery = z.infer<typeof GetTaskQuery>;
+
 export const ListTasksResponse = z.object({
   items: z.array(TaskView),
   nextCursor: z.string().optional(),

@@ -35,6 +35,7 @@ import { DEFAULT_PRICING } from '../../lambdas/core/pricing';
 import { canTransition, type Priority, type Task } from '../../lambdas/core/task';
 import type { DeliveryRecord, Webhook, WebhookDelivery } from '../../lambdas/core/webhooks/webhook';
 
+const clone = <T>(value: T): T => structuredClone(value);
 /** What the DynamoDB adapters keep of a value: its JSON (undefined members gone, dates as text). */
 const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null)) as T;
 const systemClock: Clock = { now: () => new Date() };

@@ -3,7 +3,7 @@
  * so the document cannot drift from the code (test/scripts/openapi.test.ts fails when docs/openapi.json is stale).
  */
 import * as z from 'zod';
-import { API_ERROR_STATUS, type ApiErrorCode } from '../lambdas/core/errors';
+import type { ApiErrorCode } from '../lambdas/core/errors';
 import { DocumentResult, FormFillingResult, FormResult } from '../lambdas/core/schemas/results';
 import {
   ErrorBody,
@@ -25,6 +25,7 @@ import {
   ListWebhooksResponse,
   WebhookView,
 } from '../lambdas/core/schemas/webhooks';
+import { API_ERROR_STATUS } from '../lambdas/handlers/api/api-handler';
 import { ROUTES, type RouteName, type RouteRow } from '../lambdas/handlers/route-table';
 
 type JsonSchema = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { imageSize } from 'image-size';
-import { ApiError } from './errors';
+import { ImageRejected, ValidationError } from './errors';
 import { MAX_IMAGE_BYTES } from './schemas/uploads';
 import type { ImageInput } from './task';
 
@@ -30,10 +30,10 @@ export function detectMediaType(bytes: Uint8Array): RecognisedMediaType | undefi
     ?.mediaType;
 }
 
-/** 413 when an image is larger than Textract's synchronous limit. */
+/** Refuses an image larger than Textract's synchronous limit (PAYLOAD_TOO_LARGE). */
 export function checkImageSize(size: number, label: string): void {
   if (size > MAX_IMAGE_BYTES) {
-    throw new ApiError(
+    throw new ImageRejected(
       'PAYLOAD_TOO_LARGE',
       `${label} is ${size} bytes; an image may be at most ${MAX_IMAGE_BYTES}`,
     );
@@ -48,26 +48,26 @@ export function inspectImage(bytes: Uint8Array, label: string, totalSize = bytes
   checkImageSize(totalSize, label);
   const mediaType = detectMediaType(bytes);
   if (mediaType === 'application/pdf' || mediaType === 'image/tiff') {
-    throw new ApiError(
+    throw new ImageRejected(
       'UNSUPPORTED_MEDIA_TYPE',
       `${label} is ${mediaType === 'application/pdf' ? 'a PDF' : 'a TIFF'}, which is recognised but not accepted yet; send JPEG or PNG`,
     );
   }
   if (mediaType === undefined) {
-    throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `${label} is not a JPEG or PNG image`);
+    throw new ImageRejected('UNSUPPORTED_MEDIA_TYPE', `${label} is not a JPEG or PNG image`);
   }
   let width: number;
   let height: number;
   try {
     ({ width, height } = imageSize(bytes));
   } catch {
-    throw new ApiError('INVALID_IMAGE', `${label} has an unreadable ${mediaType} header`);
+    throw new ImageRejected('INVALID_IMAGE', `${label} has an unreadable ${mediaType} header`);
   }
   if (!(width > 0 && height > 0)) {
-    throw new ApiError('INVALID_IMAGE', `${label} has no readable dimensions`);
+    throw new ImageRejected('INVALID_IMAGE', `${label} has no readable dimensions`);
   }
   if (width > MAX_IMAGE_SIDE_PX || height > MAX_IMAGE_SIDE_PX) {
-    throw new ApiError(
+    throw new ImageRejected(
       'INVALID_IMAGE',
       `${label} is ${width}x${height} px; a side may be at most ${MAX_IMAGE_SIDE_PX} px`,
     );
@@ -93,7 +93,7 @@ export function decodeBase64Image(data: string, path: string): Uint8Array {
   const decodedSize = Math.floor((compact.length * 3) / 4) - (compact.match(/=*$/)?.[0].length ?? 0);
   checkImageSize(decodedSize, path);
   if (compact.length === 0 || !isBase64(compact)) {
-    throw new ApiError('VALIDATION_ERROR', 'image data is not valid base64', [
+    throw new ValidationError('image data is not valid base64', [
       { path, message: 'must be the base64 of the file bytes' },
     ]);
   }

@@ -15,8 +15,10 @@ import type { DeliveryRecord, Webhook, WebhookDelivery } from './webhooks/webhoo
 
 export interface TaskPage {
   items: Task[];
-  /** Opaque; pass back to get the next page. */
+  /** Opaque; pass back to get the next page. Absent on the last page. */
   nextCursor?: string;
+  /** `cursorAfter[i]` resumes the list right after `items[i]` (a caller may return fewer items than it got). */
+  cursorAfter: string[];
 }
 
 /** Fields a status change may set alongside the new status. */
@@ -44,7 +46,10 @@ export interface TransitionCondition {
 }
 
 export interface TaskStore {
-  /** Creates a task; throws TaskConflictError when the id exists. */
+  /**
+   * Creates a task; throws TaskConflictError when the id holds another task. Creating the same task
+   * again (a write retried after its answer was lost) succeeds and changes nothing.
+   */
   create(task: Task): Promise<void>;
   get(taskId: string): Promise<Task | undefined>;
   /** The owner's tasks, newest first. Throws ValidationError on a cursor that is not the owner's. */

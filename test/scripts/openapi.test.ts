@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_ERROR_STATUS } from '../../lambdas/core/errors';
+import { API_ERROR_STATUS } from '../../lambdas/handlers/api/api-handler';
 import { buildOpenApiDocument, renderOpenApiDocument } from '../../scripts/openapi-document';
 
 describe('docs/openapi.json', () => {

@@ -36,41 +36,48 @@ import { canTransition, type Priority, type Task } from '../../lambdas/core/task
 import type { DeliveryRecord, Webhook, WebhookDelivery } from '../../lambdas/core/webhooks/webhook';
 
 const clone = <T>(value: T): T => structuredClone(value);
+/** What the DynamoDB adapters keep of a value: its JSON (undefined members gone, dates as text). */
+const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null)) as T;
+const systemClock: Clock = { now: () => new Date() };
+const epochSeconds = (clock: Clock) => Math.floor(clock.now().getTime() / 1000);
 
 export class MemoryTaskStore implements TaskStore {
   readonly tasks = new Map<string, Task>();
 
   async create(task: Task): Promise<void> {
     const existing = this.tasks.get(task.taskId);
-    // As the DynamoDB adapter: the very same task again (a retried put) is no conflict.
     if (existing && existing.owner === task.owner && existing.createdAt === task.createdAt) return;
     if (existing) throw new TaskConflictError(task.taskId, 'task exists');
-    this.tasks.set(task.taskId, clone(task));
+    this.tasks.set(task.taskId, jsonCopy(task));
   }
 
   async get(taskId: string): Promise<Task | undefined> {
     const task = this.tasks.get(taskId);
-    return task && clone(task);
+    return task && jsonCopy(task);
   }
 
+  /**
+   * Newest first by `<createdAt>#<taskId>` compared as strings (DynamoDB's sort key order); the cursor
+   * names the owner and the last item, and is refused as the adapter refuses it (contract tests check).
+   */
   async listByOwner(owner: string, options: { limit: number; cursor?: string }): Promise<TaskPage> {
     const sortKey = (task: Task) => `${task.createdAt}#${task.taskId}`;
+    const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     const mine = [...this.tasks.values()]
       .filter((task) => task.owner === owner)
-      .sort((a, b) => sortKey(b).localeCompare(sortKey(a)));
+      .sort((a, b) => byCodeUnit(sortKey(b), sortKey(a)));
     let start = 0;
     if (options.cursor !== undefined) {
-      const [cursorOwner, after] = Buffer.from(options.cursor, 'base64url').toString().split('|');
-      if (cursorOwner !== owner || after === undefined) throw new ValidationError('invalid cursor');
+      const after = decodeMemoryCursor(options.cursor, owner);
       start = mine.findIndex((task) => sortKey(task) < after);
       if (start < 0) start = mine.length;
     }
     const items = mine.slice(start, start + options.limit);
-    const last = items.at(-1);
-    const more = start + options.limit < mine.length;
+    const cursorAfter = items.map((task) => encodeMemoryCursor(owner, sortKey(task)));
     return {
-      items: clone(items),
-      nextCursor: more && last ? Buffer.from(`${owner}|${sortKey(last)}`).toString('base64url') : undefined,
+      items: jsonCopy(items),
+      nextCursor: start + options.limit < mine.length ? cursorAfter.at(-1) : undefined,
+      cursorAfter,
     };
   }
 
@@ -84,10 +91,10 @@ export class MemoryTaskStore implements TaskStore {
     ) {
       throw new TaskConflictError(taskId, `task ${taskId} is not in ${condition.from.join('|')}`);
     }
-    const { addCacheKeys, ...fields } = clone(patch);
+    const { addCacheKeys, ...fields } = jsonCopy(patch);
     const next: Task = { ...task, ...fields, ...withCacheKeys(task, addCacheKeys) };
     this.tasks.set(taskId, next);
-    return clone(next);
+    return jsonCopy(next);
   }
 
   async recordCacheKeys(
@@ -119,21 +126,44 @@ export class MemoryTaskStore implements TaskStore {
       updatedAt: options.now,
     };
     this.tasks.set(taskId, next);
-    return clone(next);
+    return jsonCopy(next);
   }
 
   async delete(taskId: string): Promise<void> {
     this.tasks.delete(taskId);
   }
 
+  /** Oldest first by `<updatedAt>#<taskId>`, as the adapter's status index sorts. */
   async listStale(status: 'pending' | 'processing', updatedBefore: string, limit: number): Promise<Task[]> {
-    return clone(
+    const sortKey = (task: Task) => `${task.updatedAt}#${task.taskId}`;
+    return jsonCopy(
       [...this.tasks.values()]
-        .filter((task) => task.status === status && task.updatedAt < updatedBefore)
-        .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+        .filter((task) => task.status === status && sortKey(task) < updatedBefore)
+        .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0))
         .slice(0, limit),
     );
   }
+}
+
+function encodeMemoryCursor(owner: string, sortKey: string): string {
+  return Buffer.from(JSON.stringify({ owner, after: sortKey })).toString('base64url');
+}
+
+function decodeMemoryCursor(cursor: string, owner: string): string {
+  const invalid = (message: string) =>
+    new ValidationError('the cursor is not valid for this list', [{ path: 'cursor', message }]);
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid('must be a nextCursor returned by this list');
+  }
+  const { owner: cursorOwner, after } = (key ?? {}) as { owner?: unknown; after?: unknown };
+  if (typeof cursorOwner !== 'string' || typeof after !== 'string') {
+    throw invalid('must be a nextCursor returned by this list');
+  }
+  if (cursorOwner !== owner) throw invalid('belongs to another list');
+  return after;
 }
 
 function withCacheKeys(task: Task, added: string[] | undefined): Pick<Task, 'cacheKeys'> {
@@ -185,7 +215,7 @@ export class MemoryBlobStore implements BlobStore {
         'Content-Type': options.contentType,
         'x-test-length-range': `${options.minBytes}-${options.maxBytes}`,
       },
-      expiresAt: new Date(Date.UTC(2030, 0, 1) + options.expiresInSeconds * 1000).toISOString(),
+      expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000).toISOString(),
     };
   }
 }
@@ -193,43 +223,59 @@ export class MemoryBlobStore implements BlobStore {
 export class MemoryQueue implements TaskQueue {
   readonly sent: { message: TaskMessage; priority: Priority }[] = [];
 
+  /** Only the id travels, as in the SQS adapter, whatever else a caller passes. */
   async send(message: TaskMessage, priority: Priority): Promise<void> {
-    this.sent.push({ message: clone(message), priority });
+    this.sent.push({ message: { taskId: message.taskId }, priority });
   }
 }
 
+/** Entries expire by `clock`, like the adapter's (TTL deletes late there, so it checks the expiry itself). */
 export class MemoryCache implements Cache {
   readonly entries = new Map<string, unknown>();
+  private readonly expiries = new Map<string, number>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   async get<T>(key: string): Promise<T | undefined> {
-    return this.entries.has(key) ? clone(this.entries.get(key) as T) : undefined;
+    if (!this.entries.has(key) || (this.expiries.get(key) ?? 0) <= epochSeconds(this.clock)) return undefined;
+    return jsonCopy(this.entries.get(key) as T);
   }
 
-  async put(key: string, value: unknown): Promise<void> {
-    this.entries.set(key, clone(value));
+  async put(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    this.entries.set(key, jsonCopy(value));
+    this.expiries.set(key, epochSeconds(this.clock) + ttlSeconds);
   }
 
   async delete(keys: readonly string[]): Promise<void> {
-    for (const key of keys) this.entries.delete(key);
+    for (const key of keys) {
+      this.entries.delete(key);
+      this.expiries.delete(key);
+    }
   }
 }
 
+/** Records expire by `clock` after their ttl, like the adapter's. */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly records = new Map<string, { taskId: string; requestHash: string; claimedAt: string }>();
+  private readonly expiries = new Map<string, number>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   async claim(
     owner: string,
     key: string,
-    record: { taskId: string; requestHash: string; claimedAt: string },
+    record: { taskId: string; requestHash: string; ttlSeconds: number; claimedAt: string },
   ): Promise<IdempotencyOutcome> {
     const id = `${owner}#${key}`;
     const existing = this.records.get(id);
-    if (existing) return { status: 'existing', ...existing };
+    const now = epochSeconds(this.clock);
+    if (existing && (this.expiries.get(id) ?? 0) > now) return { status: 'existing', ...existing };
     this.records.set(id, {
       taskId: record.taskId,
       requestHash: record.requestHash,
       claimedAt: record.claimedAt,
     });
+    this.expiries.set(id, now + record.ttlSeconds);
     return { status: 'new' };
   }
 
@@ -436,8 +482,8 @@ export function memoryWorld() {
     tasks: new MemoryTaskStore(),
     blobs: new MemoryBlobStore(),
     queue: new MemoryQueue(),
-    cache: new MemoryCache(),
-    idempotency: new MemoryIdempotencyStore(),
+    cache: new MemoryCache(clock),
+    idempotency: new MemoryIdempotencyStore(clock),
     uploads: new MemoryUploadClaims(),
     clock,
     ids: new SequentialIds('task-'),

@@ -38,7 +38,7 @@ export type SubmitFormFillingRequest = z.infer<typeof SubmitFormFillingRequest>;
 
 export const IDEMPOTENCY_KEY_MAX = 128;
 
-/** 202 answer of a task submission (its `Location` is the task's `getTask` path). */
+/** The answer to a task submission (its `Location` is the task's `getTask` path). */
 export const TaskSummary = z.object({
   taskId: z.string(),
   type: z.enum(TASK_TYPES),
@@ -58,7 +58,7 @@ export const UsageView = z.object({
   cacheHit: z.boolean(),
 });
 
-/** 200 answer of the `getTask` route. */
+/** The answer of the `getTask` route. */
 export const TaskView = TaskSummary.extend({
   updatedAt: z.string(),
   completedAt: z.string().optional(),

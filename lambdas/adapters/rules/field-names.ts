@@ -87,6 +87,8 @@ export function fieldNameWords(name: string): Set<string> {
 /** Edit distance of at most one, so an OCR slip ("Adress") still matches a long enough word. */
 function nearlyEqual(a: string, b: string): boolean {
   if (a === b) return true;
+  // "employer" and "employee" are one letter apart and two different people.
+  if (PARTY_WORDS.has(a) || PARTY_WORDS.has(b)) return false;
   if (Math.min(a.length, b.length) < 5 || Math.abs(a.length - b.length) > 1) return false;
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
@@ -102,7 +104,15 @@ type IdentityFieldName = (typeof IDENTITY_FIELD_NAMES)[number];
  * employee's own name is not the "Employer Name". Names are compared lower-cased, punctuation as spaces.
  */
 export const FIELD_NAME_SYNONYMS: Partial<Record<IdentityFieldName, string[]>> & Record<string, string[]> = {
-  'Full Name': ['Name', 'Full Name', 'Complete Name', 'Name in Full'],
+  'Full Name': [
+    'Name',
+    'Full Name',
+    'Complete Name',
+    'Name in Full',
+    'Employee Name',
+    "Employee's Name",
+    'Name of Employee',
+  ],
   'Date of Birth': ['Date of Birth', 'DOB', 'Birth Date', 'Birthdate', 'Birthday'],
   Nationality: ['Nationality', 'Citizenship', 'Country of Citizenship', 'Citizen of'],
   Employer: [
@@ -130,6 +140,8 @@ export const FIELD_NAME_SYNONYMS: Partial<Record<IdentityFieldName, string[]>> &
     'Policy Holder Name',
     "Policyholder's Name",
     'Name of Policyholder',
+    'Insured',
+    'Insured Person',
     'Insured Name',
     'Name of Insured',
   ],

@@ -79,6 +79,8 @@ describe('canonicalFieldName: the synonym table', () => {
     ['DOB', 'Date of Birth'],
     ['Date of birth', 'Date of Birth'],
     ['Name', 'Full Name'],
+    ['Employee Name', 'Full Name'],
+    ['Insured', 'Policyholder Name'],
   ])('"%s" is "%s"', (name, canonical) => {
     expect(canonicalFieldName(name)).toBe(canonical);
   });
@@ -95,5 +97,11 @@ describe('canonicalFieldName: the synonym table', () => {
     expect(fieldNameSimilarity('Employer Name', 'Name')).toBe(0);
     expect(fieldNameSimilarity('Account Holder Name', 'Full Name')).toBe(0);
     expect(fieldNameSimilarity('Policyholder Name', 'Account Holder Name')).toBe(0);
+    expect(fieldNameSimilarity('Employer Name', 'Employee Name')).toBe(0);
+  });
+
+  it('takes no OCR slip between the words of two parties', () => {
+    expect(fieldNameSimilarity('Employer Contact', 'Employee Contact')).toBeLessThan(FIELD_MATCH_THRESHOLD);
+    expect(fieldNameSimilarity('Adress', 'Address')).toBeGreaterThanOrEqual(FIELD_MATCH_THRESHOLD);
   });
 });

@@ -100,6 +100,19 @@ export interface TaskQueue {
   send(message: TaskMessage, priority: Priority): Promise<void>;
 }
 
+// ── Documents (PDF, TIFF) ────────────────────────────────────────────────────
+
+/** The inputs that may hold many pages (DESIGN §3.1). */
+export type DocumentMediaType = 'application/pdf' | 'image/tiff';
+
+/** What counting a document's pages found: its page count, or why it cannot be opened. */
+export type PageCount = { status: 'counted'; pages: number } | { status: 'unreadable' | 'encrypted' };
+
+/** Counts pages cheaply at submit (no rendering): the API's only look inside a PDF or TIFF. */
+export interface PageCounter {
+  count(bytes: Uint8Array, mediaType: DocumentMediaType): Promise<PageCount>;
+}
+
 // ── OCR ──────────────────────────────────────────────────────────────────────
 
 export interface OcrImage {

@@ -18,8 +18,10 @@ export type TaskSource = 'v1' | 'compat';
 export interface ImageInput {
   /** Blob key of the image bytes (under the owner's prefix). */
   key: string;
-  mediaType: 'image/jpeg' | 'image/png';
+  mediaType: 'image/jpeg' | 'image/png' | 'application/pdf' | 'image/tiff';
   bytes: number;
+  /** Pages counted at submit (a photo: 1); absent on tasks recorded before documents were accepted. */
+  pages?: number;
   /** True when the key is an upload the client made; otherwise the API wrote it for this task. */
   uploaded?: boolean;
 }

@@ -1,3 +1,4 @@
+import { DocumentPageCounter } from '../../lambdas/adapters/document-page-counter';
 /**
  * In-memory ports with the same contracts as the adapters (conditional writes, leases, owner-scoped
  * cursors), plus a fake OCR engine and LLM that count their calls. Core tests and handler tests use them.
@@ -338,6 +339,7 @@ export function memoryWorld() {
     idempotency: new MemoryIdempotencyStore(),
     clock: new ManualClock(),
     ids: new SequentialIds('task-'),
+    pageCounter: new DocumentPageCounter(),
     ocr,
     llm,
     /** The names the dead-letter handler and sweeper are configured with: those of `ocr` and `llm`. */

@@ -1,8 +1,24 @@
 import { inputImageKey, isWellFormedId, requestDetailsKey, uploadKey } from '../blob-keys';
 import { ApiError, NotFoundError } from '../errors';
 import { canonicalJson, sha256Hex } from '../hashing';
-import { checkImageSize, decodeBase64Image, type InspectedImage, inspectImage } from '../images';
-import type { BlobStore, Clock, IdempotencyStore, IdGenerator, TaskQueue, TaskStore } from '../ports';
+import {
+  checkImageSize,
+  checkPageCount,
+  decodeBase64Image,
+  detectMediaType,
+  type InspectedInput,
+  inspectInput,
+  isDocument,
+} from '../images';
+import type {
+  BlobStore,
+  Clock,
+  IdempotencyStore,
+  IdGenerator,
+  PageCounter,
+  TaskQueue,
+  TaskStore,
+} from '../ports';
 import type { ImageRef, SubmitFormFillingRequest, SubmitImagesRequest, TaskSummary } from '../schemas/tasks';
 import type { ImageInput, Task, TaskRequestDetails } from '../task';
 import { toTaskSummary } from '../task-view';
@@ -21,6 +37,8 @@ export interface SubmitTaskDependencies {
   idempotency: IdempotencyStore;
   clock: Clock;
   ids: IdGenerator;
+  /** Counts the pages of PDF and TIFF inputs (DESIGN §3.1). */
+  pageCounter: PageCounter;
   retentionDays: number;
 }
 
@@ -33,8 +51,8 @@ export interface SubmitTaskOutcome {
 }
 
 type CheckedImage =
-  | { source: 'inline'; bytes: Uint8Array; image: InspectedImage }
-  | { source: 'upload'; key: string; size: number; image: InspectedImage };
+  | { source: 'inline'; bytes: Uint8Array; image: InspectedInput }
+  | { source: 'upload'; key: string; size: number; image: InspectedInput };
 
 /** `POST /v1/tasks/{document,form,form-filling}`: validate, store inputs, record the task, queue it. */
 export async function submitTask(
@@ -50,7 +68,10 @@ export async function submitTask(
   // Everything is checked before anything is written, so a refused request leaves no trace.
   let images: CheckedImage[];
   try {
-    images = input.type === 'form_filling' ? [] : await checkImages(deps.blobs, owner, input.request.images);
+    images =
+      input.type === 'form_filling'
+        ? []
+        : await checkImages(deps.blobs, deps.pageCounter, owner, input.request.images);
   } catch (error) {
     // A replay may name uploads its first task has consumed (deleted) since: it still gets that task.
     if (idempotencyKey !== undefined && error instanceof ApiError) {
@@ -129,17 +150,25 @@ async function claimIdempotencyKey(
   throw new ApiError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key is being used by a concurrent request');
 }
 
-async function checkImages(blobs: BlobStore, owner: string, refs: ImageRef[]): Promise<CheckedImage[]> {
+async function checkImages(
+  blobs: BlobStore,
+  pageCounter: PageCounter,
+  owner: string,
+  refs: ImageRef[],
+): Promise<CheckedImage[]> {
   const checked: CheckedImage[] = [];
+  let pages = 0;
   // One at a time: a request holds up to 20 images and the first bad one ends it.
   for (const [n, ref] of refs.entries()) {
     const label = `images[${n}]`;
     if ('data' in ref) {
       const bytes = decodeBase64Image(ref.data, `images.${n}.data`);
-      checked.push({ source: 'inline', bytes, image: inspectImage(bytes, label) });
+      checked.push({ source: 'inline', bytes, image: await inspectInput(bytes, label, pageCounter) });
     } else {
-      checked.push(await checkUpload(blobs, owner, ref.uploadId, label));
+      checked.push(await checkUpload(blobs, pageCounter, owner, ref.uploadId, label));
     }
+    pages += checked[n]?.image.pages ?? 0;
+    checkPageCount(pages);
   }
   return checked;
 }
@@ -147,6 +176,7 @@ async function checkImages(blobs: BlobStore, owner: string, refs: ImageRef[]): P
 /** Uploads are checked again here: the presigned POST's policy is not enforced by every S3 (s3rver). */
 async function checkUpload(
   blobs: BlobStore,
+  pageCounter: PageCounter,
   owner: string,
   uploadId: string,
   label: string,
@@ -159,16 +189,28 @@ async function checkUpload(
   checkImageSize(head.size, label);
   const header = await blobs.getPrefix(key, HEADER_BYTES);
   if (!header) throw notFound();
-  let image: InspectedImage;
+  const whole = async () => {
+    const bytes = await blobs.get(key);
+    if (!bytes) throw notFound();
+    return bytes;
+  };
+  // A PDF's or TIFF's page list is spread through the file: it is counted from the whole file.
+  if (isDocument(detectMediaType(header)) && head.size > header.byteLength) {
+    return {
+      source: 'upload',
+      key,
+      size: head.size,
+      image: await inspectInput(await whole(), label, pageCounter),
+    };
+  }
+  let image: InspectedInput;
   try {
-    image = inspectImage(header, label, head.size);
+    image = await inspectInput(header, label, pageCounter, head.size);
   } catch (error) {
     // A JPEG's frame header can sit past the first bytes; read the whole file before calling it invalid.
     if (!(error instanceof ApiError && error.code === 'INVALID_IMAGE' && head.size > header.byteLength))
       throw error;
-    const whole = await blobs.get(key);
-    if (!whole) throw notFound();
-    image = inspectImage(whole, label, head.size);
+    image = await inspectInput(await whole(), label, pageCounter, head.size);
   }
   return { source: 'upload', key, size: head.size, image };
 }
@@ -179,8 +221,15 @@ function toImageInput(owner: string, taskId: string, n: number, checked: Checked
         key: inputImageKey(owner, taskId, n),
         mediaType: checked.image.mediaType,
         bytes: checked.bytes.byteLength,
+        pages: checked.image.pages,
       }
-    : { key: checked.key, mediaType: checked.image.mediaType, bytes: checked.size, uploaded: true };
+    : {
+        key: checked.key,
+        mediaType: checked.image.mediaType,
+        bytes: checked.size,
+        pages: checked.image.pages,
+        uploaded: true,
+      };
 }
 
 function details(input: SubmitTaskInput): TaskRequestDetails {

@@ -4,6 +4,7 @@
  * the local runtime may replace it first with `useApiDependencies(...)`.
  */
 import { randomUUID } from 'node:crypto';
+import { DocumentPageCounter } from '../../adapters/document-page-counter';
 import type { DeleteTaskDependencies } from '../../core/use-cases/delete-task';
 import type { SubmitTaskDependencies } from '../../core/use-cases/submit-task';
 import { type Config, environmentConfig } from '../config';
@@ -35,6 +36,7 @@ export function fromConfig(config: Config): ApiDependencies {
     cache,
     clock,
     ids: { newId: () => randomUUID() },
+    pageCounter: new DocumentPageCounter(),
     retentionDays: config.retentionDays,
   };
 }

@@ -30,6 +30,8 @@ const PATCH_FIELDS = [
   'leaseUntil',
   'result',
   'resultKey',
+  'evidence',
+  'evidenceKey',
   'error',
   'usage',
   'expiresAt',

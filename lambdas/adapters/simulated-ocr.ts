@@ -1,3 +1,4 @@
+import { typesetLayout } from '../core/layout';
 import type { OcrEngine, OcrImage, OcrPage } from '../core/ports';
 
 export interface SimulatedOcrOptions {
@@ -25,6 +26,9 @@ export const SIMULATED_PAGE_TEXT = [
   'Thank you for your business.',
 ].join('\n');
 
+/** The page typeset on an A4 photo's pixel size, so the stages after OCR see boxes as from a real engine. */
+const SIMULATED_LAYOUT = typesetLayout(SIMULATED_PAGE_TEXT, { width: 1240, height: 1754, confidence: 0.98 });
+
 /**
  * Capacity benchmarks only (DESIGN §7): stands in for a paid OCR call with a fixed latency and page, so a
  * benchmark measures the pipeline rather than an OCR engine. Never a default, never used to check OCR.
@@ -37,6 +41,6 @@ export class SimulatedOcr implements OcrEngine {
   // Every image reads the same: the bytes are irrelevant to a capacity benchmark.
   async recognize(_image: OcrImage): Promise<OcrPage> {
     await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
-    return { text: SIMULATED_PAGE_TEXT, pages: 1 };
+    return { layout: structuredClone(SIMULATED_LAYOUT), pages: 1 };
   }
 }

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createScheduler, createWorker, OEM, type Scheduler } from 'tesseract.js';
+import { imageSize } from 'image-size';
+import { createScheduler, createWorker, OEM, type Page, type Scheduler, type Word } from 'tesseract.js';
 import { TaskFailure } from '../core/errors';
+import { type LayoutLine, type LayoutWord, lineOf, type PageLayout, pageBox } from '../core/layout';
 import type { OcrEngine, OcrImage, OcrPage } from '../core/ports';
 
 export interface TesseractOcrOptions {
@@ -33,8 +35,9 @@ export class TesseractOcr implements OcrEngine {
   async recognize(image: OcrImage): Promise<OcrPage> {
     const scheduler = await this.pool();
     try {
-      const { data } = await scheduler.addJob('recognize', Buffer.from(image.bytes));
-      return { text: data.text.trim(), pages: 1 };
+      // `blocks` is off by default in tesseract.js 7: without it there are no words or boxes.
+      const { data } = await scheduler.addJob('recognize', Buffer.from(image.bytes), {}, { blocks: true });
+      return { layout: layoutOf(data, image.bytes), pages: 1 };
     } catch (error) {
       // tesseract.js rejects with a plain string when the image cannot be decoded.
       throw new TaskFailure('INPUT_UNREADABLE', `image ${image.key} could not be read by tesseract`, {
@@ -76,4 +79,29 @@ export class TesseractOcr implements OcrEngine {
     for (const worker of workers) scheduler.addWorker(worker);
     return scheduler;
   }
+}
+
+/** Tesseract's boxes are pixels of the image and its confidences percentages; the layout's are fractions. */
+function layoutOf(data: Page, bytes: Uint8Array): PageLayout {
+  const { width = 0, height = 0 } = imageSize(bytes);
+  const toWord = (word: Word): LayoutWord => ({
+    text: word.text.trim(),
+    box: pageBox(
+      word.bbox.x0 / width,
+      word.bbox.y0 / height,
+      (word.bbox.x1 - word.bbox.x0) / width,
+      (word.bbox.y1 - word.bbox.y0) / height,
+    ),
+    confidence: Math.round(Math.max(0, Math.min(100, word.confidence)) * 10) / 1000,
+  });
+  const lines: LayoutLine[] = [];
+  for (const block of data.blocks ?? []) {
+    for (const paragraph of block.paragraphs) {
+      for (const line of paragraph.lines) {
+        const words = line.words.filter((word) => word.text.trim().length > 0).map(toWord);
+        if (words.length > 0) lines.push(lineOf(words));
+      }
+    }
+  }
+  return { width, height, lines, source: 'ocr' };
 }

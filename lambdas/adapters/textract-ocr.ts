@@ -4,7 +4,9 @@ import {
   type DetectDocumentTextResponse,
   type TextractClient,
 } from '@aws-sdk/client-textract';
+import { imageSize } from 'image-size';
 import { TaskFailure } from '../core/errors';
+import { type LayoutLine, type LayoutWord, lineOf, type PageLayout, pageBox } from '../core/layout';
 import type { CallOptions, OcrEngine, OcrImage, OcrPage } from '../core/ports';
 import {
   AttemptTimeoutError,
@@ -91,7 +93,10 @@ export class TextractOcr implements OcrEngine {
     } catch (error) {
       throw this.failure(error, image.key, budget);
     }
-    return { text: linesInReadingOrder(response.Blocks ?? []), pages: response.DocumentMetadata?.Pages ?? 1 };
+    return {
+      layout: layoutOf(response.Blocks ?? [], image.bytes),
+      pages: response.DocumentMetadata?.Pages ?? 1,
+    };
   }
 
   private objectName(key: string): string {
@@ -140,10 +145,51 @@ function isTransient(error: unknown): boolean {
   return isThrottle(error) || error instanceof AttemptTimeoutError || (httpStatusOf(error) ?? 0) >= 500;
 }
 
-/** Textract lists LINE blocks in reading order; WORD blocks repeat the same text and are skipped. */
-function linesInReadingOrder(blocks: Block[]): string {
-  return blocks
-    .filter((block) => block.BlockType === 'LINE' && block.Text)
-    .map((block) => block.Text)
-    .join('\n');
+/**
+ * Textract's geometry is already a fraction of the page; its confidence is a percentage. A block without
+ * geometry (not seen from the service) keeps its text with an empty box.
+ */
+function wordOf(block: Block): LayoutWord | undefined {
+  const text = block.Text?.trim();
+  const box = block.Geometry?.BoundingBox ?? {};
+  if (!text) return undefined;
+  return {
+    text,
+    box: pageBox(box.Left ?? 0, box.Top ?? 0, box.Width ?? 0, box.Height ?? 0),
+    confidence: Math.round((block.Confidence ?? 0) * 10) / 1000,
+  };
+}
+
+/**
+ * Textract lists LINE blocks in reading order, each naming its WORD blocks as children. A line without
+ * word children (not seen in practice) stands as one word covering the line.
+ */
+function layoutOf(blocks: Block[], bytes: Uint8Array): PageLayout {
+  const byId = new Map(blocks.filter((block) => block.Id).map((block) => [block.Id, block]));
+  const lines: LayoutLine[] = [];
+  for (const block of blocks) {
+    if (block.BlockType !== 'LINE') continue;
+    const childIds = (block.Relationships ?? [])
+      .filter((relation) => relation.Type === 'CHILD')
+      .flatMap((relation) => relation.Ids ?? []);
+    const words = childIds
+      .map((id) => byId.get(id))
+      .filter((child) => child?.BlockType === 'WORD')
+      .map((child) => child && wordOf(child))
+      .filter((word) => word !== undefined);
+    const whole = wordOf(block);
+    if (words.length > 0) lines.push(lineOf(words));
+    else if (whole) lines.push(lineOf([whole]));
+  }
+  return { ...pixelSize(bytes), lines, source: 'ocr' };
+}
+
+/** Textract gives no pixel size: it is the image's own, read from its header (0 × 0 when unreadable). */
+function pixelSize(bytes: Uint8Array): { width: number; height: number } {
+  try {
+    const { width = 0, height = 0 } = imageSize(bytes);
+    return { width, height };
+  } catch {
+    return { width: 0, height: 0 };
+  }
 }

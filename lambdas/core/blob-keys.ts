@@ -10,6 +10,8 @@ export const inputImageKey = (owner: string, taskId: string, n: number) =>
 export const requestDetailsKey = (owner: string, taskId: string) =>
   `${owned('inputs', owner)}/${taskId}/request.json`;
 export const resultKey = (owner: string, taskId: string) => `${owned('results', owner)}/${taskId}.json`;
+export const evidenceKey = (owner: string, taskId: string) =>
+  `${owned('results', owner)}/${taskId}.evidence.json`;
 
 /** Ids we hand out are URL-safe; anything else cannot name one of them (and must not reach a key). */
 const ID_FORMAT = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -17,7 +19,7 @@ export const isWellFormedId = (id: string) => ID_FORMAT.test(id) && id !== '.' &
 
 /**
  * Every blob a task owns: its inline images, the uploads it consumed (an upload serves one task),
- * its request details and a large result.
+ * its request details and a large result with its evidence.
  */
 export function taskBlobKeys(task: Task, options: { withResult: boolean }): string[] {
   return [
@@ -25,7 +27,14 @@ export function taskBlobKeys(task: Task, options: { withResult: boolean }): stri
     task.requestKey,
     // The conventional key too: a worker may have written it before losing the race to complete.
     ...(options.withResult
-      ? [...new Set([resultKey(task.owner, task.taskId), task.resultKey ?? ''])].filter(Boolean)
+      ? [
+          ...new Set([
+            resultKey(task.owner, task.taskId),
+            task.resultKey ?? '',
+            evidenceKey(task.owner, task.taskId),
+            task.evidenceKey ?? '',
+          ]),
+        ].filter(Boolean)
       : []),
   ];
 }

@@ -1,12 +1,19 @@
 /** The cache keys of docs/architecture.md: every key is scoped to its (URI-encoded) owner. */
 const owned = (owner: string) => encodeURIComponent(owner);
 
-/** OCR text of one image: `ocr:<owner>:<SHA-256 of the bytes>`. */
-export const ocrCacheKey = (owner: string, imageSha256: string) => `ocr:${owned(owner)}:${imageSha256}`;
+/**
+ * Version of what the OCR cache holds: bumped when an entry's shape changes, so entries of the old shape
+ * are never read (2: the page layout with words, boxes and confidences instead of plain text).
+ */
+export const OCR_CACHE_VERSION = 2;
+
+/** OCR layout of one image: `ocr:<owner>:v<version>:<SHA-256 of the bytes>`. */
+export const ocrCacheKey = (owner: string, imageSha256: string) =>
+  `ocr:${owned(owner)}:v${OCR_CACHE_VERSION}:${imageSha256}`;
 
 /** A strategy's result: `llm:<owner>:<hash of strategy, prompt version, model, text, library, fields>`. */
 export const llmCacheKey = (owner: string, inputsHash: string) => `llm:${owned(owner)}:${inputsHash}`;
 
-/** True for a key in this owner's caches: a task may only ever name its own owner's entries. */
+/** True for a key in this owner's caches (of any version): a task may only ever name its own owner's entries. */
 export const isOwnCacheKey = (owner: string, key: string) =>
-  key.startsWith(ocrCacheKey(owner, '')) || key.startsWith(llmCacheKey(owner, ''));
+  key.startsWith(`ocr:${owned(owner)}:`) || key.startsWith(llmCacheKey(owner, ''));

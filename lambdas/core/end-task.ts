@@ -7,6 +7,7 @@
 import { taskBlobKeys } from './blob-keys';
 import { TaskConflictError } from './errors';
 import type { BlobStore, TaskStore } from './ports';
+import type { Evidence } from './schemas/evidence';
 import type { Task, TaskErrorInfo, Usage } from './task';
 
 /**
@@ -26,10 +27,13 @@ export interface EndTaskDependencies {
   events?: TaskEvents;
 }
 
-/** How a task ends. A completed task's result is either inline or in the blob store under `resultKey`. */
+/**
+ * How a task ends. A completed task's result (and a v1 task's evidence) is either inline or in the blob
+ * store under `resultKey` (and `evidenceKey`).
+ */
 export type TaskEnding =
-  | { status: 'completed'; usage: Usage; result: unknown }
-  | { status: 'completed'; usage: Usage; resultKey: string }
+  | { status: 'completed'; usage: Usage; result: unknown; evidence?: Evidence }
+  | { status: 'completed'; usage: Usage; resultKey: string; evidenceKey?: string }
   | { status: 'error'; usage: Usage; error: TaskErrorInfo };
 
 export interface EndTaskRequest {

@@ -3,6 +3,8 @@
  * (one file each); tests use the in-memory ones in `test/support/memory-ports.ts`.
  * Nothing here knows about AWS.
  */
+import type { PageLayout } from './layout';
+import type { Evidence } from './schemas/evidence';
 import type { Library } from './schemas/library';
 import type { TaskMessage } from './shared-facts';
 import type { Priority, Task, TaskErrorInfo, TaskStatus, TaskType, Usage } from './task';
@@ -23,6 +25,8 @@ export interface TaskPatch {
   leaseUntil?: string;
   result?: unknown;
   resultKey?: string;
+  evidence?: Evidence;
+  evidenceKey?: string;
   error?: TaskErrorInfo;
   usage?: Usage;
   /** Cache keys added to those the task records already (`Task.cacheKeys`); none is ever removed. */
@@ -122,8 +126,9 @@ export interface OcrImage {
   bytes: Uint8Array;
 }
 
+/** What an engine read on one image: its layout (the plain text is `pageText(layout)`). */
 export interface OcrPage {
-  text: string;
+  layout: PageLayout;
   /** Pages billed by the engine for this image (1 for a photo). */
   pages: number;
 }
@@ -175,8 +180,13 @@ export interface LlmClient {
 /** The inputs a strategy works on. */
 export interface StrategyContext {
   type: TaskType;
-  /** OCR text of all images, joined with page markers (empty for form_filling). */
+  /**
+   * The pages as text for a model, rows and column gaps kept, under page markers (`layoutText`; empty for
+   * form_filling).
+   */
   ocrText: string;
+  /** The pages as read, in order (none for form_filling): what evidence points into. */
+  pages: PageLayout[];
   library: Library;
   /** Field names of the form to fill (form_filling only). */
   fields?: string[];

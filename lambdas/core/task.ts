@@ -1,4 +1,5 @@
 import type { TaskErrorCode } from './errors';
+import type { Evidence } from './schemas/evidence';
 
 export const TASK_TYPES = ['document', 'form', 'form_filling'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
@@ -63,6 +64,10 @@ export interface Task {
   result?: unknown;
   /** Blob key of a result too large to keep in the task record. */
   resultKey?: string;
+  /** Where each value of the result was read (DESIGN §3.2); v1 tasks only. */
+  evidence?: Evidence;
+  /** Blob key of evidence stored beside a large result. */
+  evidenceKey?: string;
   error?: TaskErrorInfo;
   usage?: Usage;
   /**

@@ -33,6 +33,8 @@ export interface Config {
   pendingTimeoutSeconds: number;
   processingTimeoutSeconds: number;
   pricing: PricingTable;
+  /** `kv` values no OCR words support: kept and flagged `grounded: false`, or dropped from the result. */
+  ungroundedValues: 'keep' | 'drop';
   /** Compat result sealing in the worker: KMS on AWS, a local master key file offline. */
   kmsKeyId?: string;
   masterKeyFile?: string;
@@ -81,6 +83,7 @@ const Environment = z.object({
         return z.NEVER;
       }
     }),
+  DOCUSNAP_UNGROUNDED_VALUES: z.enum(['keep', 'drop']).default('keep'),
   DOCUSNAP_KMS_KEY_ID: optional,
   DOCUSNAP_MASTER_KEY_FILE: optional,
   AWS_ENDPOINT_URL_S3: optional,
@@ -143,6 +146,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     pendingTimeoutSeconds: e.DOCUSNAP_PENDING_TIMEOUT_S,
     processingTimeoutSeconds: e.DOCUSNAP_PROCESSING_TIMEOUT_S,
     pricing: e.DOCUSNAP_PRICING,
+    ungroundedValues: e.DOCUSNAP_UNGROUNDED_VALUES,
     kmsKeyId: e.DOCUSNAP_KMS_KEY_ID,
     masterKeyFile: e.DOCUSNAP_MASTER_KEY_FILE,
     s3ForcePathStyle: e.AWS_ENDPOINT_URL_S3 !== undefined,

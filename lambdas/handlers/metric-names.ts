@@ -21,6 +21,8 @@ export const TASK_METRICS = {
   cacheHits: 'CacheHits',
   /** Estimated USD of the task's OCR and LLM calls (core/pricing.ts). */
   estimatedCost: 'EstimatedCostUsd',
+  /** Per completed task: `kv` values no OCR words support (possibly invented by the model), kept or dropped. */
+  ungroundedValues: 'UngroundedValues',
 } as const;
 
 export type TaskMetricName = (typeof TASK_METRICS)[keyof typeof TASK_METRICS];

@@ -65,6 +65,7 @@ export async function fromConfig(config: Config): Promise<WorkerDependencies> {
     ocrConcurrency: config.ocrConcurrency,
     keepInputs: config.keepInputs,
     retentionDays: config.retentionDays,
+    dropUngrounded: config.ungroundedValues === 'drop',
     resultSealer: await resultSealer(config),
   };
 }

@@ -33,8 +33,9 @@ async function processRecord(deps: WorkerDependencies, record: SQSRecord): Promi
   switch (outcome.outcome) {
     case 'completed':
       countForType(TASK_METRICS.completed, outcome.type, 1);
+      countForType(TASK_METRICS.ungroundedValues, outcome.type, outcome.ungroundedValues);
       recordUsage(outcome.type, outcome.usage);
-      log.info('task completed', { usage: outcome.usage });
+      log.info('task completed', { usage: outcome.usage, ungroundedValues: outcome.ungroundedValues });
       return;
     case 'failed':
       countForType(TASK_METRICS.failed, outcome.type, 1);

@@ -46,7 +46,7 @@ const request: LlmRequest = {
     },
   },
   maxTokens: 1200,
-  context: { type: 'document', ocrText: 'Invoice No 42', library: { docs: [], forms: [] } },
+  context: { type: 'document', ocrText: 'Invoice No 42', pages: [], library: { docs: [], forms: [] } },
 };
 
 const usage = { inputTokens: 812, outputTokens: 96, totalTokens: 908 };

@@ -60,7 +60,7 @@ const request: LlmRequest = {
   ],
   tool: { name: 'record_document', description: 'Record the document', inputSchema: schema },
   maxTokens: 900,
-  context: { type: 'document', ocrText: 'Invoice 42', library: { docs: [], forms: [] } },
+  context: { type: 'document', ocrText: 'Invoice 42', pages: [], library: { docs: [], forms: [] } },
 };
 
 const completion = (content: string) => ({

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SimulatedOcr } from '../../lambdas/adapters/simulated-ocr';
+import { SIMULATED_PAGE_TEXT, SimulatedOcr } from '../../lambdas/adapters/simulated-ocr';
+import { pageText } from '../../lambdas/core/layout';
 
 const image = { key: 'inputs/u/t/0', mediaType: 'image/png' as const, bytes: new Uint8Array([1, 2, 3]) };
 
@@ -28,9 +29,26 @@ describe('SimulatedOcr', () => {
   it('returns one page of invoice text with the labelled values an extractor looks for', async () => {
     const page = await new SimulatedOcr({ latencyMs: 0 }).recognize(image);
     expect(page.pages).toBe(1);
-    expect(page.text).toContain('INVOICE');
-    expect(page.text).toMatch(/Invoice No: \S+/);
-    expect(page.text).toMatch(/Total Due .*\d+\.\d{2}/);
-    expect(page.text.split('\n').length).toBeGreaterThan(10);
+    const text = pageText(page.layout);
+    expect(text).toContain('INVOICE');
+    expect(text).toMatch(/Invoice No: \S+/);
+    expect(text).toMatch(/Total Due .*\d+\.\d{2}/);
+    expect(text.split('\n').length).toBeGreaterThan(10);
+  });
+
+  it('lays the page out with a pixel size and a box inside the page for every word', async () => {
+    const { layout } = await new SimulatedOcr({ latencyMs: 0 }).recognize(image);
+    expect(layout.width).toBeGreaterThan(0);
+    expect(layout.height).toBeGreaterThan(0);
+    const words = layout.lines.flatMap((line) => line.words);
+    expect(words.map((word) => word.text).join(' ')).toBe(SIMULATED_PAGE_TEXT.split(/\s+/).join(' '));
+    for (const { box } of words) {
+      expect(box.left).toBeGreaterThanOrEqual(0);
+      expect(box.top + box.height).toBeLessThanOrEqual(1);
+      expect(box.left + box.width).toBeLessThanOrEqual(1);
+    }
+    // Rows go down the page in order.
+    const tops = layout.lines.map((line) => line.box.top);
+    expect(tops).toEqual([...tops].sort((a, b) => a - b));
   });
 });

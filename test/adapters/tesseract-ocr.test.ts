@@ -2,9 +2,17 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TesseractOcr } from '../../lambdas/adapters/tesseract-ocr';
 import { TaskFailure } from '../../lambdas/core/errors';
+import { type PageLayout, pageText } from '../../lambdas/core/layout';
+import { layoutText } from '../../lambdas/core/layout-text';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
+
+function wordOf(layout: PageLayout, text: string) {
+  const word = layout.lines.flatMap((line) => line.words).find((candidate) => candidate.text === text);
+  expect(word, `the word "${text}"`).toBeDefined();
+  return word as NonNullable<typeof word>;
+}
 
 describe('TesseractOcr', () => {
   const ocr = new TesseractOcr({ poolSize: 2 });
@@ -17,9 +25,49 @@ describe('TesseractOcr', () => {
       bytes: fixture('invoice.png'),
     });
     expect(page.pages).toBe(1);
-    expect(page.text).toContain('Invoice Number: INV-2024-0042');
-    expect(page.text).toContain('Invoice Date: 03/15/2024');
-    expect(page.text).toContain('Total Amount: 149.90');
+    const text = pageText(page.layout);
+    expect(text).toContain('Invoice Number: INV-2024-0042');
+    expect(text).toContain('Invoice Date: 03/15/2024');
+    expect(text).toContain('Total Amount: 149.90');
+  });
+
+  it('gives the page size in pixels and each word a box in page fractions with a confidence', async () => {
+    const { layout } = await ocr.recognize({
+      key: 'invoice.png',
+      mediaType: 'image/png',
+      bytes: fixture('invoice.png'),
+    });
+    expect(layout).toMatchObject({ width: 900, height: 560, source: 'ocr' });
+    // make-fixtures.sh draws "INVOICE" at x=50 with its baseline at y=70 (30 pt) and the total at y=340.
+    const heading = wordOf(layout, 'INVOICE');
+    expect(heading.box.left * 900).toBeGreaterThan(40);
+    expect(heading.box.left * 900).toBeLessThan(60);
+    expect((heading.box.top + heading.box.height) * 560).toBeGreaterThan(60);
+    expect((heading.box.top + heading.box.height) * 560).toBeLessThan(80);
+    const amount = wordOf(layout, '149.90');
+    expect((amount.box.top + amount.box.height) * 560).toBeGreaterThan(330);
+    expect((amount.box.top + amount.box.height) * 560).toBeLessThan(350);
+    expect(amount.confidence).toBeGreaterThan(0.5);
+    expect(amount.confidence).toBeLessThanOrEqual(1);
+    const totalLine = layout.lines.find((line) => line.text === 'Total Amount: 149.90');
+    expect(totalLine?.words.map((word) => word.text)).toEqual(['Total', 'Amount:', '149.90']);
+    expect(totalLine?.box.left).toBeLessThan(amount.box.left);
+  });
+
+  it("keeps a receipt's columns: amounts on their items' rows, a value under its label", async () => {
+    const { layout } = await ocr.recognize({
+      key: 'receipt-columns.png',
+      mediaType: 'image/png',
+      bytes: fixture('receipt-columns.png'),
+    });
+    const rows = layoutText([layout]).split('\n');
+    const row = (start: string) => rows.find((line) => line.startsWith(start)) ?? '';
+    expect(row('Almond croissant')).toMatch(/^Almond croissant {3,}2\.80$/);
+    expect(row('Total:')).toMatch(/^Total: {3,}8\.25$/);
+    // The amounts share a column; the receipt number sits under its label.
+    expect(row('Flat white').indexOf('3.50')).toBe(row('Total:').indexOf('8.25'));
+    const label = rows.findIndex((line) => line.includes('Receipt No'));
+    expect(rows[label + 1].indexOf('R-10057')).toBe(rows[label].indexOf('Receipt No'));
   });
 
   it('reads an ID card JPEG and a form with blank fields in parallel', async () => {
@@ -27,11 +75,11 @@ describe('TesseractOcr', () => {
       ocr.recognize({ key: 'id-card.jpg', mediaType: 'image/jpeg', bytes: fixture('id-card.jpg') }),
       ocr.recognize({ key: 'form.png', mediaType: 'image/png', bytes: fixture('form.png') }),
     ]);
-    expect(card.text).toContain('Name: John Smith');
-    expect(card.text).toContain('ID Number: X1234567');
-    expect(form.text).toContain('MEMBERSHIP APPLICATION FORM');
-    expect(form.text).toMatch(/Email Address:/);
-    expect(form.text).toContain('Membership Type: Gold');
+    expect(pageText(card.layout)).toContain('Name: John Smith');
+    expect(pageText(card.layout)).toContain('ID Number: X1234567');
+    expect(pageText(form.layout)).toContain('MEMBERSHIP APPLICATION FORM');
+    expect(pageText(form.layout)).toMatch(/Email Address:/);
+    expect(pageText(form.layout)).toContain('Membership Type: Gold');
   });
 
   it('fails an undecodable image with INPUT_UNREADABLE and keeps serving afterwards', async () => {
@@ -47,7 +95,7 @@ describe('TesseractOcr', () => {
       mediaType: 'image/jpeg',
       bytes: fixture('id-card.jpg'),
     });
-    expect(page.text).toContain('Nationality: Canadian');
+    expect(pageText(page.layout)).toContain('Nationality: Canadian');
   });
 
   it('is reported as the tesseract engine and restarts its pool after close()', async () => {
@@ -58,6 +106,6 @@ describe('TesseractOcr', () => {
       mediaType: 'image/png',
       bytes: fixture('invoice.png'),
     });
-    expect(page.text).toContain('Vendor: Acme Office Supplies');
+    expect(pageText(page.layout)).toContain('Vendor: Acme Office Supplies');
   });
 });

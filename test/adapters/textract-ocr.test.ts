@@ -11,7 +11,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TextractOcr } from '../../lambdas/adapters/textract-ocr';
 import { TaskFailure } from '../../lambdas/core/errors';
+import { pageText } from '../../lambdas/core/layout';
 import type { OcrImage } from '../../lambdas/core/ports';
+import { pngImage } from '../support/events';
 
 const textract = mockClient(TextractClient);
 afterEach(() => textract.reset());
@@ -42,16 +44,44 @@ function ocr(options: ConstructorParameters<typeof TextractOcr>[2] = {}) {
 const throttled = () =>
   new ProvisionedThroughputExceededException({ message: 'Provisioned rate exceeded', $metadata: {} });
 
+/** A LINE or WORD block as Textract writes it: geometry in page fractions, confidence in percent. */
+function block(
+  type: 'LINE' | 'WORD',
+  id: string,
+  text: string,
+  box: number[],
+  confidence: number,
+  children?: string[],
+) {
+  const [Left, Top, Width, Height] = box;
+  return {
+    BlockType: type,
+    Id: id,
+    Text: text,
+    Confidence: confidence,
+    Geometry: { BoundingBox: { Left, Top, Width, Height } },
+    ...(children && { Relationships: [{ Type: 'CHILD' as const, Ids: children }] }),
+  };
+}
+
 const invoice = {
   DocumentMetadata: { Pages: 1 },
   Blocks: [
-    { BlockType: 'PAGE' as const, Id: 'p' },
-    { BlockType: 'LINE' as const, Text: 'ACME Ltd' },
-    { BlockType: 'WORD' as const, Text: 'ACME' },
-    { BlockType: 'WORD' as const, Text: 'Ltd' },
-    { BlockType: 'LINE' as const, Text: 'Invoice No: 42' },
-    { BlockType: 'WORD' as const, Text: 'Invoice' },
-    { BlockType: 'LINE' as const, Text: 'Total: 99.00' },
+    {
+      BlockType: 'PAGE' as const,
+      Id: 'p',
+      Relationships: [{ Type: 'CHILD' as const, Ids: ['l1', 'l2', 'l3'] }],
+    },
+    block('LINE', 'l1', 'ACME Ltd', [0.1, 0.05, 0.2, 0.03], 99.5, ['w1', 'w2']),
+    block('LINE', 'l2', 'Invoice No: 42', [0.1, 0.1, 0.3, 0.02], 97, ['w3', 'w4', 'w5']),
+    block('LINE', 'l3', 'Total: 99.00', [0.1, 0.8, 0.25, 0.02], 90, ['w6', 'w7']),
+    block('WORD', 'w1', 'ACME', [0.1, 0.05, 0.1, 0.03], 99.9),
+    block('WORD', 'w2', 'Ltd', [0.22, 0.05, 0.08, 0.03], 99.1),
+    block('WORD', 'w3', 'Invoice', [0.1, 0.1, 0.1, 0.02], 98),
+    block('WORD', 'w4', 'No:', [0.21, 0.1, 0.05, 0.02], 96),
+    block('WORD', 'w5', '42', [0.35, 0.1, 0.05, 0.02], 97),
+    block('WORD', 'w6', 'Total:', [0.1, 0.8, 0.1, 0.02], 95),
+    block('WORD', 'w7', '99.00', [0.3, 0.8, 0.05, 0.02], 85.5),
   ],
 };
 
@@ -78,7 +108,7 @@ describe('TextractOcr', () => {
   it('sends the image bytes instead of an S3 reference when told to (a bucket Textract cannot reach)', async () => {
     textract.on(DetectDocumentTextCommand).resolves(invoice);
     const page = await ocr({ document: 'bytes' }).recognize(image);
-    expect(page.text).toContain('Invoice No: 42');
+    expect(pageText(page.layout)).toContain('Invoice No: 42');
     const [call] = textract.commandCalls(DetectDocumentTextCommand);
     expect(call?.args[0].input).toEqual({ Document: { Bytes: image.bytes } });
   });
@@ -102,10 +132,48 @@ describe('TextractOcr', () => {
 
   it('returns the LINE texts in order, one per line, and the pages Textract billed', async () => {
     textract.on(DetectDocumentTextCommand).resolves({ ...invoice, DocumentMetadata: { Pages: 2 } });
-    await expect(ocr().recognize(image)).resolves.toEqual({
-      text: 'ACME Ltd\nInvoice No: 42\nTotal: 99.00',
-      pages: 2,
+    const page = await ocr().recognize(image);
+    expect(pageText(page.layout)).toBe('ACME Ltd\nInvoice No: 42\nTotal: 99.00');
+    expect(page.pages).toBe(2);
+  });
+
+  it("lays out each LINE's WORD children with Textract's fractional boxes and confidences as 0..1", async () => {
+    textract.on(DetectDocumentTextCommand).resolves(invoice);
+    const { layout } = await ocr().recognize({ ...image, bytes: pngImage(1240, 1754) });
+    // Textract gives no pixel size: it is the image's own.
+    expect(layout).toMatchObject({ width: 1240, height: 1754, source: 'ocr' });
+    expect(layout.lines.map((line) => line.words.map((word) => word.text))).toEqual([
+      ['ACME', 'Ltd'],
+      ['Invoice', 'No:', '42'],
+      ['Total:', '99.00'],
+    ]);
+    const total = layout.lines[2];
+    expect(total.words[1]).toEqual({
+      text: '99.00',
+      box: { left: 0.3, top: 0.8, width: 0.05, height: 0.02 },
+      confidence: 0.855,
     });
+    // The line's box spans its words, its confidence is theirs on average.
+    expect(total.box).toEqual({ left: 0.1, top: 0.8, width: 0.25, height: 0.02 });
+    expect(total.confidence).toBeCloseTo((0.95 + 0.855) / 2, 2);
+  });
+
+  it('keeps a LINE without WORD children as one word, and a page of an unreadable header as 0 × 0', async () => {
+    textract.on(DetectDocumentTextCommand).resolves({
+      Blocks: [block('LINE', 'l', 'Lonely line', [0.2, 0.3, 0.4, 0.05], 80)],
+    });
+    const { layout } = await ocr().recognize(image);
+    expect(layout).toMatchObject({ width: 0, height: 0 });
+    expect(layout.lines).toEqual([
+      {
+        text: 'Lonely line',
+        box: { left: 0.2, top: 0.3, width: 0.4, height: 0.05 },
+        confidence: 0.8,
+        words: [
+          { text: 'Lonely line', box: { left: 0.2, top: 0.3, width: 0.4, height: 0.05 }, confidence: 0.8 },
+        ],
+      },
+    ]);
   });
 
   it('counts one page when Textract reports no metadata', async () => {
@@ -120,7 +188,7 @@ describe('TextractOcr', () => {
       .rejectsOnce(throttled())
       .resolves(invoice);
     const page = await ocr().recognize(image);
-    expect(page.text).toContain('Invoice No: 42');
+    expect(pageText(page.layout)).toContain('Invoice No: 42');
     expect(textract.commandCalls(DetectDocumentTextCommand)).toHaveLength(3);
   });
 

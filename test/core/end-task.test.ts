@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { endTask, type TaskEvents } from '../../lambdas/core/end-task';
 import { TaskFailure } from '../../lambdas/core/errors';
+import { typesetLayout } from '../../lambdas/core/layout';
 import type { OcrEngine, OcrImage, OcrPage, TaskStore } from '../../lambdas/core/ports';
 import { SubmitImagesRequest } from '../../lambdas/core/schemas/tasks';
 import type { Task } from '../../lambdas/core/task';
@@ -141,7 +142,7 @@ describe('every terminal path leaves no cache entry DELETE cannot find', () => {
       async recognize(image: OcrImage): Promise<OcrPage> {
         if (image.key.endsWith('/0')) throw new TaskFailure('OCR_FAILURE', 'unreadable');
         await slow;
-        return { text: 'late text', pages: 1 };
+        return { layout: typesetLayout('late text'), pages: 1 };
       },
     };
     const run = processTask({ ...world, ocr }, taskId);
@@ -187,7 +188,7 @@ describe('every terminal path leaves no cache entry DELETE cannot find', () => {
       name: 'textract',
       async recognize(): Promise<OcrPage> {
         await slow;
-        return { text: 'late text', pages: 1 };
+        return { layout: typesetLayout('late text'), pages: 1 };
       },
     };
     const run = processTask({ ...world, ocr }, taskId);

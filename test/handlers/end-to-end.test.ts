@@ -73,8 +73,15 @@ describe('API and worker over the emulators', () => {
       result: { title: expect.any(String), tags: expect.any(Array) },
       usage: { pages: 1, ocrEngine: 'simulated', llmModel: 'rules', estimatedCostUsd: 0, cacheHit: false },
     });
+    // Every value the offline model read rests on the simulated page's words, boxes stored and read back.
+    expect(read.evidence.pages).toEqual([{ page: 1, width: 1240, height: 1754 }]);
+    expect(read.result.kv['Invoice No']).toBe('INV-2024-0147');
+    expect(read.evidence.kv['Invoice No']).toMatchObject({ page: 1, text: 'INV-2024-0147', grounded: true });
+    expect(read.evidence.kv['Invoice No'].box.top).toBeGreaterThan(0);
+    for (const key of Object.keys(read.result.kv)) expect(read.evidence.kv[key]?.grounded).toBe(true);
     const listed = json(await listTasks(apiEvent('GET /v1/tasks', { query: { limit: '5' } })));
     expect(listed.items.map((item: { taskId: string }) => item.taskId)).toEqual([taskId]);
+    expect(listed.items[0].evidence).toEqual(read.evidence);
 
     expect(
       (await deleteTask(apiEvent('DELETE /v1/tasks/{taskId}', { pathParameters: { taskId } }))).statusCode,

@@ -121,6 +121,25 @@ describe('worker metrics and logs', () => {
     expect(named(TASK_METRICS.failed)).toEqual([]);
   });
 
+  it('reports the kv values no OCR words support, per completed task', async () => {
+    const taskId = await submit(1);
+    // The fake page reads "ACME INVOICE / Total: 42.00 EUR": the total is there, the IBAN and VAT are not.
+    world.llm.answer = () => ({
+      title: 'Acme Invoice March 2026',
+      tags: ['invoice'],
+      description: 'An invoice.',
+      kv: { Total: '42.00 EUR', IBAN: 'GB33BUKB20201555555555', VAT: '7.00' },
+      related: [],
+    });
+    await worker(sqsEvent([message(taskId)]));
+    expect(named(TASK_METRICS.ungroundedValues)).toMatchObject([
+      { unit: 'Count', value: 2, dimensions: dimensions('document') },
+    ]);
+    expect(logLines().find((line) => line.message === 'task completed')).toMatchObject({
+      ungroundedValues: 2,
+    });
+  });
+
   it('counts a cache hit when the LLM result comes from the cache', async () => {
     const first = await submit(1, 'form');
     const second = await submit(2, 'form');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DependencyThrottledError, DependencyUnavailableError } from '../../lambdas/core/errors';
+import { pageText, typesetLayout } from '../../lambdas/core/layout';
 import type { LlmClient, LlmRequest, OcrEngine } from '../../lambdas/core/ports';
 import {
   emptyFaultCounters,
@@ -11,7 +12,10 @@ import {
 } from '../../local/faults';
 
 const image = { key: 'k', mediaType: 'image/png' as const, bytes: new Uint8Array([1]) };
-const ocr: OcrEngine = { name: 'tesseract', recognize: async () => ({ text: 'Total: 5', pages: 1 }) };
+const ocr: OcrEngine = {
+  name: 'tesseract',
+  recognize: async () => ({ layout: typesetLayout('Total: 5'), pages: 1 }),
+};
 const llm: LlmClient = {
   model: 'rules',
   complete: async () => ({ output: { title: 'x' }, inputTokens: 1, outputTokens: 1 }),
@@ -46,7 +50,10 @@ describe('DOCUSNAP_FAULTS', () => {
   it('passes calls through unchanged when no fault fires', async () => {
     const plan = parseFaults('ocr.throttle=0.5,llm.garbage=0.5');
     const never = () => 0.99;
-    expect(await withOcrFaults(ocr, plan, never).recognize(image)).toEqual({ text: 'Total: 5', pages: 1 });
+    expect(await withOcrFaults(ocr, plan, never).recognize(image)).toEqual({
+      layout: typesetLayout('Total: 5'),
+      pages: 1,
+    });
     expect((await withLlmFaults(llm, plan, never).complete(request)).output).toEqual({ title: 'x' });
     expect(withOcrFaults(ocr, plan).name).toBe('tesseract');
     expect(withLlmFaults(llm, plan).model).toBe('rules');
@@ -75,7 +82,7 @@ describe('DOCUSNAP_FAULTS', () => {
       name: 'tesseract',
       recognize: async (_image, options) => {
         seen.push(options);
-        return { text: '', pages: 1 };
+        return { layout: typesetLayout(''), pages: 1 };
       },
     };
     const spyLlm: LlmClient = {
@@ -120,6 +127,6 @@ describe('DOCUSNAP_FAULTS', () => {
     expect(deaths).toBe(1);
     expect(finished).toBe(false);
     // Outside a doomed invocation the same adapter works.
-    expect((await faulty.recognize(image)).text).toBe('Total: 5');
+    expect(pageText((await faulty.recognize(image)).layout)).toBe('Total: 5');
   });
 });

@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { typesetLayout } from '../../lambdas/core/layout';
 import type { OcrEngine } from '../../lambdas/core/ports';
 import { type Emulators, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from '../../local/emulators';
 import { NO_FAULTS, withOcrFaults } from '../../local/faults';
@@ -18,7 +19,7 @@ const batches: number[] = [];
 let running = 0;
 let maxRunning = 0;
 
-const ocr: OcrEngine = { name: 'stub', recognize: async () => ({ text: '', pages: 1 }) };
+const ocr: OcrEngine = { name: 'stub', recognize: async () => ({ layout: typesetLayout(''), pages: 1 }) };
 const faultyOcr = withOcrFaults(ocr, NO_FAULTS);
 
 const handler: SqsHandler = async (event) => {

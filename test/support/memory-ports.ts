@@ -4,6 +4,7 @@ import { DocumentPageCounter } from '../../lambdas/adapters/document-page-counte
  * cursors), plus a fake OCR engine and LLM that count their calls. Core tests and handler tests use them.
  */
 import { DependencyThrottledError, TaskConflictError, ValidationError } from '../../lambdas/core/errors';
+import { typesetLayout } from '../../lambdas/core/layout';
 import type {
   BlobHead,
   BlobStore,
@@ -258,7 +259,7 @@ export class FakeOcr implements OcrEngine {
     this.calls.push(image);
     this.options.push(options);
     if (this.failure) throw this.failure;
-    return { text: this.textOf(image.bytes), pages: 1 };
+    return { layout: typesetLayout(this.textOf(image.bytes)), pages: 1 };
   }
 }
 

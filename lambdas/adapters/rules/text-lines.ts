@@ -30,12 +30,25 @@ export function ocrLines(text: string): string[] {
     .filter((line) => line.length > 0 && !PAGE_MARKER.test(line));
 }
 
-/** Columns on one line: OCR keeps wide gaps, tabs and bars between separate label/value pairs. */
+/**
+ * Columns on one line: OCR keeps wide gaps, tabs and bars between separate label/value pairs. A lone
+ * `Label:` followed across a gap by a value (`Total:        8.25`) stays one column with it.
+ */
 export function segments(line: string): string[] {
-  return line
+  const parts = line
     .split(/\t+| {3,}| \| /)
     .map((part) => part.trim())
     .filter(Boolean);
+  const merged: string[] = [];
+  for (const part of parts) {
+    const previous = merged.at(-1);
+    const awaitsValue =
+      previous !== undefined && labelledValue(previous)?.value === '' && !BLANK_RUN.test(previous);
+    if (awaitsValue && !/[:：]/.test(part) && !BLANK_RUN.test(part))
+      merged[merged.length - 1] = `${previous} ${part}`;
+    else merged.push(part);
+  }
+  return merged;
 }
 
 function isLabel(text: string): boolean {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { TASK_ERROR_CODES } from '../errors';
 import { PRIORITIES, TASK_STATUSES, TASK_TYPES } from '../task';
+import { Evidence } from './evidence';
 import { Library } from './library';
 
 export const MAX_IMAGES = 20;
@@ -62,6 +63,8 @@ export const TaskView = TaskSummary.extend({
   updatedAt: z.string(),
   completedAt: z.string().optional(),
   result: z.unknown().optional(),
+  /** Where each value of `result` was read (DESIGN §3.2); completed v1 tasks. */
+  evidence: Evidence.optional(),
   error: z.object({ code: z.enum(TASK_ERROR_CODES), message: z.string() }).optional(),
   usage: UsageView.optional(),
 });

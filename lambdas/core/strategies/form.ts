@@ -38,7 +38,7 @@ export function normaliseForm(
 
 export const formStrategy: Strategy<FormResult> = {
   type: 'form',
-  promptVersion: 'form-1',
+  promptVersion: 'form-2',
   resultSchema: FormResult,
   toolName: 'record_form',
   toolDescription:

@@ -27,18 +27,25 @@ function filledFormFields(item: LibraryItem): Record<string, unknown> {
   return filled;
 }
 
+/** An item's values by flat key: its filled form fields, then its extracted info (which wins on a clash). */
+export function itemValues(item: LibraryItem): Record<string, Scalar> {
+  return flattenKeyValues({
+    ...filledFormFields(item),
+    ...(isRecord(item.extractedInfo) ? item.extractedInfo : {}),
+  });
+}
+
 function itemLine(item: LibraryItem, type: 'doc' | 'form'): string {
   const name = cleanText(item.name);
   const description = cleanText(item.description);
   const tags = (item.tags ?? []).map(cleanText).filter(Boolean).slice(0, MAX_TAGS).map(clip);
-  const info = { ...filledFormFields(item), ...(isRecord(item.extractedInfo) ? item.extractedInfo : {}) };
   return JSON.stringify({
     type,
     id: String(item.id),
     name: name ? clip(name) : undefined,
     description: description ? clip(description) : undefined,
     tags: tags.length > 0 ? tags : undefined,
-    extractedInfo: clippedInfo(flattenKeyValues(info)),
+    extractedInfo: clippedInfo(itemValues(item)),
   });
 }
 

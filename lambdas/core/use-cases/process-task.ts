@@ -1,9 +1,12 @@
 import pLimit from 'p-limit';
-import { resultKey } from '../blob-keys';
+import { evidenceKey, resultKey } from '../blob-keys';
 import { llmCacheKey, ocrCacheKey } from '../cache-keys';
 import { type EndTaskDependencies, endTask, type TaskEnding } from '../end-task';
 import { TaskConflictError, TaskFailure } from '../errors';
+import { type Grounding, groundResult } from '../evidence';
 import { canonicalJson, sha256Hex } from '../hashing';
+import type { PageLayout } from '../layout';
+import { layoutText } from '../layout-text';
 import type {
   BlobStore,
   Cache,
@@ -17,8 +20,8 @@ import type {
 } from '../ports';
 import type { PricingTable } from '../pricing';
 import { estimateCost } from '../pricing';
+import type { Evidence } from '../schemas/evidence';
 import { EMPTY_LIBRARY, Library } from '../schemas/library';
-import { joinPages } from '../strategies/ocr-text';
 import { strategyFor } from '../strategies/registry';
 import { runStrategy } from '../strategies/run-strategy';
 import { isTerminal, type Task, type TaskRequestDetails, type TaskType, type Usage } from '../task';
@@ -30,8 +33,11 @@ import { isTerminal, type Task, type TaskRequestDetails, type TaskType, type Usa
  */
 export const TASK_DEADLINE_SHARE = 0.85;
 
-/** A result larger than this goes to the blob store; DynamoDB items stop at 400 KB. */
+/** A result (with its evidence) larger than this goes to the blob store; DynamoDB items stop at 400 KB. */
 export const MAX_INLINE_RESULT_BYTES = 300 * 1000;
+
+/** An OCR layout larger than this is not cached (a cache entry is one DynamoDB item). */
+const MAX_CACHED_OCR_BYTES = 300 * 1000;
 
 /** Turns a compat task's result into the only form it may be stored in (encrypted under the client's key). */
 export type ResultSealer = (task: Task, result: unknown) => Promise<unknown>;
@@ -50,11 +56,14 @@ export interface ProcessTaskDependencies extends EndTaskDependencies {
   ocrConcurrency: number;
   /** Days the cache entries this task writes live. */
   retentionDays: number;
+  /** Drop `kv` values no OCR words support instead of keeping them flagged `grounded: false`. @default false */
+  dropUngrounded?: boolean;
   resultSealer?: ResultSealer;
 }
 
 export type ProcessOutcome =
-  | { outcome: 'completed'; type: TaskType; usage: Usage }
+  /** `ungroundedValues`: `kv` values no OCR words support (possibly invented by the model). */
+  | { outcome: 'completed'; type: TaskType; usage: Usage; ungroundedValues: number }
   | { outcome: 'failed'; type: TaskType; code: TaskFailure['code']; usage: Usage }
   /** Missing or already terminal: a duplicate delivery. */
   | { outcome: 'skipped' }
@@ -110,11 +119,19 @@ export async function processTask(deps: ProcessTaskDependencies, taskId: string)
   };
   let ending: TaskEnding;
   let failure: TaskFailure | undefined;
+  let ungroundedValues = 0;
   try {
-    const result = await produceResult(deps, claimed, progress);
+    const { result, evidence, ungrounded } = await produceResult(deps, claimed, progress);
+    // Evidence quotes the page: a compat task keeps nothing in plaintext, and its app reads no evidence.
     const stored = claimed.source === 'compat' ? await sealed(deps, claimed, result) : result;
-    const placement = await placeResult(deps.blobs, claimed, stored);
+    const placement = await placeResult(
+      deps.blobs,
+      claimed,
+      stored,
+      claimed.source === 'compat' ? undefined : evidence,
+    );
     ending = { status: 'completed', usage: usageOf(deps, progress), ...placement };
+    ungroundedValues = ungrounded;
   } catch (error) {
     if (!(error instanceof TaskFailure)) throw error;
     failure = error;
@@ -136,7 +153,7 @@ export async function processTask(deps: ProcessTaskDependencies, taskId: string)
   }
   return failure
     ? { outcome: 'failed', type: claimed.type, code: failure.code, usage: ending.usage }
-    : { outcome: 'completed', type: claimed.type, usage: ending.usage };
+    : { outcome: 'completed', type: claimed.type, usage: ending.usage, ungroundedValues };
 }
 
 async function claimTask(deps: ProcessTaskDependencies, taskId: string): Promise<Task | ProcessOutcome> {
@@ -157,20 +174,34 @@ async function claimTask(deps: ProcessTaskDependencies, taskId: string): Promise
   }
 }
 
+/** The strategy's result (from the LLM cache or the model) with its evidence, computed from the pages here. */
 async function produceResult(
   deps: ProcessTaskDependencies,
   task: Task,
   progress: Progress,
-): Promise<unknown> {
+): Promise<Grounding> {
   const details = await readDetails(deps.blobs, task);
-  const texts = await readImages(deps, task, progress);
+  const pages = await readImages(deps, task, progress);
   const parsedLibrary = Library.safeParse(details.library ?? EMPTY_LIBRARY);
   const context: StrategyContext = {
     type: task.type,
-    ocrText: texts.length > 0 ? joinPages(texts) : '',
+    ocrText: layoutText(pages),
+    pages,
     library: parsedLibrary.success ? parsedLibrary.data : EMPTY_LIBRARY,
     ...(details.form && { fields: details.form.fields }),
   };
+  const result = await strategyResult(deps, task, progress, context);
+  return groundResult(task.type, result, context.pages, context.library, {
+    dropUngrounded: deps.dropUngrounded ?? false,
+  });
+}
+
+async function strategyResult(
+  deps: ProcessTaskDependencies,
+  task: Task,
+  progress: Progress,
+  context: StrategyContext,
+): Promise<unknown> {
   const strategy = strategyFor(task.type);
   const cacheKey = llmCacheKey(
     task.owner,
@@ -248,11 +279,15 @@ async function readDetails(blobs: BlobStore, task: Task): Promise<TaskRequestDet
 }
 
 /**
- * OCR text per image, in order, through the owner's OCR cache and under the concurrency limit. An image
- * whose turn comes after the deadline fails the task; once one image failed, the queued ones are skipped
- * and the task ends only after the calls already running are over, so none of them outlives it.
+ * The layout of each image, in order, through the owner's OCR cache and under the concurrency limit. An
+ * image whose turn comes after the deadline fails the task; once one image failed, the queued ones are
+ * skipped and the task ends only after the calls already running are over, so none of them outlives it.
  */
-async function readImages(deps: ProcessTaskDependencies, task: Task, progress: Progress): Promise<string[]> {
+async function readImages(
+  deps: ProcessTaskDependencies,
+  task: Task,
+  progress: Progress,
+): Promise<PageLayout[]> {
   const limit = pLimit(Math.max(1, deps.ocrConcurrency));
   let failed = false;
   const settled = await Promise.allSettled(
@@ -276,7 +311,7 @@ async function readImages(deps: ProcessTaskDependencies, task: Task, progress: P
     progress.pages += page.pages;
     if (billed) progress.billedPages += page.pages;
   }
-  return pages.map(({ page }) => page.text);
+  return pages.map(({ page }) => page.layout);
 }
 
 async function readImage(
@@ -291,7 +326,8 @@ async function readImage(
   const key = ocrCacheKey(task.owner, sha256Hex(bytes));
   const cacheable = usesCaches(task);
   const cached = cacheable ? await deps.cache.get<OcrEntry>(key) : undefined;
-  if (cached) {
+  // An entry without a layout is of an older shape: read the image again.
+  if (cached?.layout) {
     progress.cacheKeys.add(key);
     const { paidBy, ...page } = cached;
     // Billed when an earlier attempt of this task paid for this very entry (it died before the end).
@@ -307,7 +343,8 @@ async function readImage(
     { key: image.key, mediaType: image.mediaType, bytes },
     { deadline: progress.deadline },
   );
-  if (cacheable)
+  // A page too dense for one cache item is read again next time rather than failing the task.
+  if (cacheable && Buffer.byteLength(JSON.stringify(page)) <= MAX_CACHED_OCR_BYTES)
     await writeCacheEntry(deps, task, progress, key, { ...page, paidBy: task.taskId } satisfies OcrEntry);
   return { page, billed: true };
 }
@@ -345,16 +382,24 @@ async function sealed(deps: ProcessTaskDependencies, task: Task, result: unknown
   return deps.resultSealer(task, result);
 }
 
+/** Result and evidence in the task record, or both in the blob store when together they are too large. */
 async function placeResult(
   blobs: BlobStore,
   task: Task,
   result: unknown,
-): Promise<{ result: unknown } | { resultKey: string }> {
+  evidence: Evidence | undefined,
+): Promise<{ result: unknown; evidence?: Evidence } | { resultKey: string; evidenceKey?: string }> {
   const json = JSON.stringify(result);
-  if (Buffer.byteLength(json) <= MAX_INLINE_RESULT_BYTES) return { result };
+  const evidenceJson = evidence === undefined ? '' : JSON.stringify(evidence);
+  if (Buffer.byteLength(json) + Buffer.byteLength(evidenceJson) <= MAX_INLINE_RESULT_BYTES) {
+    return evidence === undefined ? { result } : { result, evidence };
+  }
   const key = resultKey(task.owner, task.taskId);
   await blobs.put(key, json, 'application/json');
-  return { resultKey: key };
+  if (evidence === undefined) return { resultKey: key };
+  const evidenceAt = evidenceKey(task.owner, task.taskId);
+  await blobs.put(evidenceAt, evidenceJson, 'application/json');
+  return { resultKey: key, evidenceKey: evidenceAt };
 }
 
 /**

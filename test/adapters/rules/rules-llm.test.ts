@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RulesLlm } from '../../../lambdas/adapters/rules/rules-llm';
+import { typesetLayout } from '../../../lambdas/core/layout';
+import { layoutText } from '../../../lambdas/core/layout-text';
 import type { StrategyContext } from '../../../lambdas/core/ports';
 import type { Library } from '../../../lambdas/core/schemas/library';
 import { DocumentResult, FormFillingResult, FormResult } from '../../../lambdas/core/schemas/results';
@@ -60,7 +62,7 @@ const library: Library = {
 const llm = new RulesLlm();
 
 async function run(type: StrategyContext['type'], ocrText: string, fields?: string[]) {
-  const outcome = await runStrategy(strategyFor(type), { type, ocrText, library, fields }, llm);
+  const outcome = await runStrategy(strategyFor(type), { type, ocrText, pages: [], library, fields }, llm);
   // The offline model answers in the contract's shape on its own: it never needs a repair and costs nothing.
   expect(outcome).toMatchObject({ repaired: false, inputTokens: 0, outputTokens: 0 });
   return outcome.result;
@@ -69,6 +71,17 @@ async function run(type: StrategyContext['type'], ocrText: string, fields?: stri
 describe('RulesLlm', () => {
   it('is the offline "rules" model', () => {
     expect(llm.model).toBe('rules');
+  });
+
+  it('reads the layout text of a page: a value across a column gap, two pairs on one row', async () => {
+    const pages = [
+      typesetLayout(
+        'CORNER CAFE RECEIPT\nReceipt No: R-10057              Date: 14/03/2024\nFlat white                      3.50\nTotal:                          8.25',
+      ),
+    ];
+    const context: StrategyContext = { type: 'document', ocrText: layoutText(pages), pages, library };
+    const result = DocumentResult.parse((await runStrategy(strategyFor('document'), context, llm)).result);
+    expect(result.kv).toEqual({ 'Receipt No': 'R-10057', Date: 'Mar 14, 2024', Total: '8.25' });
   });
 
   it('reads an invoice: heading title, keyword tags, labelled values, related library items', async () => {
@@ -168,6 +181,7 @@ describe('RulesLlm', () => {
     const context: StrategyContext = {
       type: 'form_filling',
       ocrText: '',
+      pages: [],
       library,
       fields: ['Date of Birth'],
     };

@@ -4,6 +4,7 @@ import {
   labelledValue,
   ocrLines,
   readSegment,
+  segments,
 } from '../../../lambdas/adapters/rules/text-lines';
 
 describe('reading OCR layout', () => {
@@ -28,6 +29,13 @@ describe('reading OCR layout', () => {
     ['Occupation:', ['Occupation']],
   ])('finds the blank fields of "%s"', (segment, blanks) => {
     expect(readSegment(segment)).toEqual({ pairs: [], blanks });
+  });
+
+  it('keeps a lone "Label:" with the value across its column gap, but not with the next label or a blank', () => {
+    expect(segments('Total:            8.25')).toEqual(['Total: 8.25']);
+    expect(segments('Name:            Date:')).toEqual(['Name:', 'Date:']);
+    expect(segments('Name:       ________')).toEqual(['Name:', '________']);
+    expect(segments('Ref: 55      Total:     8.25')).toEqual(['Ref: 55', 'Total: 8.25']);
   });
 
   it('reads a dotted leader followed by a value as a labelled value', () => {

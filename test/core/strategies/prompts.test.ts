@@ -19,7 +19,13 @@ const library: Library = {
 };
 
 function context(type: StrategyContext['type']): StrategyContext {
-  return { type, ocrText: '--- Page 1 ---\nINVOICE\nTotal: 5', library, fields: ['Surname', 'DOB'] };
+  return {
+    type,
+    ocrText: '--- Page 1 ---\nINVOICE\nTotal: 5',
+    pages: [],
+    library,
+    fields: ['Surname', 'DOB'],
+  };
 }
 
 describe('prompts', () => {

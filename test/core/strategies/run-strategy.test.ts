@@ -22,6 +22,7 @@ class ScriptedLlm implements LlmClient {
 const context: StrategyContext = {
   type: 'document',
   ocrText: 'INVOICE\nTotal: 5',
+  pages: [],
   library: { docs: [{ id: 'd1' }], forms: [] },
 };
 

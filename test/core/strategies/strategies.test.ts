@@ -10,7 +10,7 @@ const library: Library = {
 };
 
 function context(type: StrategyContext['type'], fields?: string[]): StrategyContext {
-  return { type, ocrText: 'text', library, fields };
+  return { type, ocrText: 'text', pages: [], library, fields };
 }
 
 describe('strategy registry', () => {

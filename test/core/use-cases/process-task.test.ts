@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TaskFailure } from '../../../lambdas/core/errors';
+import { typesetLayout } from '../../../lambdas/core/layout';
 import type { CallOptions, LlmRequest, OcrEngine, OcrImage, OcrPage } from '../../../lambdas/core/ports';
 import { SubmitFormFillingRequest, SubmitImagesRequest } from '../../../lambdas/core/schemas/tasks';
 import type { TaskType } from '../../../lambdas/core/task';
@@ -43,7 +44,7 @@ describe('processTask', () => {
       estimatedCostUsd: 0.003108,
       cacheHit: false,
     };
-    expect(outcome).toEqual({ outcome: 'completed', type: 'document', usage });
+    expect(outcome).toEqual({ outcome: 'completed', type: 'document', usage, ungroundedValues: 0 });
     expect(world.ocr.calls).toHaveLength(2);
     expect(world.llm.calls[0]?.context.ocrText).toMatch(/Page 1[\s\S]*ACME INVOICE[\s\S]*Page 2/);
     const view = await getTask(world, 'user-a', taskId);
@@ -258,7 +259,7 @@ class SlowOcr implements OcrEngine {
   async recognize(_image: OcrImage, _options?: CallOptions): Promise<OcrPage> {
     this.startedAt.push(this.clock.now().getTime());
     this.clock.advance(this.seconds);
-    return { text: 'ACME INVOICE', pages: 1 };
+    return { layout: typesetLayout('ACME INVOICE'), pages: 1 };
   }
 }
 
@@ -274,7 +275,7 @@ class CountingOcr implements OcrEngine {
     this.peak = Math.max(this.peak, this.inFlight);
     for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
     this.inFlight -= 1;
-    return { text: 'ACME INVOICE', pages: 1 };
+    return { layout: typesetLayout('ACME INVOICE'), pages: 1 };
   }
 }
 

@@ -74,9 +74,13 @@ describe('the Android app against the local runtime', () => {
   it('completes a doc job and reads its result', async () => {
     const app = newApp();
     const job = app.prepareJob('doc', [invoicePng], fileLib);
-    const view = readDocumentResult(app.decryptResult(job, resultOf(await app.run(job))), false);
+    const result = app.decryptResult(job, resultOf(await app.run(job)));
+    const view = readDocumentResult(result, false);
     expect(view.title.length).toBeGreaterThan(0);
     expect(view.tags.length).toBeGreaterThan(0);
+    expect(view.kv['Invoice Number']).toBe('INV-2024-0042');
+    // The app's result is the contract of DESIGN §5 and nothing more: evidence is v1-only.
+    expect(Object.keys(result as object).sort()).toEqual(['description', 'kv', 'related', 'tags', 'title']);
   }, 60_000);
 
   it('completes a form job and reads its blank fields', async () => {

@@ -1,4 +1,5 @@
 import { DocumentPageCounter } from '../../lambdas/adapters/document-page-counter';
+import { MupdfDocumentReader } from '../../lambdas/adapters/mupdf-document-reader';
 /**
  * In-memory ports with the same contracts as the adapters (conditional writes, leases, owner-scoped
  * cursors), plus a fake OCR engine and LLM that count their calls. Core tests and handler tests use them.
@@ -341,6 +342,7 @@ export function memoryWorld() {
     clock: new ManualClock(),
     ids: new SequentialIds('task-'),
     pageCounter: new DocumentPageCounter(),
+    documents: new MupdfDocumentReader(),
     ocr,
     llm,
     /** The names the dead-letter handler and sweeper are configured with: those of `ocr` and `llm`. */

@@ -35,6 +35,8 @@ export interface Usage {
   outputTokens: number;
   estimatedCostUsd: number;
   cacheHit: boolean;
+  /** Present (true) when the page text sent to the model was cut to its per-task cap (page markers kept). */
+  textTruncated?: boolean;
 }
 
 export interface TaskErrorInfo {

@@ -6,7 +6,7 @@ import { TaskConflictError, TaskFailure } from '../errors';
 import { type Grounding, groundResult } from '../evidence';
 import { canonicalJson, sha256Hex } from '../hashing';
 import type { PageLayout } from '../layout';
-import { layoutText } from '../layout-text';
+import { cappedLayoutText } from '../layout-text';
 import type {
   BlobStore,
   Cache,
@@ -83,6 +83,8 @@ interface Progress {
   billedPages: number;
   /** Pages read from a PDF's text layer (exact, not billed as OCR). */
   textLayerPages: number;
+  /** The page text sent to the model was cut to MAX_MODEL_TEXT_CHARS. */
+  textTruncated?: boolean;
   inputTokens: number;
   outputTokens: number;
   cacheHit: boolean;
@@ -191,9 +193,11 @@ async function produceResult(
   const details = await readDetails(deps.blobs, task);
   const pages = await readImages(deps, task, progress);
   const parsedLibrary = Library.safeParse(details.library ?? EMPTY_LIBRARY);
+  const modelText = cappedLayoutText(pages);
+  if (modelText.cut) progress.textTruncated = true;
   const context: StrategyContext = {
     type: task.type,
-    ocrText: layoutText(pages),
+    ocrText: modelText.text,
     pages,
     library: parsedLibrary.success ? parsedLibrary.data : EMPTY_LIBRARY,
     ...(details.form && { fields: details.form.fields }),
@@ -457,6 +461,7 @@ function usageOf(deps: ProcessTaskDependencies, progress: Progress): Usage {
       deps.pricing,
     ),
     cacheHit: progress.cacheHit,
+    ...(progress.textTruncated && { textTruncated: true }),
   };
 }
 

@@ -90,6 +90,8 @@ export class Api extends Construct {
     this.userPoolClient = this.userPool.addClient('MobileApp', {
       // A mobile app cannot keep a client secret.
       generateSecret: false,
+      // The app signs in with SRP or a password, never a hosted UI: no OAuth flows, callbacks or scopes.
+      disableOAuth: true,
       authFlows: { userPassword: true, userSrp: true },
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),

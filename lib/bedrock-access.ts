@@ -1,9 +1,7 @@
 import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-
-/** Geographic prefixes of Bedrock's system-defined cross-region inference profiles. */
-const INFERENCE_PROFILE_PREFIX = /^(us|us-gov|eu|apac|jp|au|ca|global)\.(.+)$/;
+import { INFERENCE_PROFILE_ID } from '../lambdas/core/bedrock-models';
 
 export interface BedrockModelResources {
   /** The inference profile the worker names in Converse, when the model id is one. */
@@ -19,7 +17,7 @@ export interface BedrockModelResources {
  */
 export function bedrockModelResources(scope: Construct, modelId: string): BedrockModelResources {
   const stack = Stack.of(scope);
-  const profile = INFERENCE_PROFILE_PREFIX.exec(modelId);
+  const profile = INFERENCE_PROFILE_ID.exec(modelId);
   const foundationModel = (region: string, id: string) =>
     Arn.format(
       {

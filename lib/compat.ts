@@ -18,7 +18,7 @@ import {
   type ThrottleLimits,
   validateThrottle,
 } from './api';
-import { grantHandlerResources } from './grants';
+import { grantClientKeyWrapping, grantHandlerResources } from './grants';
 import { HandlerFunction, type HandlerFunctionDefaults } from './handler-function';
 import { nagResourceName } from './nag-acknowledgements';
 import type { TaskQueues } from './queues';
@@ -136,7 +136,7 @@ export class CompatProtocol extends Construct {
         // grantRead lets it decrypt the secret through Secrets Manager only. It wraps client keys and never
         // unwraps one: Encrypt alone (no Decrypt, no ReEncrypt*), so this public route cannot read stored keys.
         this.privateKeySecret.grantRead(fn);
-        this.keyWrappingKey.grant(fn, 'kms:Encrypt');
+        grantClientKeyWrapping(fn, this.keyWrappingKey, 'kms:Encrypt');
         break;
     }
   }

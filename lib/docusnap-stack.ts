@@ -87,6 +87,7 @@ export class DocusnapStack extends Stack {
       concurrency: config.workerConcurrency,
       queueConcurrency: config.queueConcurrency,
       bedrockModelId: config.bedrockModelId,
+      bedrockMaxOutputTokens: config.bedrockMaxOutputTokens,
       keyWrappingKey: this.compat?.keyWrappingKey,
     });
     this.observability = new Observability(this, 'Observability', {
@@ -98,6 +99,7 @@ export class DocusnapStack extends Stack {
       bedrockModelId: config.bedrockModelId,
       encryptionKey: this.storage.key,
       alarmEmail: config.alarmEmail,
+      monthlyBudgetUsd: config.monthlyBudgetUsd,
       dashboardName: `DocuSnap-${config.stage}`,
     });
 

@@ -1,7 +1,14 @@
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IConstruct } from 'constructs';
-import { keysUnder } from '../lambdas/core/shared-facts';
+import {
+  type BlobPrefix,
+  CLIENT_KEY_ENCRYPTION_CONTEXT,
+  COMPAT_OWNER_PREFIX,
+  keysUnder,
+} from '../lambdas/core/shared-facts';
 import type { HandlerResources } from '../lambdas/handlers/route-table';
+import { grantBlobAccess } from './blob-grants';
 import { acknowledgeGrantWildcards } from './nag-acknowledgements';
 import type { TaskQueues } from './queues';
 import type { Storage } from './storage';
@@ -12,8 +19,8 @@ export interface GrantTargets {
 }
 
 /**
- * Grants a handler the table, bucket prefixes and queues its row in lambdas/handlers/route-table.ts
- * names, and nothing else. The compat keys belong to lib/compat.ts and lib/worker.ts, which grant them.
+ * Grants a handler the table, bucket keys and queues its row in lambdas/handlers/route-table.ts names, and
+ * nothing else. The compat keys belong to lib/compat.ts and lib/task-processing.ts, which grant them.
  */
 export function grantHandlerResources(
   fn: IGrantable & IConstruct,
@@ -23,9 +30,49 @@ export function grantHandlerResources(
   const { bucket, table } = storage;
   if (uses.table === 'read') table.grantReadData(fn);
   if (uses.table === 'readWrite') table.grantReadWriteData(fn);
-  for (const prefix of uses.blobs?.read ?? []) bucket.grantRead(fn, keysUnder(prefix));
-  for (const prefix of uses.blobs?.write ?? []) bucket.grantPut(fn, keysUnder(prefix));
-  for (const prefix of uses.blobs?.delete ?? []) bucket.grantDelete(fn, keysUnder(prefix));
+  const { read, write, delete: remove } = blobKeyPatterns(uses);
+  grantBlobAccess(fn, bucket, { read, write, delete: remove });
   for (const priority of uses.sendsTo ?? []) queues[priority].grantSendMessages(fn);
   acknowledgeGrantWildcards(fn);
+}
+
+/** The IAM key patterns of a row's `blobs`: `inputs/*`, or `inputs/compat%3A*` for the compat owners only. */
+export function blobKeyPatterns(uses: HandlerResources): {
+  read: string[];
+  write: string[];
+  delete: string[];
+} {
+  const ownerPrefix = uses.blobs?.owners === 'compat' ? COMPAT_OWNER_PREFIX : '';
+  const patterns = (prefixes: readonly BlobPrefix[] = []) =>
+    prefixes.map((prefix) => keysUnder(prefix, ownerPrefix));
+  return {
+    read: patterns(uses.blobs?.read),
+    write: patterns(uses.blobs?.write),
+    delete: patterns(uses.blobs?.delete),
+  };
+}
+
+/**
+ * Wrapping (`kms:Encrypt`) or unwrapping (`kms:Decrypt`) of clients' AES keys only: the statement requires
+ * the encryption context the KMS adapter sends, so the same key's other ciphertexts (the RSA private key's
+ * secret) stay out of reach.
+ */
+export function grantClientKeyWrapping(
+  fn: IGrantable,
+  key: IKey,
+  action: 'kms:Encrypt' | 'kms:Decrypt',
+): void {
+  const context = Object.fromEntries(
+    Object.entries(CLIENT_KEY_ENCRYPTION_CONTEXT).map(([name, value]) => [
+      `kms:EncryptionContext:${name}`,
+      value,
+    ]),
+  );
+  fn.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: [action],
+      resources: [key.keyArn],
+      conditions: { StringEquals: context },
+    }),
+  );
 }

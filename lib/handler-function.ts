@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -126,6 +126,8 @@ export class HandlerFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(10),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       logGroup,
+      // X-Ray: the handlers' Powertools Tracer adds subsegments for the handler, each task and every SDK call.
+      tracing: Tracing.ACTIVE,
       projectRoot: bundleRoot(entry),
       depsLockFilePath: path.join(bundleRoot(entry), 'package-lock.json'),
       environment: {
@@ -143,8 +145,13 @@ export class HandlerFunction extends NodejsFunction {
       reason:
         'AWSLambdaBasicExecutionRole only allows writing this function’s CloudWatch logs; it is the AWS-maintained minimum.',
     });
+    Validations.of(this).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: X_RAY_STAR_RESOURCE });
   }
 }
+
+/** Active tracing's xray:PutTraceSegments and xray:PutTelemetryRecords: X-Ray defines them with no resource type. */
+export const X_RAY_STAR_RESOURCE =
+  'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions; "*" is the only resource they accept.';
 
 /** The repository, or, for an entry outside it (a test's stand-in), the entry's own directory and lockfile. */
 function bundleRoot(entry: string): string {

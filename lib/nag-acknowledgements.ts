@@ -1,26 +1,19 @@
 import { Aspects, type IAspect, Stack, Validations } from 'aws-cdk-lib';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import { BLOB_PREFIXES } from '../lambdas/core/shared-facts';
+import { BLOB_PREFIXES, COMPAT_OWNER_PREFIX } from '../lambdas/core/shared-facts';
+
+/** `compat%3A`, as the compat owners' keys begin under each prefix (a regular-expression literal). */
+const COMPAT_OWNER_KEY_PREFIX = encodeURIComponent(COMPAT_OWNER_PREFIX).replace(
+  /[.*+?^${}()|[\]\\]/g,
+  '\\$&',
+);
 
 /**
  * Why each wildcard that a CDK grant method writes is acceptable. A wildcard not listed here stays
  * unacknowledged, so cdk-nag (and the infra tests) fail until someone states its reason.
  */
 const GRANT_WILDCARD_REASONS: readonly { pattern: RegExp; reason: string }[] = [
-  {
-    pattern: /^Action::s3:(GetObject|GetBucket|List)\*$/,
-    reason:
-      'bucket.grantRead: object reads under one prefix, plus listing so a missing key answers 404 (not 403) to the handler.',
-  },
-  {
-    pattern: /^Action::s3:DeleteObject\*$/,
-    reason: 'bucket.grantDelete: deletes objects (and versions) under one prefix.',
-  },
-  {
-    pattern: /^Action::s3:Abort\*$/,
-    reason: 'bucket.grantPut: aborting its own multipart uploads under one prefix.',
-  },
   {
     pattern: /^Action::kms:(GenerateDataKey|ReEncrypt)\*$/,
     reason:
@@ -29,7 +22,14 @@ const GRANT_WILDCARD_REASONS: readonly { pattern: RegExp; reason: string }[] = [
   {
     pattern: new RegExp(`^Resource::<[A-Za-z0-9]+\\.Arn>/(${Object.values(BLOB_PREFIXES).join('|')})/\\*$`),
     reason:
-      'Objects under one S3 prefix of docs/architecture.md that this handler works on; owners are path segments below it.',
+      'Objects under one S3 prefix of docs/architecture.md that this handler works on (lib/blob-grants.ts: exact object actions); owners are path segments below it.',
+  },
+  {
+    pattern: new RegExp(
+      `^Resource::<[A-Za-z0-9]+\\.Arn>/(${Object.values(BLOB_PREFIXES).join('|')})/${COMPAT_OWNER_KEY_PREFIX}\\*$`,
+    ),
+    reason:
+      'Objects of the DocuSnap Android clients (owners compat:<client_id>) under one S3 prefix: a compat handler reaches no v1 user’s keys.',
   },
   {
     pattern: /^Resource::<[A-Za-z0-9]+\.Arn>\/index\/\*$/,

@@ -1,5 +1,6 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
 import {
   Alarm,
   ComparisonOperator,
@@ -51,13 +52,26 @@ export interface ObservabilityProps {
   /** @default - no subscription; subscribe to the topic yourself */
   readonly alarmEmail?: string;
   readonly dashboardName: string;
+  /**
+   * A monthly AWS Budgets cost budget (USD, the whole account) that notifies the alarm topic.
+   * @default - no budget
+   */
+  readonly monthlyBudgetUsd?: number;
+  /** Names the budget; unique per account. @default the dashboard name */
+  readonly budgetName?: string;
 }
+
+/** Percentages of the monthly budget that notify: actual spend at each, forecast at the last. */
+export const BUDGET_ACTUAL_THRESHOLDS_PERCENT = [80, 100] as const;
+export const BUDGET_FORECAST_THRESHOLD_PERCENT = 100;
 
 /** Alarms (to one SNS topic) and the operations dashboard. */
 export class Observability extends Construct {
   readonly alarmTopic: Topic;
   readonly alarms: Alarm[] = [];
   readonly dashboard: Dashboard;
+  /** Present when `monthlyBudgetUsd` is set. */
+  readonly budget?: CfnBudget;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
@@ -66,16 +80,51 @@ export class Observability extends Construct {
       masterKey: props.encryptionKey,
       enforceSSL: true,
     });
+    // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: without these
+    // statements nobody may publish, and every alarm notification would be dropped.
+    const stack = Stack.of(this);
+    const account = { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } };
+    const thisAccountsAlarms = {
+      ...account,
+      ArnLike: {
+        'aws:SourceArn': Arn.format(
+          {
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          },
+          stack,
+        ),
+      },
+    };
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: thisAccountsAlarms,
+      }),
+    );
+    // SNS encrypts each message with the topic's key on the publisher's behalf.
     props.encryptionKey.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        conditions: thisAccountsAlarms,
       }),
     );
     if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    if (props.monthlyBudgetUsd !== undefined) {
+      this.budget = this.monthlyBudget(
+        props.monthlyBudgetUsd,
+        props.budgetName ?? props.dashboardName,
+        props.encryptionKey,
+      );
+    }
 
     const fiveMinutes = Duration.minutes(5);
     const { queues } = props;
@@ -144,7 +193,8 @@ export class Observability extends Construct {
     });
     const api5xxRate = new MathExpression({
       label: 'API 5xx rate (%)',
-      expression: '100 * errors / MAX([requests, 1])',
+      // CloudWatch refuses a scalar inside MAX([...]); no requests means no 5xx, so the rate is 0.
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
       usingMetrics: {
         errors: props.httpApi.metricServerError({ period: fiveMinutes, statistic: Stats.SUM }),
         requests: props.httpApi.metricCount({ period: fiveMinutes, statistic: Stats.SUM }),
@@ -249,6 +299,59 @@ export class Observability extends Construct {
         ],
       }),
     );
+  }
+
+  /** An account-wide monthly cost budget whose notifications go to the alarm topic (and so its e-mail). */
+  private monthlyBudget(limitUsd: number, budgetName: string, encryptionKey: Key): CfnBudget {
+    if (!(limitUsd > 0)) throw new Error(`monthlyBudgetUsd must be positive, got ${limitUsd}`);
+    const thisBudget = {
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:budgets::${Aws.ACCOUNT_ID}:budget/${budgetName}` },
+    };
+    const budgets = new ServicePrincipal('budgets.amazonaws.com');
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'BudgetsPublish',
+        principals: [budgets],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: thisBudget,
+      }),
+    );
+    encryptionKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'BudgetsPublishToEncryptedTopic',
+        principals: [budgets],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: thisBudget,
+      }),
+    );
+    const notification = (notificationType: 'ACTUAL' | 'FORECASTED', threshold: number) => ({
+      notification: {
+        notificationType,
+        comparisonOperator: 'GREATER_THAN',
+        threshold,
+        thresholdType: 'PERCENTAGE',
+      },
+      subscribers: [{ subscriptionType: 'SNS', address: this.alarmTopic.topicArn }],
+    });
+    const budget = new CfnBudget(this, 'MonthlyBudget', {
+      budget: {
+        budgetName,
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        budgetLimit: { amount: limitUsd, unit: 'USD' },
+      },
+      notificationsWithSubscribers: [
+        ...BUDGET_ACTUAL_THRESHOLDS_PERCENT.map((threshold) => notification('ACTUAL', threshold)),
+        notification('FORECASTED', BUDGET_FORECAST_THRESHOLD_PERCENT),
+      ],
+    });
+    // Budgets checks that it may publish when the budget is created.
+    const topicPolicy = this.alarmTopic.node.tryFindChild('Policy');
+    if (topicPolicy) budget.node.addDependency(topicPolicy);
+    return budget;
   }
 
   private alarm(

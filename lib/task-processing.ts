@@ -12,8 +12,8 @@ import {
 } from '../lambdas/core/shared-facts';
 import { BACKGROUND_HANDLERS } from '../lambdas/handlers/route-table';
 import { bedrockInvokeStatement } from './bedrock-access';
-import { grantHandlerResources } from './grants';
-import { HandlerFunction, type HandlerFunctionDefaults } from './handler-function';
+import { grantClientKeyWrapping, grantHandlerResources } from './grants';
+import { HandlerFunction, type HandlerFunctionDefaults, X_RAY_STAR_RESOURCE } from './handler-function';
 import { nagResourceName } from './nag-acknowledgements';
 import type { TaskQueues } from './queues';
 import type { Storage } from './storage';
@@ -30,6 +30,8 @@ export interface TaskProcessingProps {
   readonly queueConcurrency: { readonly high: number; readonly normal: number };
   /** Converse model or inference-profile id. */
   readonly bedrockModelId: string;
+  /** That model's output-token limit; the worker clamps every request's maxTokens to it. */
+  readonly bedrockMaxOutputTokens: number;
   /**
    * The key that wraps compat clients' AES keys; the worker unwraps it to seal results.
    * @default - compat routes off, no key
@@ -69,6 +71,8 @@ export class TaskProcessing extends Construct {
       reservedConcurrentExecutions: props.concurrency,
       environment: {
         ...providerEnvironment,
+        // Only the worker calls the model: every request's maxTokens is clamped to this.
+        DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS: String(props.bedrockMaxOutputTokens),
         DOCUSNAP_WORKER_TIMEOUT_S: String(props.timeout.toSeconds()),
         ...(props.keyWrappingKey ? { DOCUSNAP_KMS_KEY_ID: props.keyWrappingKey.keyArn } : {}),
       },
@@ -77,7 +81,9 @@ export class TaskProcessing extends Construct {
     grantHandlerResources(this.worker, workerUses, props);
     // Textract reads SSE-KMS objects with the worker's permissions, so the worker must decrypt with the key.
     key.grantDecrypt(this.worker);
-    if (workerUses.compatKey === 'unwrap') props.keyWrappingKey?.grantDecrypt(this.worker);
+    if (workerUses.compatKey === 'unwrap' && props.keyWrappingKey) {
+      grantClientKeyWrapping(this.worker, props.keyWrappingKey, 'kms:Decrypt');
+    }
     this.worker.addToRolePolicy(
       new PolicyStatement({
         sid: 'TextractDetectDocumentText',
@@ -110,10 +116,10 @@ export class TaskProcessing extends Construct {
         }),
       );
     }
+    // Replaces HandlerFunction's X-Ray acknowledgement of the same finding, so it names both statements.
     Validations.of(this.worker).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'textract:DetectDocumentText has no resource-level permissions; "*" is the only resource it accepts.',
+      reason: `textract:DetectDocumentText has no resource-level permissions either. ${X_RAY_STAR_RESOURCE}`,
     });
 
     this.deadLetterHandler = new HandlerFunction(this, 'DeadLetterHandler', {

@@ -13,7 +13,7 @@ const LOCAL_API_ID = 'local';
 
 export interface IncomingApiRequest {
   method: string;
-  /** Path and query as received, e.g. `/v1/tasks?limit=5`. */
+  /** Path and query as received, e.g. a list route's path with `?limit=5`. */
   url: string;
   headers: IncomingHttpHeaders;
   body: Buffer;

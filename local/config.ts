@@ -61,5 +61,7 @@ export const LOCAL_ENV_DEFAULTS: Record<string, string> = {
   POWERTOOLS_LOG_LEVEL: 'WARN',
   // EMF lines on stdout would bury the startup output; CloudWatch is the only reader of them.
   POWERTOOLS_METRICS_DISABLED: 'true',
+  // No X-Ray daemon on a laptop: the tracer stays off and SDK clients are left untouched.
+  POWERTOOLS_TRACE_ENABLED: 'false',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };

@@ -1,3 +1,4 @@
+import { type RouteName, routePath } from '../../lambdas/handlers/route-table';
 import type { Library, TaskList, TaskType, TaskView } from './contract';
 import type { AcceptedType } from './submission';
 
@@ -20,10 +21,10 @@ interface Answer<T> {
   headers: Headers;
 }
 
-const SUBMIT_PATHS: Record<TaskType, string> = {
-  document: '/v1/tasks/document',
-  form: '/v1/tasks/form',
-  form_filling: '/v1/tasks/form-filling',
+const SUBMIT_ROUTES: Record<TaskType, RouteName> = {
+  document: 'submitDocument',
+  form: 'submitForm',
+  form_filling: 'submitFormFilling',
 };
 
 /** The public v1 API (DESIGN §3), nothing else: the console is a client like any other. */
@@ -79,7 +80,7 @@ export class ApiClient {
   async upload(file: Blob, contentType: AcceptedType): Promise<ImageRef> {
     const { body } = await this.call<{ uploadId: string; url: string; fields: Record<string, string> }>(
       'POST',
-      '/v1/uploads',
+      routePath('createUpload'),
       { contentType, contentLength: file.size },
     );
     const form = new FormData();
@@ -103,7 +104,7 @@ export class ApiClient {
   ): Promise<TaskView> {
     const answer = await this.call<TaskView>(
       'POST',
-      SUBMIT_PATHS[type],
+      routePath(SUBMIT_ROUTES[type]),
       { images },
       {
         'idempotency-key': idempotencyKey,
@@ -115,7 +116,7 @@ export class ApiClient {
   async submitFormFilling(fields: string[], library: Library, idempotencyKey: string): Promise<TaskView> {
     const answer = await this.call<TaskView>(
       'POST',
-      SUBMIT_PATHS.form_filling,
+      routePath(SUBMIT_ROUTES.form_filling),
       { form: { fields }, library },
       {
         'idempotency-key': idempotencyKey,
@@ -130,7 +131,7 @@ export class ApiClient {
    */
   async task(taskId: string, waitSeconds?: number): Promise<{ task: TaskView; retryAfterSeconds?: number }> {
     const query = waitSeconds ? `?waitSeconds=${waitSeconds}` : '';
-    const answer = await this.call<TaskView>('GET', `/v1/tasks/${encodeURIComponent(taskId)}${query}`);
+    const answer = await this.call<TaskView>('GET', `${routePath('getTask', { taskId })}${query}`);
     const retryAfter = Number(answer.headers.get('retry-after') ?? Number.NaN);
     return { task: answer.body, retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined };
   }
@@ -138,17 +139,17 @@ export class ApiClient {
   async tasks(cursor?: string): Promise<TaskList> {
     const query = new URLSearchParams({ limit: '20' });
     if (cursor) query.set('cursor', cursor);
-    return (await this.call<TaskList>('GET', `/v1/tasks?${query}`)).body;
+    return (await this.call<TaskList>('GET', `${routePath('listTasks')}?${query}`)).body;
   }
 
   async deleteTask(taskId: string): Promise<void> {
-    await this.call('DELETE', `/v1/tasks/${encodeURIComponent(taskId)}`);
+    await this.call('DELETE', routePath('deleteTask', { taskId }));
   }
 
   /** The Android app's public key (`GET /public-key`, unauthenticated); undefined where compat routes are off. */
   async publicKey(): Promise<string | undefined> {
     try {
-      const response = await fetch(`${this.baseUrl}/public-key`);
+      const response = await fetch(`${this.baseUrl}${routePath('compatPublicKey')}`);
       return response.ok ? (await response.text()).trim() : undefined;
     } catch {
       return undefined;

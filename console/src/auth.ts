@@ -1,4 +1,5 @@
-import { type ConsoleAuth, LOCAL_TOKEN_PATH } from './config';
+import { LOCAL_ROUTES } from '../../lambdas/handlers/route-table';
+import type { ConsoleAuth } from './config';
 
 export interface Session {
   token: string;
@@ -10,7 +11,7 @@ export interface Session {
 
 /** Sign-in against the local runtime: it issues a token for `dev` to a page it serves itself. */
 export async function localSession(): Promise<Session> {
-  const response = await fetch(LOCAL_TOKEN_PATH, { method: 'POST' });
+  const response = await fetch(LOCAL_ROUTES.consoleToken.path, { method: 'POST' });
   if (!response.ok) throw new Error(`The local runtime refused a console token (${response.status}).`);
   const body = (await response.json()) as { token: string; user: string; expiresAt: string };
   return { token: body.token, user: body.user, expiresAt: Date.parse(body.expiresAt) };

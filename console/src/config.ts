@@ -4,9 +4,8 @@
  * so one build of the page serves every stage.
  */
 export const CONFIG_FILE = 'config.json';
+/** Who the local runtime signs the console in as (its token route: LOCAL_ROUTES.consoleToken). */
 
-/** The local runtime's route that hands the console a token for user `dev` (never deployed). */
-export const LOCAL_TOKEN_PATH = '/local/console-token';
 export const LOCAL_CONSOLE_USER = 'dev';
 
 export type ConsoleAuth =

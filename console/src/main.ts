@@ -123,12 +123,6 @@ async function signIn(config: ConsoleConfig): Promise<void> {
       }
     });
   });
-  const signOut = byId('sign-out');
-  signOut.hidden = false;
-  signOut.addEventListener('click', () => {
-    storeSession(undefined);
-    location.reload();
-  });
 }
 
 async function token(config: ConsoleConfig, renew: boolean): Promise<string> {
@@ -675,6 +669,14 @@ async function start() {
     return;
   }
   byId('who').textContent = `Signed in as ${session?.user}`;
+  if (config.auth.kind === 'cognito') {
+    const signOut = byId('sign-out');
+    signOut.hidden = false;
+    signOut.addEventListener('click', () => {
+      storeSession(undefined);
+      location.reload();
+    });
+  }
   show('app', true);
   setUpFilePicking();
   byId('task-form').addEventListener('submit', (event) => {

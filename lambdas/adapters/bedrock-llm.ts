@@ -6,6 +6,7 @@ import {
   type Message,
   type ToolInputSchema,
 } from '@aws-sdk/client-bedrock-runtime';
+import { modelCard } from '../core/bedrock-models';
 import { TaskFailure } from '../core/errors';
 import type { CallOptions, LlmClient, LlmRequest, LlmResponse } from '../core/ports';
 // The text-answer parser lives with the OpenAI adapter, which has no dependencies to drag in.
@@ -29,6 +30,11 @@ export interface BedrockLlmOptions {
   attemptTimeoutMs?: number;
   /** @default 0 */
   temperature?: number;
+  /**
+   * The model's output-token limit; every request's maxTokens is clamped to it.
+   * @default the limit in the model table (core/bedrock-models.ts); none for a model not in it
+   */
+  maxOutputTokens?: number;
 }
 
 /** Errors that no retry can fix (a bad request, a missing grant, an unknown model id) and what to check. */
@@ -59,6 +65,8 @@ export class BedrockLlm implements LlmClient {
   private readonly attemptTimeoutMs: number;
   private readonly retry: RetryTuning;
   private readonly temperature: number;
+  /** Bedrock refuses a maxTokens above the model's limit (ValidationException), so no request asks for more. */
+  readonly maxOutputTokens: number | undefined;
 
   constructor(
     private readonly client: BedrockRuntimeClient,
@@ -70,6 +78,7 @@ export class BedrockLlm implements LlmClient {
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 25_000;
     this.retry = options.retry ?? {};
     this.temperature = options.temperature ?? 0;
+    this.maxOutputTokens = options.maxOutputTokens ?? modelCard(modelId)?.maxOutputTokens;
   }
 
   /** Retries within its budget, or within what is left until `options.deadline` when that comes first. */
@@ -85,7 +94,10 @@ export class BedrockLlm implements LlmClient {
       modelId: this.model,
       system: [{ text: request.system }],
       messages: conversation(request.messages),
-      inferenceConfig: { maxTokens: request.maxTokens, temperature: this.temperature },
+      inferenceConfig: {
+        maxTokens: Math.min(request.maxTokens, this.maxOutputTokens ?? request.maxTokens),
+        temperature: this.temperature,
+      },
       toolConfig: {
         tools: [
           {

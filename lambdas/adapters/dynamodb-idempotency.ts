@@ -21,7 +21,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
   async claim(
     owner: string,
     key: string,
-    record: { taskId: string; requestHash: string; ttlSeconds: number },
+    record: { taskId: string; requestHash: string; ttlSeconds: number; claimedAt: string },
   ): Promise<IdempotencyOutcome> {
     const itemKey = idempotencyKey(owner, key);
     try {
@@ -35,6 +35,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
                 ...itemKey,
                 taskId: record.taskId,
                 requestHash: record.requestHash,
+                claimedAt: record.claimedAt,
                 [TABLE_KEYS.ttlAttribute]: now + record.ttlSeconds,
               },
               // An expired record that TTL has not deleted yet counts as absent.
@@ -54,7 +55,12 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
           new GetCommand({ TableName: this.tableName, Key: itemKey, ConsistentRead: true }),
         );
         if (Item && Number(Item[TABLE_KEYS.ttlAttribute]) > epochSeconds(this.clock)) {
-          return { status: 'existing', taskId: String(Item.taskId), requestHash: String(Item.requestHash) };
+          return {
+            status: 'existing',
+            taskId: String(Item.taskId),
+            requestHash: String(Item.requestHash),
+            ...(typeof Item.claimedAt === 'string' && { claimedAt: Item.claimedAt }),
+          };
         }
       }
     } catch (error) {
@@ -63,10 +69,20 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     throw new Error(`idempotency key ${key} kept changing while it was claimed`);
   }
 
-  async release(owner: string, key: string): Promise<void> {
+  async release(owner: string, key: string, taskId: string): Promise<void> {
     try {
-      await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: idempotencyKey(owner, key) }));
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: idempotencyKey(owner, key),
+          ConditionExpression: '#taskId = :taskId',
+          ExpressionAttributeNames: { '#taskId': 'taskId' },
+          ExpressionAttributeValues: { ':taskId': taskId },
+        }),
+      );
     } catch (error) {
+      // The record points elsewhere now (or is gone): not ours to release.
+      if (isConditionFailure(error)) return;
       rethrowAwsError('DynamoDB', error);
     }
   }

@@ -80,11 +80,17 @@ export class DynamoDbTaskStore implements TaskStore {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) {
-        throw new TaskConflictError(task.taskId, `task ${task.taskId} already exists`);
-      }
-      rethrowAwsError('DynamoDB', error);
+      if (!isConditionFailure(error)) rethrowAwsError('DynamoDB', error);
+      // The SDK retries a put whose answer was lost (a timeout): finding our own task there is success.
+      if (await this.holds(task)) return;
+      throw new TaskConflictError(task.taskId, `task ${task.taskId} already exists`);
     }
+  }
+
+  /** True when the stored task is this very task as created (same owner and creation instant). */
+  private async holds(task: Task): Promise<boolean> {
+    const stored = await this.get(task.taskId);
+    return stored?.owner === task.owner && stored.createdAt === task.createdAt;
   }
 
   async get(taskId: string): Promise<Task | undefined> {

@@ -1,9 +1,11 @@
 import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { KeyWrapper } from '../core/ports';
+import { CLIENT_KEY_ENCRYPTION_CONTEXT } from '../core/shared-facts';
 import { rethrowAwsError } from './aws-errors';
 
-// KMS checks it on Decrypt, so a ciphertext made for another purpose cannot be unwrapped as a client key.
-const ENCRYPTION_CONTEXT = { purpose: 'docusnap-compat-client-key' };
+// KMS checks it on Decrypt, so a ciphertext made for another purpose cannot be unwrapped as a client key;
+// the IAM grants require it too (lib/grants.ts).
+const ENCRYPTION_CONTEXT = { ...CLIENT_KEY_ENCRYPTION_CONTEXT };
 
 /** KeyWrapper on AWS: a compat client's AES key is stored only as a KMS ciphertext. */
 export class KmsKeyWrapper implements KeyWrapper {

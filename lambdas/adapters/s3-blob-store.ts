@@ -6,9 +6,11 @@
  * fails the checksum (docs: /work/shared/TOOLCHAIN.md).
  */
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -36,12 +38,29 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
+  async copy(fromKey: string, toKey: string): Promise<boolean> {
+    try {
+      // The copy takes the bucket's default encryption (SSE-KMS), like every put.
+      await this.s3.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: toKey,
+          CopySource: `${this.bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      rethrowAwsError('S3', error);
+    }
+  }
+
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
       const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       return Body ? await Body.transformToByteArray() : new Uint8Array();
     } catch (error) {
-      if (isNotFound(error)) return undefined;
+      if (await this.isMissing(key, error)) return undefined;
       rethrowAwsError('S3', error);
     }
   }
@@ -56,7 +75,7 @@ export class S3BlobStore implements BlobStore {
       // A server that ignores Range sends the whole object; the caller asked for the prefix only.
       return bytes.subarray(0, length);
     } catch (error) {
-      if (isNotFound(error)) return undefined;
+      if (await this.isMissing(key, error)) return undefined;
       // An empty object has no byte 0: S3 answers 416 InvalidRange.
       if (error instanceof Error && error.name === 'InvalidRange') return new Uint8Array();
       rethrowAwsError('S3', error);
@@ -70,7 +89,7 @@ export class S3BlobStore implements BlobStore {
       );
       return { size: ContentLength ?? 0, contentType: ContentType };
     } catch (error) {
-      if (isNotFound(error)) return undefined;
+      if (await this.isMissing(key, error)) return undefined;
       rethrowAwsError('S3', error);
     }
   }
@@ -95,6 +114,25 @@ export class S3BlobStore implements BlobStore {
         const list = failures.map((failure) => `${failure.Key}: ${failure.Code}`).join(', ');
         throw new Error(`S3 could not delete ${failures.length} object(s): ${list}`);
       }
+    }
+  }
+
+  /**
+   * S3 answers a missing key with 403, not 404, unless the caller may list the whole bucket, and the
+   * handlers may list only their own prefixes (lib/blob-grants.ts). So a 403 is told apart by listing
+   * that very key: absent, it is a missing object; present, the 403 is a real denial and stands.
+   */
+  private async isMissing(key: string, error: unknown): Promise<boolean> {
+    if (isNotFound(error)) return true;
+    if (!isForbidden(error)) return false;
+    try {
+      const { Contents } = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: key, MaxKeys: 1 }),
+      );
+      // The key itself sorts first among the keys it prefixes.
+      return !Contents?.some((object) => object.Key === key);
+    } catch {
+      return false;
     }
   }
 
@@ -125,4 +163,10 @@ export class S3BlobStore implements BlobStore {
 
 function isNotFound(error: unknown): boolean {
   return error instanceof Error && NOT_FOUND_NAMES.has(error.name);
+}
+
+function isForbidden(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 403 || error.name === 'AccessDenied' || error.name === 'Forbidden';
 }

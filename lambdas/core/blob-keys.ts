@@ -18,8 +18,8 @@ const ID_FORMAT = /^[A-Za-z0-9._:-]{1,128}$/;
 export const isWellFormedId = (id: string) => ID_FORMAT.test(id) && id !== '.' && id !== '..';
 
 /**
- * Every blob a task owns: its inline images, the uploads it consumed (an upload serves one task),
- * its request details and a large result with its evidence.
+ * Every blob a task owns: its images (inline ones and its copies of uploads), its request details and a
+ * large result with its evidence.
  */
 export function taskBlobKeys(task: Task, options: { withResult: boolean }): string[] {
   return [

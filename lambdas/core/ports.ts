@@ -88,6 +88,8 @@ export interface BlobStore {
   head(key: string): Promise<BlobHead | undefined>;
   /** Deletes keys; missing keys are fine. */
   delete(keys: readonly string[]): Promise<void>;
+  /** Copies an object within the store; false when `fromKey` does not exist. */
+  copy(fromKey: string, toKey: string): Promise<boolean>;
   /** A presigned POST bound to one key, content type and a byte-length range. */
   presignPost(
     key: string,
@@ -225,7 +227,8 @@ export interface Cache {
 
 export type IdempotencyOutcome =
   | { status: 'new' }
-  | { status: 'existing'; taskId: string; requestHash: string };
+  /** `claimedAt` (ISO) is when the record was claimed; absent on records written before it was kept. */
+  | { status: 'existing'; taskId: string; requestHash: string; claimedAt?: string };
 
 export interface IdempotencyStore {
   /**
@@ -235,9 +238,21 @@ export interface IdempotencyStore {
   claim(
     owner: string,
     key: string,
-    record: { taskId: string; requestHash: string; ttlSeconds: number },
+    record: { taskId: string; requestHash: string; ttlSeconds: number; claimedAt: string },
   ): Promise<IdempotencyOutcome>;
-  release(owner: string, key: string): Promise<void>;
+  /** Deletes the record only while it still points to `taskId`: another request's newer claim stays. */
+  release(owner: string, key: string, taskId: string): Promise<void>;
+}
+
+/**
+ * Which task each upload id served: an upload id is single-use, however often its presigned POST (valid
+ * for 15 minutes) is used again.
+ */
+export interface UploadClaims {
+  /** True when the upload is now this task's (or already was); false when another task holds it. */
+  claim(owner: string, uploadId: string, claim: { taskId: string; expiresAt: number }): Promise<boolean>;
+  /** Gives the upload back when its task was not recorded after all; another task's claim stays. */
+  release(owner: string, uploadId: string, taskId: string): Promise<void>;
 }
 
 // ── Key wrapping (compat protocol) ───────────────────────────────────────────

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BEDROCK_MODELS, foundationModelId } from './bedrock-models';
 
 /** USD prices the cost estimate uses; sources and dates are in docs/cost.md (re-check them before relying on them). */
 export interface PricingTable {
@@ -10,7 +11,7 @@ export interface PricingTable {
 
 const FREE_LLM = { inputPerMillionUsd: 0, outputPerMillionUsd: 0 };
 
-/** On-demand, us-east-1, standard tier (docs/cost.md). */
+/** On-demand, us-east-1, standard tier (docs/cost.md); model prices come from the model table. */
 export const DEFAULT_PRICING: PricingTable = {
   ocr: {
     // DetectDocumentText, first million pages a month.
@@ -19,12 +20,12 @@ export const DEFAULT_PRICING: PricingTable = {
     simulated: { perPageUsd: 0 },
   },
   llm: {
-    'amazon.nova-micro-v1:0': { inputPerMillionUsd: 0.035, outputPerMillionUsd: 0.14 },
-    'amazon.nova-lite-v1:0': { inputPerMillionUsd: 0.06, outputPerMillionUsd: 0.24 },
-    'amazon.nova-pro-v1:0': { inputPerMillionUsd: 0.8, outputPerMillionUsd: 3.2 },
-    'anthropic.claude-haiku-4-5-20251001-v1:0': { inputPerMillionUsd: 1, outputPerMillionUsd: 5 },
-    'anthropic.claude-sonnet-4-20250514-v1:0': { inputPerMillionUsd: 3, outputPerMillionUsd: 15 },
-    'anthropic.claude-sonnet-4-5-20250929-v1:0': { inputPerMillionUsd: 3, outputPerMillionUsd: 15 },
+    ...Object.fromEntries(
+      Object.entries(BEDROCK_MODELS).map(([id, { inputPerMillionUsd, outputPerMillionUsd }]) => [
+        id,
+        { inputPerMillionUsd, outputPerMillionUsd },
+      ]),
+    ),
     rules: FREE_LLM,
   },
 };
@@ -49,11 +50,6 @@ export function pricingWithOverride(json: string | undefined): PricingTable {
   };
 }
 
-/** Inference profiles (`us.`, `eu.`, `apac.`, `global.`) cost the same as the model they route to. */
-function baseModelId(model: string): string {
-  return model.replace(/^(us|eu|apac|jp|au|ca|us-gov|global)\./, '');
-}
-
 /** What the calls a task actually made cost: cached pages and cached LLM answers are free. */
 export interface BilledUsage {
   ocrEngine: string;
@@ -71,7 +67,8 @@ export interface BilledUsage {
  */
 export function estimateCost(usage: BilledUsage, pricing: PricingTable = DEFAULT_PRICING): number {
   const ocr = pricing.ocr[usage.ocrEngine]?.perPageUsd ?? 0;
-  const llm = pricing.llm[usage.llmModel] ?? pricing.llm[baseModelId(usage.llmModel)] ?? FREE_LLM;
+  // Inference profiles (`us.`, `eu.`, `global.`, …) cost the same as the model they route to.
+  const llm = pricing.llm[usage.llmModel] ?? pricing.llm[foundationModelId(usage.llmModel)] ?? FREE_LLM;
   const cost =
     usage.billedPages * ocr +
     (usage.inputTokens * llm.inputPerMillionUsd + usage.outputTokens * llm.outputPerMillionUsd) / 1_000_000;

@@ -17,8 +17,24 @@ export const BLOB_PREFIXES = {
 } as const;
 export type BlobPrefix = keyof typeof BLOB_PREFIXES;
 
-/** Every key under a prefix, as IAM policies and CDK grants name them: `inputs/*`. */
-export const keysUnder = (prefix: BlobPrefix) => `${BLOB_PREFIXES[prefix]}/*`;
+/**
+ * Owners of DocuSnap Android jobs are `compat:<client_id>`. v1 owners are Cognito subjects (UUIDs), so no
+ * v1 owner starts with it, and the compat handlers' grants can stop at these owners' keys.
+ */
+export const COMPAT_OWNER_PREFIX = 'compat:';
+
+/**
+ * Every key under a prefix, as IAM policies name them: `inputs/*`; with an owner prefix only those owners'
+ * keys, `inputs/compat%3A*` (owners are URI-encoded in keys, lambdas/core/blob-keys.ts).
+ */
+export const keysUnder = (prefix: BlobPrefix, ownerPrefix = '') =>
+  `${BLOB_PREFIXES[prefix]}/${encodeURIComponent(ownerPrefix)}*`;
+
+/**
+ * The KMS encryption context of a wrapped client AES key. KMS checks it on Decrypt, and the IAM grants on
+ * the key-wrapping key require it, so a role that unwraps client keys cannot decrypt anything else under it.
+ */
+export const CLIENT_KEY_ENCRYPTION_CONTEXT = { purpose: 'docusnap-compat-client-key' } as const;
 
 // ── Time limits ──────────────────────────────────────────────────────────────
 

@@ -17,14 +17,12 @@ export type TaskSource = 'v1' | 'compat';
 
 /** One image input, stored in the blob store. */
 export interface ImageInput {
-  /** Blob key of the image bytes (under the owner's prefix). */
+  /** Blob key of the image bytes: the task's own input (an upload is copied there at submit). */
   key: string;
   mediaType: 'image/jpeg' | 'image/png' | 'application/pdf' | 'image/tiff';
   bytes: number;
   /** Pages counted at submit (a photo: 1); absent on tasks recorded before documents were accepted. */
   pages?: number;
-  /** True when the key is an upload the client made; otherwise the API wrote it for this task. */
-  uploaded?: boolean;
 }
 
 export interface Usage {

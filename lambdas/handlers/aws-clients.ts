@@ -3,8 +3,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from './config';
+import { tracedClient } from './powertools';
 
-// Endpoints come from the SDK itself (AWS_ENDPOINT_URL_<SERVICE>); nothing here names one.
+// Endpoints come from the SDK itself (AWS_ENDPOINT_URL_<SERVICE>); nothing here names one. Every client is
+// traced by Powertools Tracer (a no-op where tracing is off).
 
 /** Time limits of one attempt of an SDK call; the SDK's own retries repeat them (DESIGN §6, per-call timeouts). */
 export interface ClientTimeouts {
@@ -44,23 +46,25 @@ export function requestHandler(timeouts: ClientTimeouts) {
 }
 
 export function documentClient(timeouts: ClientTimeouts = CLIENT_TIMEOUTS.dynamodb): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: requestHandler(timeouts) }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const dynamodb = tracedClient(new DynamoDBClient({ requestHandler: requestHandler(timeouts) }));
+  return DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 export function s3Client(
   config: Pick<Config, 's3ForcePathStyle'>,
   timeouts: ClientTimeouts = CLIENT_TIMEOUTS.s3,
 ): S3Client {
-  return new S3Client({
-    // Otherwise presigned URLs carry an empty-body CRC32 the upload cannot match.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    forcePathStyle: config.s3ForcePathStyle,
-    requestHandler: requestHandler(timeouts),
-  });
+  return tracedClient(
+    new S3Client({
+      // Otherwise presigned URLs carry an empty-body CRC32 the upload cannot match.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      forcePathStyle: config.s3ForcePathStyle,
+      requestHandler: requestHandler(timeouts),
+    }),
+  );
 }
 
 export function sqsClient(timeouts: ClientTimeouts = CLIENT_TIMEOUTS.sqs): SQSClient {
-  return new SQSClient({ requestHandler: requestHandler(timeouts) });
+  // Traced, the client also passes the trace header with each message, so the worker's trace can follow on.
+  return tracedClient(new SQSClient({ requestHandler: requestHandler(timeouts) }));
 }

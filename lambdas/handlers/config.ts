@@ -23,6 +23,8 @@ export interface Config {
   textractDocument: 's3' | 'bytes';
   llm: 'bedrock' | 'openai' | 'rules';
   bedrockModelId: string;
+  /** Output-token limit of the Bedrock model, when it is not in the model table (core/bedrock-models.ts). */
+  bedrockMaxOutputTokens?: number;
   openai: { baseUrl?: string; model?: string; apiKey?: string };
   /** What the configured OCR engine and LLM report in `usage`, without building either. */
   providers: ProviderNames;
@@ -63,6 +65,7 @@ const Environment = z.object({
   DOCUSNAP_TEXTRACT_DOCUMENT: z.enum(['s3', 'bytes']).default('s3'),
   DOCUSNAP_LLM: z.enum(['bedrock', 'openai', 'rules']).default('bedrock'),
   DOCUSNAP_BEDROCK_MODEL_ID: required.default(DEFAULT_BEDROCK_MODEL_ID),
+  DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS: z.coerce.number().int().positive().optional(),
   DOCUSNAP_OPENAI_BASE_URL: optional,
   DOCUSNAP_OPENAI_MODEL: optional,
   DOCUSNAP_OPENAI_API_KEY: optional,
@@ -130,6 +133,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     textractDocument: e.DOCUSNAP_TEXTRACT_DOCUMENT,
     llm: e.DOCUSNAP_LLM,
     bedrockModelId: e.DOCUSNAP_BEDROCK_MODEL_ID,
+    bedrockMaxOutputTokens: e.DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS,
     openai: {
       baseUrl: e.DOCUSNAP_OPENAI_BASE_URL,
       model: e.DOCUSNAP_OPENAI_MODEL,

@@ -3,11 +3,13 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { failDeadTask } from '../core/use-cases/fail-dead-task';
 import { dependencies, type HousekeepingDependencies } from './housekeeping-dependencies';
 import { TASK_METRICS } from './metric-names';
-import { countForType, logger } from './powertools';
+import { countForType, logger, tracedHandler, traceTask } from './powertools';
 import { taskIdOf } from './task-message';
 
 /** Messages that failed five times land here: their tasks end `error` so every accepted task terminates. */
-export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+export const handler = tracedHandler(failBatch);
+
+async function failBatch(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   const deps = dependencies();
   const processor = new BatchProcessor(EventType.SQS);
   // Metrics go out as single metrics (one dimension set each), so there is no buffer to flush.
@@ -22,7 +24,7 @@ async function failRecord(deps: HousekeepingDependencies, record: SQSRecord): Pr
   if (taskId === undefined) return;
   const log = logger.createChild({ persistentKeys: { taskId, messageId: record.messageId } });
   log.setCorrelationId(taskId);
-  const outcome = await failDeadTask(deps, taskId);
+  const outcome = await traceTask(taskId, () => failDeadTask(deps, taskId));
   switch (outcome.outcome) {
     case 'failed':
       countForType(TASK_METRICS.failed, outcome.type, 1);

@@ -17,6 +17,8 @@ export interface HandlerResources {
     readonly read?: readonly BlobPrefix[];
     readonly write?: readonly BlobPrefix[];
     readonly delete?: readonly BlobPrefix[];
+    /** Only these owners' keys under those prefixes: `compat`, the DocuSnap Android clients'. @default every owner's */
+    readonly owners?: 'compat';
   };
   /** Task queues it sends messages to. */
   readonly sendsTo?: readonly Priority[];
@@ -61,9 +63,10 @@ const submission = (path: string, entry: string): RouteRow & { api: 'v1' } => ({
   api: 'v1',
   memoryMb: 512,
   timeoutSeconds: V1_TIMEOUT_SECONDS,
+  // An upload is copied into the task's inputs and then deleted; a refused request deletes its copies.
   uses: {
     table: 'readWrite',
-    blobs: { read: ['uploads'], write: ['inputs'] },
+    blobs: { read: ['uploads'], write: ['inputs'], delete: ['uploads', 'inputs'] },
     sendsTo: ['normal', 'high'],
   },
 });
@@ -116,7 +119,7 @@ export const ROUTES = {
     access: 'authorized',
     api: 'v1',
     timeoutSeconds: V1_TIMEOUT_SECONDS,
-    uses: { table: 'readWrite', blobs: { delete: ['uploads', 'inputs', 'results'] } },
+    uses: { table: 'readWrite', blobs: { delete: ['inputs', 'results'] } },
   },
   compatProcess: {
     method: 'POST',
@@ -130,7 +133,7 @@ export const ROUTES = {
     // (endTask): its inputs and any late result go.
     uses: {
       table: 'readWrite',
-      blobs: { read: ['results'], write: ['inputs'], delete: ['inputs', 'results'] },
+      blobs: { read: ['results'], write: ['inputs'], delete: ['inputs', 'results'], owners: 'compat' },
       sendsTo: ['normal'],
       compatKey: 'private',
     },
@@ -142,7 +145,7 @@ export const ROUTES = {
     access: 'public',
     api: 'compat',
     timeoutSeconds: COMPAT_TIMEOUT_SECONDS,
-    uses: { table: 'readWrite', blobs: { delete: ['inputs', 'results'] } },
+    uses: { table: 'readWrite', blobs: { delete: ['inputs', 'results'], owners: 'compat' } },
   },
   compatCheckStatus: {
     method: 'GET',
@@ -208,24 +211,24 @@ export interface BackgroundHandlerRow {
 export const BACKGROUND_HANDLERS = {
   worker: {
     entry: 'lambdas/handlers/worker.ts',
-    // Textract reads the image from S3 with the worker's permissions, so it reads uploads as well as inputs.
+    // Textract reads the image from S3 with the worker's permissions; a task's images are all under inputs
+    // (uploads are copied there at submit). A failed task also loses a late result (endTask).
     uses: {
       table: 'readWrite',
-      // A failed task also loses a result a superseded attempt may have written (endTask).
-      blobs: { read: ['inputs', 'uploads'], write: ['results'], delete: ['inputs', 'uploads', 'results'] },
+      blobs: { read: ['inputs'], write: ['results'], delete: ['inputs', 'results'] },
       compatKey: 'unwrap',
     },
   },
   deadLetter: {
     entry: 'lambdas/handlers/dead-letter.ts',
-    uses: { table: 'readWrite', blobs: { delete: ['inputs', 'uploads', 'results'] } },
+    uses: { table: 'readWrite', blobs: { delete: ['inputs', 'results'] } },
   },
   sweeper: {
     entry: 'lambdas/handlers/sweeper.ts',
-    // A task it times out loses its inputs, consumed uploads and any late result, as in the dead-letter handler.
+    // A task it times out loses its inputs and any late result, as in the dead-letter handler.
     uses: {
       table: 'readWrite',
-      blobs: { delete: ['inputs', 'uploads', 'results'] },
+      blobs: { delete: ['inputs', 'results'] },
       sendsTo: ['normal', 'high'],
     },
   },

@@ -6,9 +6,18 @@
 import { DynamoDbCache } from '../adapters/dynamodb-cache';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb-idempotency';
 import { DynamoDbTaskStore } from '../adapters/dynamodb-task-store';
+import { DynamoDbUploadClaims } from '../adapters/dynamodb-upload-claims';
 import { S3BlobStore } from '../adapters/s3-blob-store';
 import { SqsTaskQueue } from '../adapters/sqs-task-queue';
-import type { BlobStore, Cache, Clock, IdempotencyStore, TaskQueue, TaskStore } from '../core/ports';
+import type {
+  BlobStore,
+  Cache,
+  Clock,
+  IdempotencyStore,
+  TaskQueue,
+  TaskStore,
+  UploadClaims,
+} from '../core/ports';
 import { documentClient, s3Client, sqsClient } from './aws-clients';
 import type { Config } from './config';
 
@@ -19,6 +28,7 @@ export interface StorageDependencies {
   cache: Cache;
   queue: TaskQueue;
   idempotency: IdempotencyStore;
+  uploads: UploadClaims;
   clock: Clock;
 }
 
@@ -31,6 +41,7 @@ export function storageFromConfig(config: Config): StorageDependencies {
     cache: new DynamoDbCache(doc, config.table),
     queue: new SqsTaskQueue(sqsClient(), config.queueUrls),
     idempotency: new DynamoDbIdempotencyStore(doc, config.table),
+    uploads: new DynamoDbUploadClaims(doc, config.table),
     clock: { now: () => new Date() },
   };
 }

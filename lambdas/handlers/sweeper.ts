@@ -3,10 +3,12 @@ import type { TaskType } from '../core/task';
 import { type SweepReport, type SweptTask, sweepStaleTasks } from '../core/use-cases/sweep-stale-tasks';
 import { dependencies } from './housekeeping-dependencies';
 import { TASK_METRICS } from './metric-names';
-import { countForType, logger } from './powertools';
+import { countForType, logger, tracedHandler } from './powertools';
 
 /** Scheduled: re-sends tasks stuck `pending`, fails tasks stuck `processing`. */
-export async function handler(_event?: ScheduledEvent): Promise<SweepReport> {
+export const handler = tracedHandler(sweep);
+
+async function sweep(_event?: ScheduledEvent): Promise<SweepReport> {
   const report = await sweepStaleTasks(dependencies());
   // A timed-out task failed like any other: it counts in TasksFailed, or the dashboard under-reports failures.
   for (const [type, count] of countByType(report.timedOutTasks))

@@ -21,6 +21,7 @@ import type { LlmClient, OcrEngine } from '../core/ports';
 import type { ProcessTaskDependencies, ResultSealer } from '../core/use-cases/process-task';
 import { CLIENT_TIMEOUTS, requestHandler } from './aws-clients';
 import { type Config, environmentConfig } from './config';
+import { tracedClient } from './powertools';
 import { storageFromConfig } from './storage-dependencies';
 
 export type WorkerDependencies = ProcessTaskDependencies;
@@ -84,7 +85,7 @@ function localAdapter<Module>(file: string): Promise<Module> {
 async function ocrEngine(config: Config): Promise<OcrEngine> {
   switch (config.ocr) {
     case 'textract':
-      return new TextractOcr(new TextractClient({ maxAttempts: 1 }), config.bucket, {
+      return new TextractOcr(tracedClient(new TextractClient({ maxAttempts: 1 })), config.bucket, {
         budgetMs: config.workerTimeoutSeconds * 1000 * OCR_BUDGET_SHARE,
         document: config.textractDocument,
       });
@@ -103,9 +104,14 @@ async function ocrEngine(config: Config): Promise<OcrEngine> {
 async function llmClient(config: Config): Promise<LlmClient> {
   switch (config.llm) {
     case 'bedrock':
-      return new BedrockLlm(new BedrockRuntimeClient({ maxAttempts: 1 }), config.bedrockModelId, {
-        budgetMs: config.workerTimeoutSeconds * 1000 * LLM_BUDGET_SHARE,
-      });
+      return new BedrockLlm(
+        tracedClient(new BedrockRuntimeClient({ maxAttempts: 1 })),
+        config.bedrockModelId,
+        {
+          budgetMs: config.workerTimeoutSeconds * 1000 * LLM_BUDGET_SHARE,
+          maxOutputTokens: config.bedrockMaxOutputTokens,
+        },
+      );
     case 'openai': {
       const { baseUrl = '', model = '', apiKey } = config.openai;
       return new OpenAiLlm({ baseUrl, model, apiKey });
@@ -118,7 +124,7 @@ async function llmClient(config: Config): Promise<LlmClient> {
 /** Compat results are stored only encrypted under the client's key, unwrapped by KMS or the local master key. */
 async function resultSealer(config: Config): Promise<ResultSealer | undefined> {
   if (config.kmsKeyId) {
-    const kms = new KMSClient({ requestHandler: requestHandler(CLIENT_TIMEOUTS.kms) });
+    const kms = tracedClient(new KMSClient({ requestHandler: requestHandler(CLIENT_TIMEOUTS.kms) }));
     return createResultSealer(new KmsKeyWrapper(kms, config.kmsKeyId));
   }
   if (config.masterKeyFile) return createResultSealer(await LocalKeyWrapper.fromFile(config.masterKeyFile));

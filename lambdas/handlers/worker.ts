@@ -2,12 +2,14 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processTask } from '../core/use-cases/process-task';
 import { TASK_METRICS } from './metric-names';
-import { countForType, logger, recordUsage } from './powertools';
+import { countForType, logger, recordUsage, tracedHandler, traceTask } from './powertools';
 import { taskIdOf } from './task-message';
 import { dependencies, type WorkerDependencies } from './worker-dependencies';
 
 /** A record that fails comes back after the visibility timeout; the others in its batch are done. */
-export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+export const handler = tracedHandler(processBatch);
+
+async function processBatch(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   const deps = await dependencies();
   // One processor per invocation: the local runtime runs several invocations at once in one process.
   const processor = new BatchProcessor(EventType.SQS);
@@ -25,7 +27,7 @@ async function processRecord(deps: WorkerDependencies, record: SQSRecord): Promi
   log.setCorrelationId(taskId);
   let outcome: Awaited<ReturnType<typeof processTask>>;
   try {
-    outcome = await processTask(deps, taskId);
+    outcome = await traceTask(taskId, () => processTask(deps, taskId));
   } catch (error) {
     log.error('processing failed; the message will be retried', { error });
     throw error;

@@ -14,6 +14,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BedrockLlm } from '../../lambdas/adapters/bedrock-llm';
 import { TaskFailure } from '../../lambdas/core/errors';
 import type { LlmRequest } from '../../lambdas/core/ports';
+import { strategyFor } from '../../lambdas/core/strategies/registry';
+import { runStrategy } from '../../lambdas/core/strategies/run-strategy';
 
 const bedrock = mockClient(BedrockRuntimeClient);
 afterEach(() => bedrock.reset());
@@ -104,6 +106,53 @@ describe('BedrockLlm', () => {
     expect(input?.toolConfig?.tools).toHaveLength(1);
     expect(input?.toolConfig?.tools?.[0]?.toolSpec?.name).toBe('record_document');
     expect(input?.toolConfig?.tools?.[0]?.toolSpec?.description).toBe('Record the document result');
+  });
+
+  it("clamps maxTokens to the model's output limit, as Bedrock refuses more with a ValidationException", async () => {
+    // Nova Lite answers at most 5,000 output tokens (model card); a larger request is refused outright.
+    bedrock.on(ConverseCommand).callsFake((input) => {
+      if ((input.inferenceConfig?.maxTokens ?? 0) > 5_000) {
+        throw new ValidationException({
+          message: 'The maximum tokens you requested exceeds the model limit',
+          $metadata: {},
+        });
+      }
+      return answer({
+        role: 'assistant',
+        content: [{ toolUse: { toolUseId: 't1', name: strategyFor('form_filling').toolName, input: {} } }],
+      });
+    });
+    const formFilling = strategyFor('form_filling');
+    const outcome = await runStrategy(
+      formFilling,
+      {
+        type: 'form_filling',
+        ocrText: '',
+        pages: [],
+        library: { docs: [{ id: 'd1' }], forms: [] },
+        fields: ['Name'],
+      },
+      llm(),
+    );
+    expect(outcome.repaired).toBe(false);
+    expect(sentInput()?.inferenceConfig?.maxTokens).toBe(5_000);
+    // A request already inside the limit is sent as it is.
+    bedrock.resetHistory();
+    await llm().complete(request);
+    expect(sentInput()?.inferenceConfig?.maxTokens).toBe(1200);
+  });
+
+  it('clamps to an explicit limit, and leaves a model without a known limit alone', async () => {
+    bedrock.on(ConverseCommand).resolves(toolAnswer);
+    await llm({ maxOutputTokens: 1000 }).complete(request);
+    expect(sentInput()?.inferenceConfig?.maxTokens).toBe(1000);
+    bedrock.resetHistory();
+    const unknown = new BedrockLlm(new BedrockRuntimeClient({}), 'mistral.mistral-large-2407-v1:0', {
+      retry: virtualClock(),
+    });
+    expect(unknown.maxOutputTokens).toBeUndefined();
+    await unknown.complete({ ...request, maxTokens: 9000 });
+    expect(sentInput()?.inferenceConfig?.maxTokens).toBe(9000);
   });
 
   it('uses the configured temperature', async () => {

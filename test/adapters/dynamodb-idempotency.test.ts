@@ -24,7 +24,13 @@ beforeAll(() => {
   store = new DynamoDbIdempotencyStore(emulators.documentClient(), emulators.env.DOCUSNAP_TABLE, clock);
 });
 
-const record = (taskId: string, requestHash = 'hash-1') => ({ taskId, requestHash, ttlSeconds: 3600 });
+const CLAIMED_AT = '2030-01-01T00:00:00.000Z';
+const record = (taskId: string, requestHash = 'hash-1') => ({
+  taskId,
+  requestHash,
+  ttlSeconds: 3600,
+  claimedAt: CLAIMED_AT,
+});
 
 describe('DynamoDbIdempotencyStore', () => {
   it('claims a fresh key, then returns the first record to a later claim', async () => {
@@ -34,6 +40,7 @@ describe('DynamoDbIdempotencyStore', () => {
       status: 'existing',
       taskId: 'task-1',
       requestHash: 'hash-1',
+      claimedAt: CLAIMED_AT,
     });
   });
 
@@ -61,7 +68,7 @@ describe('DynamoDbIdempotencyStore', () => {
 
   it('treats an expired record as absent', async () => {
     const key = randomUUID();
-    await store.claim('alice', key, { taskId: 'task-1', requestHash: 'h', ttlSeconds: 60 });
+    await store.claim('alice', key, { ...record('task-1'), ttlSeconds: 60 });
     clock.advanceSeconds(60);
     expect(await store.claim('alice', key, record('task-2'))).toEqual({ status: 'new' });
     expect(await store.claim('alice', key, record('task-3'))).toMatchObject({ taskId: 'task-2' });
@@ -70,11 +77,24 @@ describe('DynamoDbIdempotencyStore', () => {
   it('lets the key be claimed again after release', async () => {
     const key = randomUUID();
     await store.claim('alice', key, record('task-1'));
-    await store.release('alice', key);
+    await store.release('alice', key, 'task-1');
     expect(await store.claim('alice', key, record('task-2'))).toEqual({ status: 'new' });
   });
 
+  it('releases a record only while it points to the task named: a newer claim stays', async () => {
+    const key = randomUUID();
+    await store.claim('alice', key, record('task-1'));
+    await store.release('alice', key, 'task-1');
+    await store.claim('alice', key, record('task-2'));
+    // A late release by the first request must not delete the second one's live record.
+    await store.release('alice', key, 'task-1');
+    expect(await store.claim('alice', key, record('task-3'))).toMatchObject({
+      status: 'existing',
+      taskId: 'task-2',
+    });
+  });
+
   it('releases a key that was never claimed without complaint', async () => {
-    await expect(store.release('alice', randomUUID())).resolves.toBeUndefined();
+    await expect(store.release('alice', randomUUID(), 'task-1')).resolves.toBeUndefined();
   });
 });

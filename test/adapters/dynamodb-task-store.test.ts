@@ -53,6 +53,13 @@ describe('create and get', () => {
     expect(await store.get(task.taskId)).toEqual(task);
   });
 
+  it('takes a create that already reached the table (a retried put whose answer was lost) for success', async () => {
+    const task = newTask();
+    await store.create(task);
+    await expect(store.create(task)).resolves.toBeUndefined();
+    expect(await store.get(task.taskId)).toEqual(task);
+  });
+
   it('refuses a second task with the same id instead of overwriting it', async () => {
     const task = newTask();
     await store.create(task);

@@ -39,6 +39,17 @@ describe('S3BlobStore', () => {
     expect(await blobs.getPrefix(key, 1000)).toEqual(PNG_BYTES);
   });
 
+  it('copies an object, owner prefixes with escaped characters included, and the copy stays as it was', async () => {
+    const from = `uploads/user%40example.com/${randomUUID()}`;
+    const to = newKey();
+    await blobs.put(from, PNG_BYTES, 'image/png');
+    expect(await blobs.copy(from, to)).toBe(true);
+    await blobs.put(from, 'replaced', 'text/plain');
+    expect(await blobs.get(to)).toEqual(PNG_BYTES);
+    expect(await blobs.head(to)).toEqual({ size: PNG_BYTES.length, contentType: 'image/png' });
+    expect(await blobs.copy(`uploads/nobody/${randomUUID()}`, newKey())).toBe(false);
+  });
+
   it('answers undefined, not an error, for a missing object', async () => {
     const key = newKey();
     expect(await blobs.get(key)).toBeUndefined();

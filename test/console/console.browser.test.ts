@@ -2,8 +2,9 @@
  * The web console in a real browser (Debian's chromium, driven by playwright-core) against the whole
  * local backend: a person's path through the page, from opening `/` to deleting the task.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -18,6 +19,49 @@ const INVOICE = path.resolve('test/fixtures/invoice.png');
 const PHONE = { width: 390, height: 844 };
 /** expect.poll gives up after 1 s by default: far too soon on a loaded machine. */
 const POLL = { timeout: 30_000 };
+
+/** axe-core, run inside the page (evaluate is not subject to the page's CSP). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string;
+  nodes: { target: string[] }[];
+}
+
+/** WCAG 2.1 A/AA violations on the page as it is now: contrast, labels, names, landmarks, … */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate(
+    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)",
+  )) as AxeViolation[];
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** CRC-32 as PNG chunks carry it (Node 20 has no zlib.crc32). */
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * The invoice with a private ancillary chunk of filler after its header: the same picture to every
+ * decoder, but a file past the console's inline budget, so it must go through a presigned upload.
+ */
+function paddedInvoice(fillerBytes: number): Buffer {
+  const png = readFileSync(INVOICE);
+  const afterHeader = 8 + 25; // signature, then the IHDR chunk (length, type, 13 bytes, CRC)
+  const typeAndData = Buffer.concat([Buffer.from('prVt'), Buffer.alloc(fillerBytes, 0x20)]);
+  const chunk = Buffer.alloc(typeAndData.length + 8);
+  chunk.writeUInt32BE(fillerBytes, 0);
+  typeAndData.copy(chunk, 4);
+  chunk.writeUInt32BE(crc32(typeAndData), typeAndData.length + 4);
+  return Buffer.concat([png.subarray(0, afterHeader), chunk, png.subarray(afterHeader)]);
+}
 
 if (!haveBrowser) {
   // CI must run this suite: a missing browser there is an install step that did not happen.
@@ -89,9 +133,13 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
       .filter((c) => !(c.labels?.length || c.getAttribute('aria-label') || c.textContent.trim()))
       .map((c) => c.id || c.outerHTML)`);
     expect(unlabelled).toEqual([]);
-    // The Android settings: this runtime's base URL and the compat public key.
+    // The Android settings: this runtime's base URL and the compat public key, each with a copy button.
     expect(await page.getByLabel('Backend URL').inputValue()).toBe(`${backend.url}/`);
     await expect.poll(() => page.getByLabel('Public key').inputValue(), POLL).toContain('BEGIN PUBLIC KEY');
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy key' }).click();
+    await page.getByText('Copied the public key.').waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toContain('BEGIN PUBLIC KEY');
     await context.close();
     expect(pageErrors).toEqual([]);
   });
@@ -116,7 +164,11 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     // Every value the API boxed is drawn on the picture, where the API says it is.
     const { body: view } = await api<TaskView>(`/v1/tasks/${taskId}`);
     const boxed = Object.values(view.evidence?.kv ?? {}).filter((entry) => entry.grounded && entry.box);
+    // The invoice's values are all printed on it: the API grounds them, so boxes are drawn.
+    expect(boxed.length).toBeGreaterThan(0);
     expect(await page.locator('.page-frame .box').count()).toBe(boxed.length);
+    // Readable contrast, labelled controls, named buttons: with a result on screen.
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-desktop.png'), fullPage: true });
     await page
       .locator('.page')
@@ -155,6 +207,24 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     expect(rect.height).toBeCloseTo(box.height * image.height, -1);
     // Its row carries the same number as the box.
     expect(await page.locator('.row[data-row="1"] .number').innerText()).toBe('1');
+    await context.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('sends a photo past the inline budget through a presigned upload', async () => {
+    const big = path.join(home, 'invoice-big.png');
+    await writeFile(big, paddedInvoice(4.5 * 1024 * 1024));
+    const context = await browser.newContext();
+    const page = await open(context);
+    const uploads: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') uploads.push(new URL(request.url()).pathname);
+    });
+    await page.setInputFiles('#file-input', big);
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.locator('#progress-text').getByText('Document completed.').waitFor({ timeout: 90_000 });
+    expect(uploads).toContain('/v1/uploads');
+    expect(await page.getByRole('list', { name: 'Values' }).innerText()).toContain('INV-2024-0042');
     await context.close();
     expect(pageErrors).toEqual([]);
   });
@@ -210,7 +280,90 @@ describe.skipIf(!haveBrowser)('web console in a real browser', { timeout: 180_00
     )) as { scroll: number; client: number };
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     expect(widths.client).toBeLessThanOrEqual(PHONE.width);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-phone.png'), fullPage: true });
+    await context.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('signs in against a Cognito user pool when its config says so, new password included', async () => {
+    // A deployment's config.json, and Cognito's JSON API played by the test: the id token it hands out is
+    // one the local API accepts, so the rest of the page runs for real. (The local CSP allows no Cognito.)
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    page.on('pageerror', (error) => pageErrors.push(`page: ${error.message}`));
+    const idToken = await backend.token('alice@example.com');
+    const calls: { target: string; body: Record<string, unknown> }[] = [];
+    await page.route('**/config.json', (route) =>
+      route.fulfill({
+        json: {
+          apiUrl: backend.url,
+          auth: {
+            kind: 'cognito',
+            region: 'eu-west-1',
+            userPoolId: 'eu-west-1_test',
+            clientId: 'console-client',
+          },
+        },
+      }),
+    );
+    await page.route('https://cognito-idp.eu-west-1.amazonaws.com/', async (route) => {
+      const target = String(route.request().headers()['x-amz-target']).split('.')[1] as string;
+      const body = JSON.parse(route.request().postData() ?? '{}');
+      calls.push({ target, body });
+      const cors = { 'access-control-allow-origin': '*' };
+      if (target === 'InitiateAuth' && body.AuthParameters.PASSWORD !== 'Temporary-1234') {
+        return route.fulfill({
+          status: 400,
+          headers: cors,
+          json: { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' },
+        });
+      }
+      if (target === 'InitiateAuth') {
+        return route.fulfill({
+          headers: cors,
+          json: { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's1' },
+        });
+      }
+      return route.fulfill({
+        headers: cors,
+        json: { AuthenticationResult: { IdToken: idToken, ExpiresIn: 3600 } },
+      });
+    });
+
+    await page.goto(`${backend.url}/`);
+    await page.getByLabel('Email').fill('alice@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Incorrect username or password.').waitFor();
+    await page.getByLabel('Password', { exact: true }).fill('Temporary-1234');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Choose a new password').fill('A-new-password-5678');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in as alice@example.com').waitFor();
+    expect(calls.map((call) => call.target)).toEqual([
+      'InitiateAuth',
+      'InitiateAuth',
+      'RespondToAuthChallenge',
+    ]);
+    expect(calls[0]?.body).toMatchObject({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'console-client' });
+    expect(calls[2]?.body).toMatchObject({
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: 's1',
+      ChallengeResponses: { USERNAME: 'alice@example.com', NEW_PASSWORD: 'A-new-password-5678' },
+    });
+    // The API is called with that token: alice's (empty) task list, and the deployed base URL.
+    await page.locator('#task-list[aria-busy="false"]').waitFor({ state: 'attached' });
+    expect(await page.locator('#tasks-status').innerText()).toBe('No tasks yet.');
+    expect(await page.getByLabel('Backend URL').inputValue()).toBe(`${backend.url}/`);
+
+    // A reload keeps the tab's session; signing out forgets it.
+    await page.reload();
+    await page.getByText('Signed in as alice@example.com').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(calls).toHaveLength(3);
     await context.close();
     expect(pageErrors).toEqual([]);
   });

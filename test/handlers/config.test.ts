@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { BedrockLlm } from '../../lambdas/adapters/bedrock-llm';
 import type { TextractOcr } from '../../lambdas/adapters/textract-ocr';
 import { s3Client } from '../../lambdas/handlers/aws-clients';
 import { ConfigurationError, parseConfig } from '../../lambdas/handlers/config';
@@ -106,6 +107,22 @@ describe('worker composition', () => {
     const byBytes = await fromConfig(parseConfig({ ...base, DOCUSNAP_TEXTRACT_DOCUMENT: 'bytes' }));
     expect(byBytes.ocr.name).toBe('textract');
     expect((byBytes.ocr as TextractOcr).document).toBe('bytes');
+  });
+
+  it("gives Bedrock the model table's output limit, or DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS", async () => {
+    const byTable = await fromConfig(parseConfig(base));
+    expect((byTable.llm as BedrockLlm).maxOutputTokens).toBe(5_000);
+    const explicit = await fromConfig(
+      parseConfig({
+        ...base,
+        DOCUSNAP_BEDROCK_MODEL_ID: 'mistral.mistral-large-2407-v1:0',
+        DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS: '8192',
+      }),
+    );
+    expect((explicit.llm as BedrockLlm).maxOutputTokens).toBe(8192);
+    expect(() => parseConfig({ ...base, DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS: 'lots' })).toThrow(
+      /DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS/,
+    );
   });
 
   it('sizes the tesseract pool from DOCUSNAP_OCR_CONCURRENCY', async () => {

@@ -3,6 +3,7 @@
  * from the environment: upload by presigned POST, submit by upload id, the worker on the real SQS message,
  * read, list, delete. Only OCR and LLM are the offline providers (simulated, rules).
  */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as createUpload } from '../../lambdas/handlers/api/create-upload';
@@ -89,5 +90,43 @@ describe('API and worker over the emulators', () => {
     expect(
       (await getTask(apiEvent('GET /v1/tasks/{taskId}', { pathParameters: { taskId } }))).statusCode,
     ).toBe(404);
+  });
+
+  it('binds a task to the upload it checked: a second POST to the upload neither changes it nor makes a task', async () => {
+    const image = pngImage(20, 10);
+    const upload = json(
+      await createUpload(
+        apiEvent('POST /v1/uploads', { body: { contentType: 'image/png', contentLength: image.byteLength } }),
+      ),
+    );
+    const post = async (bytes: Uint8Array) => {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(upload.fields as Record<string, string>))
+        form.append(name, value);
+      form.append('file', new Blob([bytes], { type: 'image/png' }));
+      return (await fetch(upload.url, { method: 'POST', body: form })).status;
+    };
+    expect(await post(image)).toBeLessThan(300);
+    const submitted = await submitDocument(
+      apiEvent('POST /v1/tasks/document', { body: { images: [{ uploadId: upload.uploadId }] } }),
+    );
+    expect(submitted.statusCode).toBe(202);
+    const { taskId } = json(submitted);
+
+    // The presigned POST is still valid: the same form, another file.
+    expect(await post(pngImage(30, 30))).toBeLessThan(300);
+    const again = await submitDocument(
+      apiEvent('POST /v1/tasks/document', { body: { images: [{ uploadId: upload.uploadId }] } }),
+    );
+    expect(again.statusCode).toBe(404);
+    expect(json(again).error.code).toBe('UPLOAD_NOT_FOUND');
+
+    const input = await emulators.s3().send(
+      new GetObjectCommand({
+        Bucket: emulators.env.DOCUSNAP_BUCKET,
+        Key: `inputs/user-a/${taskId}/0`,
+      }),
+    );
+    expect(new Uint8Array((await input.Body?.transformToByteArray()) ?? [])).toEqual(image);
   });
 });

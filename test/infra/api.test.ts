@@ -78,6 +78,14 @@ describe('JWT authorizer', () => {
     );
   });
 
+  it('offers no OAuth flows, callback URLs or scopes (no hosted UI to redirect a token anywhere)', () => {
+    const client = t.of(stack.api.userPoolClient).Properties;
+    expect(client.AllowedOAuthFlowsUserPoolClient).not.toBe(true);
+    for (const property of ['AllowedOAuthFlows', 'AllowedOAuthScopes', 'CallbackURLs', 'LogoutURLs']) {
+      expect(client[property], property).toBeUndefined();
+    }
+  });
+
   it('requires strong passwords', () => {
     expect(t.of(stack.api.userPool).Properties.Policies.PasswordPolicy).toMatchObject({
       MinimumLength: 12,

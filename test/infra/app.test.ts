@@ -1,6 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
+import { createDocusnapApp } from '../../lib/app';
 import { SYNTH_TIMEOUT_MS, synthesize } from './synth';
 
 /** An SQS queue with neither a dead-letter queue nor a TLS-only policy: AwsSolutions-SQS3 and SQS4. */
@@ -15,6 +16,11 @@ const addBareQueue = (acknowledged: boolean) => (stack: Parameters<typeof Valida
 };
 
 describe('the CDK app', () => {
+  it('refuses to synthesize a Bedrock model whose output-token limit it does not know', () => {
+    const unknownModel = { bedrockModelId: 'us.meta.llama3-3-70b-instruct-v1:0' };
+    expect(() => createDocusnapApp({ context: unknownModel })).toThrow(/not in the model table/);
+  });
+
   it(
     'runs cdk-nag AwsSolutions on synthesis: an unacknowledged finding fails it',
     () => {

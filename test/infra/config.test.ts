@@ -17,6 +17,9 @@ describe('configuration from CDK context', () => {
       retainData: false,
     });
     expect(config.alarmEmail).toBeUndefined();
+    expect(config.monthlyBudgetUsd).toBeUndefined();
+    // Low enough that anonymous callers cannot queue much paid work (docs/android.md explains the number).
+    expect(config.compatThrottle).toEqual({ rateLimit: 2, burstLimit: 6 });
     expect(DEFAULT_BEDROCK_MODEL_ID).toBe('us.amazon.nova-lite-v1:0');
   });
 
@@ -77,11 +80,42 @@ describe('configuration from CDK context', () => {
     expect(() => parseConfig({ highPriorityConcurrency: '2.5' })).toThrow(/highPriorityConcurrency/);
   });
 
+  it("takes a known model's output-token limit from the model table", () => {
+    expect(parseConfig({}).bedrockMaxOutputTokens).toBe(5_000);
+    expect(
+      parseConfig({ bedrockModelId: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0' }).bedrockMaxOutputTokens,
+    ).toBe(64_000);
+    expect(parseConfig({ bedrockMaxOutputTokens: '2000' }).bedrockMaxOutputTokens).toBe(2_000);
+  });
+
+  it('refuses a model id missing from the model table unless its limit is given', () => {
+    expect(() => parseConfig({ bedrockModelId: 'mistral.mistral-large-2407-v1:0' })).toThrow(
+      /bedrockModelId: mistral\.mistral-large-2407-v1:0 is not in the model table.*-c bedrockMaxOutputTokens=<n>/,
+    );
+    expect(
+      parseConfig({ bedrockModelId: 'mistral.mistral-large-2407-v1:0', bedrockMaxOutputTokens: '8192' })
+        .bedrockMaxOutputTokens,
+    ).toBe(8192);
+  });
+
+  it('refuses a limit above what a known model answers', () => {
+    expect(() => parseConfig({ bedrockMaxOutputTokens: '8192' })).toThrow(
+      /bedrockMaxOutputTokens: us\.amazon\.nova-lite-v1:0 answers at most 5000 output tokens, got 8192/,
+    );
+  });
+
   it('rejects a worker concurrency below 4 with a clear message', () => {
     expect(() => parseConfig({ workerConcurrency: 3 })).toThrow(
       /workerConcurrency must be at least 4.*got 3/,
     );
     expect(() => parseConfig({ workerConcurrency: '2.5' })).toThrow(/workerConcurrency/);
+  });
+
+  it('reads a monthly budget in USD, and refuses one that is not a positive amount', () => {
+    expect(parseConfig({ monthlyBudgetUsd: '150.5' }).monthlyBudgetUsd).toBe(150.5);
+    for (const monthlyBudgetUsd of ['0', '-5', 'lots']) {
+      expect(() => parseConfig({ monthlyBudgetUsd }), monthlyBudgetUsd).toThrow(/monthlyBudgetUsd/);
+    }
   });
 
   it('rejects a stage name that cannot name a stack, and a malformed e-mail', () => {

@@ -46,6 +46,12 @@ describe('Lambda functions', () => {
     }
   });
 
+  it('are traced actively by X-Ray, so one task can be followed from the API to the worker', () => {
+    for (const fn of handlers) {
+      expect(t.of(fn).Properties.TracingConfig, fn.node.path).toEqual({ Mode: 'Active' });
+    }
+  });
+
   it('log to their own log group with a retention', () => {
     for (const fn of handlers) {
       const logGroupId = t.of(fn).Properties.LoggingConfig?.LogGroup?.Ref;
@@ -75,6 +81,8 @@ describe('Lambda functions', () => {
       DOCUSNAP_OCR: 'textract',
       DOCUSNAP_LLM: 'bedrock',
       DOCUSNAP_BEDROCK_MODEL_ID: DEFAULT_BEDROCK_MODEL_ID,
+      // Nova Lite's model card: requests asking for more are clamped to it.
+      DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS: '5000',
       DOCUSNAP_WORKER_TIMEOUT_S: '90',
     });
     expect(synth.stack.compat).toBeDefined();

@@ -1,14 +1,27 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TASK_METRICS } from '../../lambdas/handlers/metric-names';
+import { checkMetricMath } from './metric-math';
 import { SYNTH_TIMEOUT_MS, type Synthesized, synthesize } from './synth';
 import { type CfnJson, flatten, TemplateQueries } from './template-queries';
 
 let synth: Synthesized;
 let t: TemplateQueries;
 beforeAll(() => {
-  synth = synthesize({ alarmEmail: 'oncall@example.com' });
+  synth = synthesize({ alarmEmail: 'oncall@example.com', monthlyBudgetUsd: '250' });
   t = new TemplateQueries(synth.stack, synth.template);
 }, SYNTH_TIMEOUT_MS);
+
+/** The statements of the topic policy attached to the alarm topic. */
+const topicPolicyStatements = () => {
+  const topic = { Ref: t.id(synth.stack.observability.alarmTopic) };
+  const policies = Object.values(t.resources('AWS::SNS::TopicPolicy')).filter((policy) =>
+    policy.Properties.Topics.some(
+      (candidate: CfnJson) => JSON.stringify(candidate) === JSON.stringify(topic),
+    ),
+  );
+  expect(policies).toHaveLength(1);
+  return policies[0]?.Properties.PolicyDocument.Statement as CfnJson[];
+};
 
 const alarms = () =>
   Object.values(t.resources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as CfnJson);
@@ -37,12 +50,51 @@ describe('alarms', () => {
 
   it('let CloudWatch use the data key to publish to the encrypted topic', () => {
     const statements = t.of(synth.stack.storage.key).Properties.KeyPolicy.Statement as CfnJson[];
-    expect(statements).toContainEqual(
-      expect.objectContaining({
-        Principal: { Service: 'cloudwatch.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      }),
+    const cloudWatch = statements.find(
+      (statement) => statement.Principal?.Service === 'cloudwatch.amazonaws.com',
     );
+    expect(cloudWatch).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] });
+    expect(cloudWatch.Condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+    expect(flatten(cloudWatch.Condition.ArnLike['aws:SourceArn'])).toBe(
+      'arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*',
+    );
+  });
+
+  it("let CloudWatch publish to the topic, whose SSL-only policy replaced SNS's default one", () => {
+    const statements = topicPolicyStatements();
+    // enforceSSL's deny is still there...
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    // ...and CloudWatch, for this account's alarms only, may publish.
+    const publish = statements.filter(
+      (statement) =>
+        statement.Effect === 'Allow' && statement.Principal?.Service === 'cloudwatch.amazonaws.com',
+    );
+    expect(publish).toHaveLength(1);
+    expect(publish[0]).toMatchObject({
+      Action: 'sns:Publish',
+      Resource: { Ref: t.id(synth.stack.observability.alarmTopic) },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+    expect(flatten(publish[0].Condition.ArnLike['aws:SourceArn'])).toBe(
+      'arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*',
+    );
+  });
+
+  it('use only metric math that CloudWatch accepts (no scalar in MAX([...]), no unknown function)', () => {
+    let checked = 0;
+    for (const alarm of alarms().filter((candidate) => candidate.Metrics)) {
+      const queries = alarm.Metrics as CfnJson[];
+      const ids = queries.map((query) => query.Id as string);
+      for (const query of queries.filter((candidate) => candidate.Expression)) {
+        const type = checkMetricMath(query.Expression, ids);
+        // An alarm watches exactly one time series: the expression it returns.
+        if (query.ReturnData !== false) expect(type, query.Expression).toBe('series');
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('fire as soon as the dead-letter queue holds a message', () => {
@@ -81,10 +133,57 @@ describe('alarms', () => {
       alarm.Metrics?.some((metric: CfnJson) => /errors/.test(metric.Expression)),
     );
     expect(rate?.Threshold).toBe(5);
+    // No requests means no errors: 0, not a division by zero (and no scalar inside MAX([...])).
+    expect(rate?.Metrics.find((metric: CfnJson) => metric.Expression).Expression).toBe(
+      'IF(requests > 0, 100 * errors / requests, 0)',
+    );
     const metricNames = rate?.Metrics.filter((metric: CfnJson) => metric.MetricStat).map(
       (metric: CfnJson) => metric.MetricStat.Metric.MetricName,
     );
     expect(metricNames.sort()).toEqual(['5xx', 'Count']);
+  });
+});
+
+describe('monthly budget', () => {
+  const budgets = () => Object.values(t.resources('AWS::Budgets::Budget'));
+
+  it('is a monthly account-wide cost budget of `monthlyBudgetUsd`, notifying the alarm topic', () => {
+    expect(budgets()).toHaveLength(1);
+    const [budget] = budgets();
+    const { Budget, NotificationsWithSubscribers } = budget?.Properties ?? {};
+    expect(Budget).toEqual({
+      BudgetName: 'DocuSnap-dev',
+      BudgetType: 'COST',
+      TimeUnit: 'MONTHLY',
+      BudgetLimit: { Amount: 250, Unit: 'USD' },
+    });
+    const topic = { Ref: t.id(synth.stack.observability.alarmTopic) };
+    expect(
+      NotificationsWithSubscribers.map((entry: CfnJson) => [
+        entry.Notification.NotificationType,
+        entry.Notification.Threshold,
+        entry.Notification.ThresholdType,
+      ]),
+    ).toEqual([
+      ['ACTUAL', 80, 'PERCENTAGE'],
+      ['ACTUAL', 100, 'PERCENTAGE'],
+      ['FORECASTED', 100, 'PERCENTAGE'],
+    ]);
+    for (const entry of NotificationsWithSubscribers) {
+      expect(entry.Subscribers).toEqual([{ SubscriptionType: 'SNS', Address: topic }]);
+    }
+  });
+
+  it('may publish to the encrypted alarm topic, for this budget only', () => {
+    const budgetArn = 'arn:<AWS::Partition>:budgets::<AWS::AccountId>:budget/DocuSnap-dev';
+    const fromBudgets = (statements: CfnJson[]) =>
+      statements.filter((statement) => statement.Principal?.Service === 'budgets.amazonaws.com');
+    const [publish] = fromBudgets(topicPolicyStatements());
+    expect(publish).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish' });
+    expect(flatten(publish.Condition.ArnLike['aws:SourceArn'])).toBe(budgetArn);
+    const [useKey] = fromBudgets(t.of(synth.stack.storage.key).Properties.KeyPolicy.Statement);
+    expect(useKey).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] });
+    expect(flatten(useKey.Condition.ArnLike['aws:SourceArn'])).toBe(budgetArn);
   });
 });
 
@@ -124,6 +223,17 @@ describe('dashboard', () => {
     expect(graph(/Throttles/)).toContain('ThrottledCount');
     expect(graph(/Throttles/)).toContain('InvocationThrottles');
     expect(graph(/Estimated cost \(USD per hour\)/)).toContain(TASK_METRICS.estimatedCost);
+  });
+
+  it('uses only metric math that CloudWatch accepts', () => {
+    const expressions = widgets().flatMap((widget) =>
+      ((widget.properties.metrics ?? []) as CfnJson[][]).flatMap((series) =>
+        series.filter((entry) => typeof entry === 'object' && entry.expression),
+      ),
+    );
+    expect(expressions.length).toBeGreaterThan(0);
+    for (const { expression } of expressions)
+      expect(checkMetricMath(expression, []), expression).toBe('series');
   });
 
   it('shows OCR pages, LLM tokens and cache hits, summed over task types', () => {

@@ -128,6 +128,7 @@ describe('worker pool validation', () => {
         concurrency: 4,
         queueConcurrency: { high: 2, normal: 2 },
         bedrockModelId: 'us.amazon.nova-lite-v1:0',
+        bedrockMaxOutputTokens: 5000,
         ...overrides,
       });
   };

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keysUnder } from '../../lambdas/core/shared-facts';
+import { type BlobPrefix, COMPAT_OWNER_PREFIX, keysUnder } from '../../lambdas/core/shared-facts';
 import { ROUTES, type RouteName, type RouteRow } from '../../lambdas/handlers/route-table';
 import { bedrockModelResources } from '../../lib/bedrock-access';
 import { HandlerFunction } from '../../lib/handler-function';
@@ -70,13 +70,22 @@ describe('cdk-nag AwsSolutions', () => {
 });
 
 describe('least privilege', () => {
-  it('allows Resource "*" only for Textract DetectDocumentText, which has no resource-level permissions', () => {
+  it('allows Resource "*" only for Textract and X-Ray writes, which have no resource-level permissions', () => {
     const starStatements = allStatements().filter(({ statement }) =>
       [statement.Resource].flat().includes('*'),
     );
-    expect(starStatements.map(({ role, statement }) => ({ role, actions: actionsOf(statement) }))).toEqual([
-      { role: roleOf(synth.stack.taskProcessing.worker), actions: ['textract:DetectDocumentText'] },
-    ]);
+    const xray = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+    const byRole = (entries: { role: string; actions: string[] }[]) =>
+      [...entries].sort((a, b) => `${a.role}${a.actions}`.localeCompare(`${b.role}${b.actions}`));
+    expect(
+      byRole(starStatements.map(({ role, statement }) => ({ role, actions: actionsOf(statement) }))),
+    ).toEqual(
+      byRole([
+        { role: roleOf(synth.stack.taskProcessing.worker), actions: ['textract:DetectDocumentText'] },
+        // Active tracing on every handler function: only writing its own trace segments.
+        ...handlers.map((fn) => ({ role: roleOf(fn), actions: xray })),
+      ]),
+    );
   });
 
   it('gives Textract and Bedrock to the worker alone', () => {
@@ -115,16 +124,19 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('gives the health and check-status handlers no permissions at all', () => {
+  it('gives the health and check-status handlers no permissions but writing their traces', () => {
     const health = synth.stack.api.functions.get('health');
     const checkStatus = compat().functions.get('compatCheckStatus');
     for (const fn of [health, checkStatus]) {
       if (!fn) throw new Error('missing handler');
-      expect(t.allowedActions(fn), fn.node.path).toEqual([]);
+      expect(
+        t.allowedActions(fn).filter((action) => !action.startsWith('xray:')),
+        fn.node.path,
+      ).toEqual([]);
     }
   });
 
-  it('lets every handler that ends a task delete its blobs (the sweeper included)', () => {
+  it('lets every handler that ends a task delete its blobs (the sweeper included), and a submission its upload', () => {
     const deletablePrefixes = (fn: IConstruct) =>
       t
         .roleStatements(fn)
@@ -132,10 +144,17 @@ describe('least privilege', () => {
         .flatMap((statement) => [statement.Resource].flat().map(flatten))
         .sort();
     const bucket = `<${t.id(synth.stack.storage.bucket)}.Arn>`;
-    const everyPrefix = ['inputs/*', 'results/*', 'uploads/*'].map((prefix) => `${bucket}/${prefix}`);
-    // sweep-stale-tasks and fail-dead-task delete inputs, consumed uploads and a late result.
-    expect(deletablePrefixes(synth.stack.taskProcessing.sweeper)).toEqual(everyPrefix);
-    expect(deletablePrefixes(synth.stack.taskProcessing.deadLetterHandler)).toEqual(everyPrefix);
+    // endTask deletes a task's inputs (its images, uploads copied in included) and a late result.
+    const taskBlobs = ['inputs/*', 'results/*'].map((prefix) => `${bucket}/${prefix}`);
+    expect(deletablePrefixes(synth.stack.taskProcessing.sweeper)).toEqual(taskBlobs);
+    expect(deletablePrefixes(synth.stack.taskProcessing.deadLetterHandler)).toEqual(taskBlobs);
+    expect(deletablePrefixes(synth.stack.taskProcessing.worker)).toEqual(taskBlobs);
+    // A submission deletes the upload it copied, and its copies when it is refused.
+    const submit = synth.stack.api.functions.get('submitDocument');
+    if (!submit) throw new Error('missing handler');
+    expect(deletablePrefixes(submit)).toEqual(
+      ['inputs/*', 'uploads/*'].map((prefix) => `${bucket}/${prefix}`),
+    );
   });
 
   it('lets DELETE /v1/tasks/{taskId} delete the task’s cache entries from the table', () => {
@@ -176,10 +195,13 @@ describe('least privilege', () => {
         sendsTo: resourcesOf(fn, 'sqs:SendMessage').sort(),
       };
       const { blobs, table, sendsTo } = row.uses;
+      const owners = blobs?.owners === 'compat' ? COMPAT_OWNER_PREFIX : '';
+      const keys = (prefixes: readonly BlobPrefix[] = []) =>
+        prefixes.map((prefix) => keysUnder(prefix, owners)).sort();
       expect(granted, name).toEqual({
-        read: (blobs?.read ?? []).map(keysUnder).sort(),
-        write: (blobs?.write ?? []).map(keysUnder).sort(),
-        delete: (blobs?.delete ?? []).map(keysUnder).sort(),
+        read: keys(blobs?.read),
+        write: keys(blobs?.write),
+        delete: keys(blobs?.delete),
         tableWrites: table === 'readWrite',
         tableReads: table !== undefined,
         sendsTo: (sendsTo ?? []).map((priority) => flatten(t.arnOf(queues[priority]))).sort(),
@@ -198,6 +220,107 @@ describe('least privilege', () => {
       `<${t.id(synth.stack.storage.bucket)}.Arn>/uploads/*`,
     ]);
     expect(statements.flatMap(actionsOf).some((action) => action.startsWith('dynamodb:'))).toBe(false);
+  });
+});
+
+describe('S3 access, per function', () => {
+  /** What each handler does with the bucket, read off its use cases: exact key patterns, no listing beyond them. */
+  const EXPECTED: Record<string, { read?: string[]; write?: string[]; delete?: string[] }> = {
+    createUpload: { write: ['uploads/*'] },
+    // A submission copies each upload into the task's inputs and deletes it; a refused one deletes its copies.
+    submitDocument: { read: ['uploads/*'], write: ['inputs/*'], delete: ['inputs/*', 'uploads/*'] },
+    submitForm: { read: ['uploads/*'], write: ['inputs/*'], delete: ['inputs/*', 'uploads/*'] },
+    submitFormFilling: { read: ['uploads/*'], write: ['inputs/*'], delete: ['inputs/*', 'uploads/*'] },
+    getTask: { read: ['results/*'] },
+    listTasks: { read: ['results/*'] },
+    deleteTask: { delete: ['inputs/*', 'results/*'] },
+    health: {},
+    // The public DocuSnap Android routes reach only the keys of owners `compat:<client_id>`; /process ends a
+    // job a poll times out (endTask): its inputs and any late result go.
+    compatProcess: {
+      read: ['results/compat%3A*'],
+      write: ['inputs/compat%3A*'],
+      delete: ['inputs/compat%3A*', 'results/compat%3A*'],
+    },
+    compatClear: { delete: ['inputs/compat%3A*', 'results/compat%3A*'] },
+    compatCheckStatus: {},
+    compatPublicKey: {},
+    // Every image of a task is under its inputs, so the worker (and Textract, with its grant) reads no uploads.
+    worker: { read: ['inputs/*'], write: ['results/*'], delete: ['inputs/*', 'results/*'] },
+    deadLetter: { delete: ['inputs/*', 'results/*'] },
+    sweeper: { delete: ['inputs/*', 'results/*'] },
+    compatGenerateKey: {},
+  };
+
+  const functionNamed = (name: string): IConstruct => {
+    const { api, taskProcessing } = synth.stack;
+    const fn =
+      api.functions.get(name as RouteName) ??
+      compat().functions.get(name as RouteName) ??
+      {
+        worker: taskProcessing.worker,
+        deadLetter: taskProcessing.deadLetterHandler,
+        sweeper: taskProcessing.sweeper,
+        compatGenerateKey: compat().keyGenerator,
+      }[name];
+    if (!fn) throw new Error(`no function ${name}`);
+    return fn;
+  };
+  const s3Statements = (fn: IConstruct) =>
+    t
+      .roleStatements(fn)
+      .filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+
+  it('covers every function of the stack', () => {
+    expect(Object.keys(EXPECTED)).toHaveLength(handlers.length);
+    expect(new Set(Object.keys(EXPECTED).map(functionNamed))).toEqual(new Set(handlers));
+  });
+
+  for (const [name, expected] of Object.entries(EXPECTED)) {
+    it(`${name}: ${JSON.stringify(expected)}, nothing more`, () => {
+      const bucket = `<${t.id(synth.stack.storage.bucket)}.Arn>`;
+      const statements = s3Statements(functionNamed(name));
+      const keysOf = (action: string) =>
+        statements
+          .filter((statement) => actionsOf(statement).includes(action))
+          .flatMap((statement) => [statement.Resource].flat().map(flatten))
+          .map((resource) => resource.replace(`${bucket}/`, ''))
+          .sort();
+      // Exact actions only: no s3:List*, s3:GetBucket*, s3:GetObject* or s3:DeleteObject* wildcards.
+      expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual(
+        [
+          ...(expected.read ? ['s3:GetObject', 's3:ListBucket'] : []),
+          ...(expected.write ? ['s3:PutObject'] : []),
+          ...(expected.delete ? ['s3:DeleteObject'] : []),
+        ].sort(),
+      );
+      expect(keysOf('s3:GetObject')).toEqual(expected.read ?? []);
+      expect(keysOf('s3:PutObject')).toEqual(expected.write ?? []);
+      expect(keysOf('s3:DeleteObject')).toEqual(expected.delete ?? []);
+      // Listing, so that a missing key is told from a denied one, only under the keys it reads.
+      const listing = statements.filter((statement) => actionsOf(statement).includes('s3:ListBucket'));
+      for (const statement of listing) {
+        expect(statement.Resource).toEqual(t.arnOf(synth.stack.storage.bucket));
+        expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': expected.read } });
+      }
+    });
+  }
+
+  it('lets no role list the whole bucket or read its settings', () => {
+    const onTheBucket = allStatements().filter(({ statement }) =>
+      [statement.Resource]
+        .flat()
+        .some((resource) => JSON.stringify(resource) === JSON.stringify(t.arnOf(synth.stack.storage.bucket))),
+    );
+    for (const { statement } of onTheBucket) {
+      expect(actionsOf(statement)).toEqual(['s3:ListBucket']);
+      expect(statement.Condition?.StringLike?.['s3:prefix']).toBeDefined();
+    }
+    expect(
+      allStatements()
+        .flatMap(({ statement }) => actionsOf(statement))
+        .filter((action) => /^s3:.*\*/.test(action)),
+    ).toEqual([]);
   });
 });
 
@@ -246,7 +369,8 @@ describe('compat RSA key', () => {
       'Fn::GetAtt': [t.id(compat().keyPair), 'PublicKeyPem'],
     });
     expect(variables.DOCUSNAP_COMPAT_KEY_SECRET_ID).toBeUndefined();
-    expect(t.allowedActions(publicKey)).toEqual([]);
+    // Nothing but writing its own traces (active tracing).
+    expect(t.allowedActions(publicKey).filter((action) => !action.startsWith('xray:'))).toEqual([]);
   });
 
   it("wraps clients' AES keys with a KMS key that only /process and the worker may use", () => {
@@ -260,6 +384,19 @@ describe('compat RSA key', () => {
     // client key (it reads its private key through Secrets Manager's kms:ViaService grant in the key policy).
     expect([...(users.get(roleOf(compatFn('compatProcess'))) ?? [])]).toEqual(['kms:Encrypt']);
     expect([...(users.get(roleOf(synth.stack.taskProcessing.worker)) ?? [])]).toEqual(['kms:Decrypt']);
+    // Both only for clients' AES keys: the encryption context KmsKeyWrapper sends, which the secret's
+    // ciphertext (encrypted by Secrets Manager under the same key) does not carry.
+    for (const fn of [compatFn('compatProcess'), synth.stack.taskProcessing.worker]) {
+      const onKey = t
+        .roleStatements(fn)
+        .filter((statement) => JSON.stringify(statement.Resource).includes(wrappingKeyArn));
+      expect(onKey.length, fn.node.path).toBeGreaterThan(0);
+      for (const statement of onKey) {
+        expect(statement.Condition, fn.node.path).toEqual({
+          StringEquals: { 'kms:EncryptionContext:purpose': 'docusnap-compat-client-key' },
+        });
+      }
+    }
     // The key generator encrypts the secret it writes; nobody else touches the key.
     const others = [...users.keys()].filter(
       (role) =>

@@ -55,6 +55,14 @@ describe('outputs', () => {
   });
 });
 
+describe('optional resources', () => {
+  it('has no budget, and no statement for AWS Budgets, unless monthlyBudgetUsd is set', () => {
+    const t = new TemplateQueries(dev.stack, dev.template);
+    expect(Object.keys(t.resources('AWS::Budgets::Budget'))).toHaveLength(0);
+    expect(JSON.stringify(dev.template.toJSON())).not.toContain('budgets.amazonaws.com');
+  });
+});
+
 describe('compat routes switched off', () => {
   it('leaves out the routes, their handlers, the key pair and the key-wrapping key', () => {
     const t = new TemplateQueries(noCompat.stack, noCompat.template);

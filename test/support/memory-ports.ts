@@ -28,6 +28,7 @@ import type {
   TaskQueue,
   TaskStore,
   TransitionCondition,
+  UploadClaims,
 } from '../../lambdas/core/ports';
 import { DEFAULT_PRICING } from '../../lambdas/core/pricing';
 import { canTransition, type Priority, type Task } from '../../lambdas/core/task';
@@ -161,6 +162,13 @@ export class MemoryBlobStore implements BlobStore {
     for (const key of keys) this.blobs.delete(key);
   }
 
+  async copy(fromKey: string, toKey: string): Promise<boolean> {
+    const blob = this.blobs.get(fromKey);
+    if (!blob) return false;
+    this.blobs.set(toKey, { body: new Uint8Array(blob.body), contentType: blob.contentType });
+    return true;
+  }
+
   async presignPost(
     key: string,
     options: { contentType: string; minBytes: number; maxBytes: number; expiresInSeconds: number },
@@ -202,22 +210,45 @@ export class MemoryCache implements Cache {
 }
 
 export class MemoryIdempotencyStore implements IdempotencyStore {
-  readonly records = new Map<string, { taskId: string; requestHash: string }>();
+  readonly records = new Map<string, { taskId: string; requestHash: string; claimedAt: string }>();
 
   async claim(
     owner: string,
     key: string,
-    record: { taskId: string; requestHash: string },
+    record: { taskId: string; requestHash: string; claimedAt: string },
   ): Promise<IdempotencyOutcome> {
     const id = `${owner}#${key}`;
     const existing = this.records.get(id);
     if (existing) return { status: 'existing', ...existing };
-    this.records.set(id, { taskId: record.taskId, requestHash: record.requestHash });
+    this.records.set(id, {
+      taskId: record.taskId,
+      requestHash: record.requestHash,
+      claimedAt: record.claimedAt,
+    });
     return { status: 'new' };
   }
 
-  async release(owner: string, key: string): Promise<void> {
-    this.records.delete(`${owner}#${key}`);
+  async release(owner: string, key: string, taskId: string): Promise<void> {
+    const id = `${owner}#${key}`;
+    if (this.records.get(id)?.taskId === taskId) this.records.delete(id);
+  }
+}
+
+export class MemoryUploadClaims implements UploadClaims {
+  /** `<owner>#<uploadId>` → the task it served. */
+  readonly claims = new Map<string, string>();
+
+  async claim(owner: string, uploadId: string, claim: { taskId: string }): Promise<boolean> {
+    const id = `${owner}#${uploadId}`;
+    const holder = this.claims.get(id);
+    if (holder !== undefined && holder !== claim.taskId) return false;
+    this.claims.set(id, claim.taskId);
+    return true;
+  }
+
+  async release(owner: string, uploadId: string, taskId: string): Promise<void> {
+    const id = `${owner}#${uploadId}`;
+    if (this.claims.get(id) === taskId) this.claims.delete(id);
   }
 }
 
@@ -339,6 +370,7 @@ export function memoryWorld() {
     queue: new MemoryQueue(),
     cache: new MemoryCache(),
     idempotency: new MemoryIdempotencyStore(),
+    uploads: new MemoryUploadClaims(),
     clock: new ManualClock(),
     ids: new SequentialIds('task-'),
     pageCounter: new DocumentPageCounter(),

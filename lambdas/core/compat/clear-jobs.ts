@@ -47,14 +47,14 @@ export async function clearCompatJobs(deps: CompatClearDependencies, body: unkno
 /**
  * The record goes first, so no poll can reach a half-deleted job; then the task, so a worker still on it
  * fails to finish and deletes the cache entries it wrote itself; then the blobs and the cache entries the
- * task names, which hold copies of the job's OCR text (only the owner's own, as DELETE /v1/tasks does).
+ * task names, which hold copies of the job's OCR text (only the owner's own, as deleting a v1 task does).
  */
 async function deleteJob(deps: CompatClearDependencies, record: CompatRecord): Promise<void> {
   await deps.compat.delete(record);
   const task = await deps.tasks.get(record.taskId);
   if (!task) return;
   await deps.tasks.delete(task.taskId);
-  const keys = [...task.images.filter((image) => !image.uploaded).map((image) => image.key), task.requestKey];
+  const keys = [...task.images.map((image) => image.key), task.requestKey];
   if (task.resultKey) keys.push(task.resultKey);
   await deps.blobs.delete(keys);
   const cacheKeys = (task.cacheKeys ?? []).filter((key) => isOwnCacheKey(task.owner, key));

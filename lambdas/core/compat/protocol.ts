@@ -1,4 +1,5 @@
 import type { TaskErrorCode } from '../errors';
+import { COMPAT_OWNER_PREFIX } from '../shared-facts';
 import type { TaskType } from '../task';
 
 /** The app's job types and the task types they run as (DESIGN §4). */
@@ -66,7 +67,7 @@ export interface CompatJobKey {
 
 /** Owner of a compat task in the task store; never a JWT subject of the v1 API. */
 export function compatOwner(clientId: string): string {
-  return `compat:${clientId}`;
+  return `${COMPAT_OWNER_PREFIX}${clientId}`;
 }
 
 /** Records live 24 h after their last access; a job unfinished 10 min after creation has timed out. */

@@ -6,7 +6,7 @@ import { Library } from './library';
 
 export const MAX_IMAGES = 20;
 
-/** An image given inline (base64 of the file bytes) or by an upload id from `POST /v1/uploads`. */
+/** An image given inline (base64 of the file bytes) or by an upload id from the `createUpload` route. */
 export const ImageRef = z.union([
   z.strictObject({ data: z.string().min(1) }),
   z.strictObject({ uploadId: z.string().min(1).max(128) }),
@@ -15,7 +15,7 @@ export type ImageRef = z.infer<typeof ImageRef>;
 
 const Priority = z.enum(PRIORITIES);
 
-/** Body of `POST /v1/tasks/document` and `POST /v1/tasks/form`. */
+/** Body of the `submitDocument` and `submitForm` routes. */
 export const SubmitImagesRequest = z.strictObject({
   images: z.array(ImageRef).min(1).max(MAX_IMAGES),
   library: Library.optional(),
@@ -28,7 +28,7 @@ export const FormSpec = z.strictObject({
   fields: z.array(z.string().min(1).max(200)).min(1).max(200),
 });
 
-/** Body of `POST /v1/tasks/form-filling`. */
+/** Body of the `submitFormFilling` route. */
 export const SubmitFormFillingRequest = z.strictObject({
   form: FormSpec,
   library: Library,
@@ -38,7 +38,7 @@ export type SubmitFormFillingRequest = z.infer<typeof SubmitFormFillingRequest>;
 
 export const IDEMPOTENCY_KEY_MAX = 128;
 
-/** 202 answer of a task submission (also sent as `Location: /v1/tasks/{taskId}`). */
+/** 202 answer of a task submission (its `Location` is the task's `getTask` path). */
 export const TaskSummary = z.object({
   taskId: z.string(),
   type: z.enum(TASK_TYPES),
@@ -60,7 +60,7 @@ export const UsageView = z.object({
   textTruncated: z.boolean().optional(),
 });
 
-/** 200 answer of `GET /v1/tasks/{taskId}`. */
+/** 200 answer of the `getTask` route. */
 export const TaskView = TaskSummary.extend({
   updatedAt: z.string(),
   completedAt: z.string().optional(),

@@ -4,14 +4,14 @@ export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
 export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/png', 'application/pdf', 'image/tiff'] as const;
 
-/** Body of `POST /v1/uploads`. */
+/** Body of the `createUpload` route. */
 export const CreateUploadRequest = z.strictObject({
   contentType: z.string().min(1),
   contentLength: z.number().int().min(1),
 });
 export type CreateUploadRequest = z.infer<typeof CreateUploadRequest>;
 
-/** 201 answer of `POST /v1/uploads`: a presigned POST (multipart form: every field, then `file`). */
+/** 201 answer of the `createUpload` route: a presigned POST (multipart form: every field, then `file`). */
 export const CreateUploadResponse = z.object({
   uploadId: z.string(),
   url: z.string(),

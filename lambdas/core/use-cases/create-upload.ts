@@ -17,7 +17,7 @@ export interface CreateUploadDependencies {
   ids: IdGenerator;
 }
 
-/** `POST /v1/uploads`: a presigned POST for one image under the caller's own prefix. */
+/** Route `createUpload`: a presigned POST for one image under the caller's own prefix. */
 export async function createUpload(
   { blobs, ids }: CreateUploadDependencies,
   owner: string,

@@ -10,7 +10,7 @@ export interface DeleteTaskDependencies {
 }
 
 /**
- * `DELETE /v1/tasks/{taskId}`: blobs and the cache entries holding copies of the task's OCR text and
+ * Deleting a task (route `deleteTask`): blobs and the cache entries holding copies of the task's OCR text and
  * result first, so a failure leaves the task there to delete again.
  */
 export async function deleteTask(deps: DeleteTaskDependencies, owner: string, taskId: string): Promise<void> {

@@ -8,7 +8,7 @@ export interface GetTaskDependencies {
   blobs: BlobStore;
 }
 
-/** `GET /v1/tasks/{taskId}` */
+/** One task of its owner's, as the `getTask` route shows it. */
 export async function getTask(deps: GetTaskDependencies, owner: string, taskId: string): Promise<TaskView> {
   return viewWithResult(deps.blobs, await findOwnTask(deps.tasks, owner, taskId));
 }

@@ -11,7 +11,7 @@ export interface ListTasksDependencies {
   blobs: BlobStore;
 }
 
-/** `GET /v1/tasks?limit=&cursor=`: the caller's tasks, newest first. */
+/** The caller's tasks, newest first (route `listTasks`). */
 export async function listTasks(
   deps: ListTasksDependencies,
   owner: string,

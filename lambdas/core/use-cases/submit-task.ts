@@ -13,11 +13,13 @@ import {
 import type {
   BlobStore,
   Clock,
+  IdempotencyOutcome,
   IdempotencyStore,
   IdGenerator,
   PageCounter,
   TaskQueue,
   TaskStore,
+  UploadClaims,
 } from '../ports';
 import type { ImageRef, SubmitFormFillingRequest, SubmitImagesRequest, TaskSummary } from '../schemas/tasks';
 import type { ImageInput, Task, TaskRequestDetails } from '../task';
@@ -25,6 +27,13 @@ import { toTaskSummary } from '../task-view';
 
 /** Enough of a file for any JPEG/PNG header we accept (EXIF blocks sit before a JPEG's frame header). */
 const HEADER_BYTES = 512 * 1024;
+
+/**
+ * How long an Idempotency-Key record may point to a task not recorded yet and still count as its first
+ * request at work: longer than any API invocation lives (API Gateway's 30 s integration timeout). Within
+ * it a second request answers 409; after it the record is taken for abandoned and released.
+ */
+export const IDEMPOTENCY_SETTLE_SECONDS = 30;
 
 export type SubmitTaskInput =
   | { type: 'document' | 'form'; request: SubmitImagesRequest }
@@ -35,6 +44,8 @@ export interface SubmitTaskDependencies {
   blobs: BlobStore;
   queue: TaskQueue;
   idempotency: IdempotencyStore;
+  /** An upload id serves one task. */
+  uploads: UploadClaims;
   clock: Clock;
   ids: IdGenerator;
   /** Counts the pages of PDF and TIFF inputs (DESIGN §3.1). */
@@ -52,9 +63,16 @@ export interface SubmitTaskOutcome {
 
 type CheckedImage =
   | { source: 'inline'; bytes: Uint8Array; image: InspectedInput }
-  | { source: 'upload'; key: string; size: number; image: InspectedInput };
+  /** `key` is the task's own copy of the upload: what was checked is what the worker reads. */
+  | { source: 'upload'; uploadId: string; key: string; size: number; image: InspectedInput };
 
-/** `POST /v1/tasks/{document,form,form-filling}`: validate, store inputs, record the task, queue it. */
+/** What checking a request's uploads wrote: undone when the request is refused. */
+interface UploadTrail {
+  claimed: string[];
+  copies: string[];
+}
+
+/** The three submission routes (`submitDocument`, `submitForm`, `submitFormFilling`): validate, store inputs, record the task, queue it. */
 export async function submitTask(
   deps: SubmitTaskDependencies,
   owner: string,
@@ -65,27 +83,38 @@ export async function submitTask(
     idempotencyKey === undefined
       ? ''
       : sha256Hex(canonicalJson({ type: input.type, request: input.request }));
-  // Everything is checked before anything is written, so a refused request leaves no trace.
+  const taskId = deps.ids.newId();
+  const trail: UploadTrail = { claimed: [], copies: [] };
+  // Everything is checked before the task is recorded, and a refused request takes back what checking
+  // its uploads wrote, so it leaves no trace.
   let images: CheckedImage[];
   try {
     images =
       input.type === 'form_filling'
         ? []
-        : await checkImages(deps.blobs, deps.pageCounter, owner, input.request.images);
+        : await checkImages(deps, owner, taskId, input.request.images, trail);
   } catch (error) {
-    // A replay may name uploads its first task has consumed (deleted) since: it still gets that task.
+    await undoUploads(deps, owner, taskId, trail);
+    // A replay may name uploads its first task has consumed since: it still gets that task.
     if (idempotencyKey !== undefined && error instanceof ApiError) {
-      const replay = await claimIdempotencyKey(deps, owner, idempotencyKey, deps.ids.newId(), requestHash);
+      const replay = await claimIdempotencyKey(deps, owner, idempotencyKey, taskId, requestHash);
       if (replay) return { summary: toTaskSummary(replay), created: false, queued: true };
-      await deps.idempotency.release(owner, idempotencyKey).catch(() => {});
+      await deps.idempotency.release(owner, idempotencyKey, taskId).catch(() => {});
     }
     throw error;
   }
-  const taskId = deps.ids.newId();
 
   if (idempotencyKey !== undefined) {
-    const replay = await claimIdempotencyKey(deps, owner, idempotencyKey, taskId, requestHash);
-    if (replay) return { summary: toTaskSummary(replay), created: false, queued: true };
+    const replay = await claimIdempotencyKey(deps, owner, idempotencyKey, taskId, requestHash).catch(
+      async (error: unknown) => {
+        await undoUploads(deps, owner, taskId, trail);
+        throw error;
+      },
+    );
+    if (replay) {
+      await undoUploads(deps, owner, taskId, trail);
+      return { summary: toTaskSummary(replay), created: false, queued: true };
+    }
   }
 
   const now = deps.clock.now();
@@ -103,28 +132,39 @@ export async function submitTask(
     attempts: 0,
     expiresAt: Math.floor(now.getTime() / 1000) + deps.retentionDays * 86_400,
   };
-  const releaseKey = async () => {
-    if (idempotencyKey !== undefined) await deps.idempotency.release(owner, idempotencyKey).catch(() => {});
+  const giveBack = async () => {
+    await Promise.allSettled([
+      undoUploads(deps, owner, taskId, trail),
+      idempotencyKey === undefined ? undefined : deps.idempotency.release(owner, idempotencyKey, taskId),
+    ]);
   };
   // The task is recorded right after the key is claimed, so a concurrent replay finds it.
   await deps.tasks.create(task).catch(async (error: unknown) => {
-    await releaseKey();
+    await giveBack();
     throw error;
   });
   try {
     await storeInputs(deps.blobs, task, images, details(input));
   } catch (error) {
-    await Promise.allSettled([deps.tasks.delete(taskId), releaseKey()]);
+    await Promise.allSettled([deps.tasks.delete(taskId), giveBack()]);
     throw error;
   }
   const queued = await deps.queue.send({ taskId }, task.priority).then(
     () => true,
     () => false,
   );
+  // The task has its copies; the uploads themselves are done with (their claims keep the ids used up).
+  const uploaded = images.flatMap((checked) =>
+    checked.source === 'upload' ? [uploadKey(owner, checked.uploadId)] : [],
+  );
+  if (uploaded.length > 0) await deps.blobs.delete(uploaded).catch(() => {});
   return { summary: toTaskSummary(task), created: true, queued };
 }
 
-/** The first task of this key and body, or undefined when the key is now ours. 409 for another body. */
+/**
+ * The first task of this key and body, or undefined when the key is now ours. 409 for another body, and
+ * while the record's own request has not recorded its task yet (it may be on its way).
+ */
 async function claimIdempotencyKey(
   deps: SubmitTaskDependencies,
   owner: string,
@@ -132,11 +172,18 @@ async function claimIdempotencyKey(
   taskId: string,
   requestHash: string,
 ): Promise<Task | undefined> {
-  const record = { taskId, requestHash, ttlSeconds: deps.retentionDays * 86_400 };
-  // Two rounds: the second only runs after a record pointing to a deleted task was released.
+  const now = deps.clock.now();
+  const record = {
+    taskId,
+    requestHash,
+    ttlSeconds: deps.retentionDays * 86_400,
+    claimedAt: now.toISOString(),
+  };
+  // Two rounds: the second only runs after an abandoned record (its task deleted or never made) was released.
   for (let round = 0; round < 2; round++) {
     const claimed = await deps.idempotency.claim(owner, key, record);
-    if (claimed.status === 'new') return undefined;
+    // Our own record (a retried put whose first answer was lost) is ours as much as a new one.
+    if (claimed.status === 'new' || claimed.taskId === taskId) return undefined;
     if (claimed.requestHash !== requestHash) {
       throw new ApiError(
         'IDEMPOTENCY_CONFLICT',
@@ -145,16 +192,29 @@ async function claimIdempotencyKey(
     }
     const first = await deps.tasks.get(claimed.taskId);
     if (first && first.owner === owner) return first;
-    await deps.idempotency.release(owner, key);
+    if (settling(claimed, now)) {
+      throw new ApiError(
+        'IDEMPOTENCY_CONFLICT',
+        'the first request with this Idempotency-Key is still being processed; retry in a few seconds',
+      );
+    }
+    // Only that record: a newer claim of the key by someone else stays.
+    await deps.idempotency.release(owner, key, claimed.taskId);
   }
   throw new ApiError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key is being used by a concurrent request');
 }
 
+function settling(claimed: Extract<IdempotencyOutcome, { status: 'existing' }>, now: Date): boolean {
+  if (claimed.claimedAt === undefined) return false;
+  return now.getTime() - Date.parse(claimed.claimedAt) < IDEMPOTENCY_SETTLE_SECONDS * 1000;
+}
+
 async function checkImages(
-  blobs: BlobStore,
-  pageCounter: PageCounter,
+  deps: SubmitTaskDependencies,
   owner: string,
+  taskId: string,
   refs: ImageRef[],
+  trail: UploadTrail,
 ): Promise<CheckedImage[]> {
   const checked: CheckedImage[] = [];
   let pages = 0;
@@ -163,9 +223,9 @@ async function checkImages(
     const label = `images[${n}]`;
     if ('data' in ref) {
       const bytes = decodeBase64Image(ref.data, `images.${n}.data`);
-      checked.push({ source: 'inline', bytes, image: await inspectInput(bytes, label, pageCounter) });
+      checked.push({ source: 'inline', bytes, image: await inspectInput(bytes, label, deps.pageCounter) });
     } else {
-      checked.push(await checkUpload(blobs, pageCounter, owner, ref.uploadId, label));
+      checked.push(await checkUpload(deps, owner, taskId, ref.uploadId, n, trail));
     }
     pages += checked[n]?.image.pages ?? 0;
     checkPageCount(pages);
@@ -173,46 +233,73 @@ async function checkImages(
   return checked;
 }
 
-/** Uploads are checked again here: the presigned POST's policy is not enforced by every S3 (s3rver). */
+/**
+ * An upload becomes the task's own: claimed for this task (an upload id serves one task, however often
+ * its presigned POST is used), copied under the task's inputs, and that copy checked (size, type,
+ * dimensions; the POST policy is not enforced by every S3, s3rver). A later POST to the upload cannot
+ * change what the task reads.
+ */
 async function checkUpload(
-  blobs: BlobStore,
-  pageCounter: PageCounter,
+  deps: SubmitTaskDependencies,
   owner: string,
+  taskId: string,
   uploadId: string,
-  label: string,
+  n: number,
+  trail: UploadTrail,
 ): Promise<CheckedImage> {
+  const label = `images[${n}]`;
   const notFound = () => new NotFoundError('UPLOAD_NOT_FOUND', `upload ${uploadId} does not exist`);
   if (!isWellFormedId(uploadId)) throw notFound();
-  const key = uploadKey(owner, uploadId);
-  const head = await blobs.head(key);
+  const source = uploadKey(owner, uploadId);
+  const sourceHead = await deps.blobs.head(source);
+  if (!sourceHead) throw notFound();
+  checkImageSize(sourceHead.size, label);
+  const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + deps.retentionDays * 86_400;
+  if (!(await deps.uploads.claim(owner, uploadId, { taskId, expiresAt }))) throw notFound();
+  trail.claimed.push(uploadId);
+  const key = inputImageKey(owner, taskId, n);
+  if (!(await deps.blobs.copy(source, key))) throw notFound();
+  trail.copies.push(key);
+  const head = await deps.blobs.head(key);
   if (!head) throw notFound();
   checkImageSize(head.size, label);
-  const header = await blobs.getPrefix(key, HEADER_BYTES);
+  const header = await deps.blobs.getPrefix(key, HEADER_BYTES);
   if (!header) throw notFound();
   const whole = async () => {
-    const bytes = await blobs.get(key);
+    const bytes = await deps.blobs.get(key);
     if (!bytes) throw notFound();
     return bytes;
   };
   // A PDF's or TIFF's page list is spread through the file: it is counted from the whole file.
   if (isDocument(detectMediaType(header)) && head.size > header.byteLength) {
-    return {
-      source: 'upload',
-      key,
-      size: head.size,
-      image: await inspectInput(await whole(), label, pageCounter),
-    };
+    const image = await inspectInput(await whole(), label, deps.pageCounter);
+    return { source: 'upload', uploadId, key, size: head.size, image };
   }
   let image: InspectedInput;
   try {
-    image = await inspectInput(header, label, pageCounter, head.size);
+    image = await inspectInput(header, label, deps.pageCounter, head.size);
   } catch (error) {
     // A JPEG's frame header can sit past the first bytes; read the whole file before calling it invalid.
     if (!(error instanceof ApiError && error.code === 'INVALID_IMAGE' && head.size > header.byteLength))
       throw error;
-    image = await inspectInput(await whole(), label, pageCounter, head.size);
+    image = await inspectInput(await whole(), label, deps.pageCounter, head.size);
   }
-  return { source: 'upload', key, size: head.size, image };
+  return { source: 'upload', uploadId, key, size: head.size, image };
+}
+
+/** Takes back what checking the uploads wrote (best effort: retention and the lifecycle rule do the rest). */
+async function undoUploads(
+  deps: SubmitTaskDependencies,
+  owner: string,
+  taskId: string,
+  trail: UploadTrail,
+): Promise<void> {
+  await Promise.allSettled([
+    trail.copies.length > 0 ? deps.blobs.delete(trail.copies) : undefined,
+    ...trail.claimed.map((uploadId) => deps.uploads.release(owner, uploadId, taskId)),
+  ]);
+  trail.claimed.length = 0;
+  trail.copies.length = 0;
 }
 
 function toImageInput(owner: string, taskId: string, n: number, checked: CheckedImage): ImageInput {
@@ -228,7 +315,6 @@ function toImageInput(owner: string, taskId: string, n: number, checked: Checked
         mediaType: checked.image.mediaType,
         bytes: checked.size,
         pages: checked.image.pages,
-        uploaded: true,
       };
 }
 

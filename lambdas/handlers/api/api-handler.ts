@@ -18,7 +18,7 @@ import {
 } from '../../core/errors';
 import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas/tasks';
 import { MAX_REQUEST_BODY_BYTES } from '../../core/shared-facts';
-import { logger } from '../powertools';
+import { logger, tracedHandler } from '../powertools';
 import { ROUTES } from '../route-table';
 
 const UPLOADS = `${ROUTES.createUpload.method} ${ROUTES.createUpload.path}`;
@@ -41,7 +41,7 @@ export interface HttpResponse {
  * operation logs through `log`, correlated by the request id; it appends the task id once it knows one.
  */
 export function apiHandler(operation: (event: ApiEvent, log: Logger) => Promise<HttpResponse>) {
-  return async (event: ApiEvent): Promise<ApiResult> => {
+  return tracedHandler(async (event: ApiEvent): Promise<ApiResult> => {
     // A logger per request, so keys a route appends never leak into the next request (warm container)
     // or into a concurrent one (the local runtime serves several at once in one process).
     const log = logger.createChild();
@@ -51,7 +51,7 @@ export function apiHandler(operation: (event: ApiEvent, log: Logger) => Promise<
     } catch (error) {
       return toResult(errorResponse(error, log));
     }
-  };
+  });
 }
 
 function toResult(response: HttpResponse): ApiResult {

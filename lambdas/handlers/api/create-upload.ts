@@ -3,7 +3,7 @@ import { createUpload } from '../../core/use-cases/create-upload';
 import { apiHandler, jsonBody, ownerOf } from './api-handler';
 import { dependencies } from './dependencies';
 
-/** `POST /v1/uploads` */
+/** Route `createUpload` (handlers/route-table.ts): a presigned POST for one image. */
 export const handler = apiHandler(async (event) => {
   const owner = ownerOf(event);
   const request = jsonBody(event, CreateUploadRequest);

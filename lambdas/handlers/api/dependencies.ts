@@ -26,12 +26,13 @@ export function dependencies(): ApiDependencies {
 }
 
 export function fromConfig(config: Config): ApiDependencies {
-  const { tasks, blobs, queue, idempotency, cache, clock } = storageFromConfig(config);
+  const { tasks, blobs, queue, idempotency, uploads, cache, clock } = storageFromConfig(config);
   return {
     tasks,
     blobs,
     queue,
     idempotency,
+    uploads,
     // DELETE removes the cache entries that copy a task's OCR text and result.
     cache,
     clock,

@@ -1,4 +1,4 @@
 import { apiHandler } from './api-handler';
 
-/** `GET /v1/health`: no token, no dependencies. */
+/** Route `health` (handlers/route-table.ts): no token, no dependencies. */
 export const handler = apiHandler(async () => ({ status: 200, body: { status: 'ok' } }));

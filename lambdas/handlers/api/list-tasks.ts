@@ -3,7 +3,7 @@ import { listTasks } from '../../core/use-cases/list-tasks';
 import { apiHandler, ownerOf, validate } from './api-handler';
 import { dependencies } from './dependencies';
 
-/** `GET /v1/tasks?limit=&cursor=` */
+/** Route `listTasks` (handlers/route-table.ts), `?limit=&cursor=`: the caller's tasks, newest first. */
 export const handler = apiHandler(async (event) => {
   const owner = ownerOf(event);
   const query = validate(

@@ -2,7 +2,7 @@ import { SubmitFormFillingRequest } from '../../core/schemas/tasks';
 import { jsonBody } from './api-handler';
 import { submitHandler } from './submit-handler';
 
-/** `POST /v1/tasks/form-filling` */
+/** Route `submitFormFilling` (handlers/route-table.ts): a form's fields filled from the library. */
 export const handler = submitHandler((event) => ({
   type: 'form_filling',
   request: jsonBody(event, SubmitFormFillingRequest),

@@ -1,6 +1,6 @@
 import { type SubmitTaskInput, submitTask } from '../../core/use-cases/submit-task';
 import { TASK_METRICS } from '../metric-names';
-import { countForType } from '../powertools';
+import { annotateTask, countForType } from '../powertools';
 import { routePath } from '../route-table';
 import { type ApiEvent, apiHandler, idempotencyKeyOf, ownerOf } from './api-handler';
 import { dependencies } from './dependencies';
@@ -18,6 +18,7 @@ export function submitHandler(readSubmission: (event: ApiEvent) => SubmitTaskInp
     const { summary, created, queued } = await submitTask(dependencies(), owner, input, idempotencyKey);
     // From here on the request's lines carry the task id, which the worker's lines use as correlation id.
     log.appendKeys({ taskId: summary.taskId });
+    annotateTask(summary.taskId);
     if (created) countForType(TASK_METRICS.submitted, type, 1);
     log.info(created ? 'task submitted' : 'task already submitted under this idempotency key', {
       type,

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
-/** `GET /check_status`: the app's liveness probe; it reads `status`, the original server sent `server_status`. */
+/** Route `compatCheckStatus`: the app's liveness probe; it reads `status`, the original server sent `server_status`. */
 export async function handler(): Promise<APIGatewayProxyStructuredResultV2> {
   return {
     statusCode: 200,

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ClearAnswer, clearCompatJobs } from '../../core/compat/clear-jobs';
 import { NOT_JSON, parseJsonBody } from '../../core/compat/json-body';
-import { logger } from '../powertools';
+import { logger, tracedHandler } from '../powertools';
 import { type CompatDependencies, compatDependencies } from './dependencies';
 
 function respond(answer: ClearAnswer): APIGatewayProxyStructuredResultV2 {
@@ -12,8 +12,10 @@ function respond(answer: ClearAnswer): APIGatewayProxyStructuredResultV2 {
   };
 }
 
-/** `POST /clear {"client_id","SHA256"?,"type"?}` → 200 `{"status":"ok"}`. */
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+/** Route `compatClear` `{"client_id","SHA256"?,"type"?}` → 200 `{"status":"ok"}`. */
+export const handler = tracedHandler(clearRequest);
+
+async function clearRequest(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const body = parseJsonBody(event.body, event.isBase64Encoded);
   if (body === NOT_JSON) return respond({ status: 'error', error_detail: 'INVALID_JSON' });
   let deps: CompatDependencies | undefined;

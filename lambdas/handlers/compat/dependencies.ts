@@ -20,7 +20,7 @@ import type { CompatProcessDependencies } from '../../core/compat/process-job';
 import type { KeyWrapper } from '../../core/ports';
 import { CLIENT_TIMEOUTS, documentClient, requestHandler } from '../aws-clients';
 import { type Config, environmentConfig } from '../config';
-import { logger } from '../powertools';
+import { logger, tracedClient } from '../powertools';
 import { storageFromConfig } from '../storage-dependencies';
 
 export interface CompatDependencies extends CompatProcessDependencies, CompatClearDependencies {
@@ -69,7 +69,7 @@ function lazyKeyWrapper(config: Config): KeyWrapper {
   const resolve = () => {
     wrapper ??= (async () => {
       if (config.kmsKeyId) {
-        const kms = new KMSClient({ requestHandler: requestHandler(CLIENT_TIMEOUTS.kms) });
+        const kms = tracedClient(new KMSClient({ requestHandler: requestHandler(CLIENT_TIMEOUTS.kms) }));
         return new KmsKeyWrapper(kms, config.kmsKeyId);
       }
       if (config.masterKeyFile) return LocalKeyWrapper.fromFile(config.masterKeyFile);
@@ -90,9 +90,9 @@ function lazyKeyWrapper(config: Config): KeyWrapper {
 function privateKeySource(): PrivateKeySource {
   const env = CompatKeyEnvironment.parse(process.env);
   if (env.DOCUSNAP_COMPAT_KEY_SECRET_ID) {
-    const secrets = new SecretsManagerClient({
-      requestHandler: requestHandler(CLIENT_TIMEOUTS.secretsManager),
-    });
+    const secrets = tracedClient(
+      new SecretsManagerClient({ requestHandler: requestHandler(CLIENT_TIMEOUTS.secretsManager) }),
+    );
     return new SecretsManagerPrivateKey(secrets, env.DOCUSNAP_COMPAT_KEY_SECRET_ID);
   }
   if (env.DOCUSNAP_COMPAT_KEY_FILE) return new FilePrivateKey(env.DOCUSNAP_COMPAT_KEY_FILE);

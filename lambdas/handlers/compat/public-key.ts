@@ -3,7 +3,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 let publicKeyPem: string | undefined;
 
 /**
- * `GET /public-key`: the RSA public key (SPKI PEM) to paste into the app's Settings. It comes from
+ * Route `compatPublicKey`: the RSA public key (SPKI PEM) to paste into the app's Settings. It comes from
  * DOCUSNAP_COMPAT_PUBLIC_KEY, read on first use; this handler never touches the private key.
  */
 export async function handler(): Promise<APIGatewayProxyStructuredResultV2> {

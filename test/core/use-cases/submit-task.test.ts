@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SubmitFormFillingRequest, SubmitImagesRequest } from '../../../lambdas/core/schemas/tasks';
 import { MAX_IMAGE_BYTES } from '../../../lambdas/core/schemas/uploads';
-import { submitTask } from '../../../lambdas/core/use-cases/submit-task';
+import type { Task } from '../../../lambdas/core/task';
+import { IDEMPOTENCY_SETTLE_SECONDS, submitTask } from '../../../lambdas/core/use-cases/submit-task';
 import { base64, pngHeader, pngImage } from '../../support/events';
 import { failing, type MemoryWorld, memoryWorld } from '../../support/memory-ports';
 
@@ -47,13 +48,51 @@ describe('submitTask', () => {
     expect(world.queue.sent).toEqual([{ message: { taskId: 'task-000001' }, priority: 'high' }]);
   });
 
-  it('takes an image by upload id from the caller’s own prefix', async () => {
+  it('takes an image by upload id from the caller’s own prefix, into the task’s own inputs', async () => {
     const world = memoryWorld();
     await upload(world, 'user-a', 'up-1', pngImage());
     const { summary } = await submitTask(world, 'user-a', images({ images: [{ uploadId: 'up-1' }] }));
     expect((await world.tasks.get(summary.taskId))?.images).toEqual([
-      { key: 'uploads/user-a/up-1', mediaType: 'image/png', bytes: pngImage().byteLength, uploaded: true },
+      { key: 'inputs/user-a/task-000001/0', mediaType: 'image/png', bytes: pngImage().byteLength },
     ]);
+    expect(await world.blobs.get('inputs/user-a/task-000001/0')).toEqual(pngImage());
+    expect(await world.blobs.get('uploads/user-a/up-1')).toBeUndefined();
+  });
+
+  it('processes what it checked: a file posted to the upload after the submission changes nothing', async () => {
+    const world = memoryWorld();
+    await upload(world, 'user-a', 'up-1', pngImage(4, 4, 1));
+    const { summary } = await submitTask(world, 'user-a', images({ images: [{ uploadId: 'up-1' }] }));
+    // The presigned POST stays valid for 15 minutes: the client posts something else under the same id.
+    await upload(world, 'user-a', 'up-1', new TextEncoder().encode('not the file that was checked'));
+    const [input] = (await world.tasks.get(summary.taskId))?.images ?? [];
+    expect(await world.blobs.get(input?.key ?? '')).toEqual(pngImage(4, 4, 1));
+  });
+
+  it('lets an upload id serve one task: a second submission naming it is 404 UPLOAD_NOT_FOUND', async () => {
+    const world = memoryWorld();
+    await upload(world, 'user-a', 'up-1', pngImage());
+    await submitTask(world, 'user-a', images({ images: [{ uploadId: 'up-1' }] }));
+    // Posted again with the still-valid presigned POST: the id stays used up.
+    await upload(world, 'user-a', 'up-1', pngImage());
+    await expect(
+      submitTask(world, 'user-a', images({ images: [{ uploadId: 'up-1' }] })),
+    ).rejects.toMatchObject({ status: 404, code: 'UPLOAD_NOT_FOUND' });
+    expect(world.tasks.tasks.size).toBe(1);
+  });
+
+  it('takes back its copies and claims when an upload of the request is refused', async () => {
+    const world = memoryWorld();
+    await upload(world, 'user-a', 'good', pngImage());
+    await upload(world, 'user-a', 'gif', new TextEncoder().encode('GIF89a......'));
+    await expect(
+      submitTask(world, 'user-a', images({ images: [{ uploadId: 'good' }, { uploadId: 'gif' }] })),
+    ).rejects.toMatchObject({ status: 415 });
+    expect([...world.blobs.blobs.keys()].sort()).toEqual(['uploads/user-a/gif', 'uploads/user-a/good']);
+    expect(world.uploads.claims.size).toBe(0);
+    expect((await submitTask(world, 'user-a', images({ images: [{ uploadId: 'good' }] }))).created).toBe(
+      true,
+    );
   });
 
   it('answers 404 UPLOAD_NOT_FOUND for an unknown, a foreign or a malformed upload id', async () => {
@@ -158,10 +197,11 @@ describe('submitTask', () => {
       expect((await submitTask(world, 'user-a', request, 'key-1')).created).toBe(true);
     });
 
-    it('replaces a record that points to a deleted task', async () => {
+    it('replaces a record that points to a deleted task, once its request is surely over', async () => {
       const world = memoryWorld();
       const first = await submitTask(world, 'user-a', images(body), 'key-1');
       await world.tasks.delete(first.summary.taskId);
+      world.clock.advance(IDEMPOTENCY_SETTLE_SECONDS);
       const second = await submitTask(world, 'user-a', images(body), 'key-1');
       expect(second.created).toBe(true);
       expect(second.summary.taskId).not.toBe(first.summary.taskId);
@@ -169,6 +209,37 @@ describe('submitTask', () => {
         second.summary.taskId,
       );
     });
+  });
+
+  it('makes one task of one key when a second request finds the first one’s record before its task', async () => {
+    const world = memoryWorld();
+    // The first request's task write is slow: it claimed the key but has not recorded its task yet.
+    let resume: () => void = () => {};
+    const slowWrite = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    const tasks = Object.assign(Object.create(world.tasks), {
+      create: async (task: Task) => {
+        await slowWrite;
+        return world.tasks.create(task);
+      },
+    });
+    const body = { images: [{ data: base64(pngImage()) }] };
+    const first = submitTask({ ...world, tasks }, 'user-a', images(body), 'key-1');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(world.idempotency.records.size).toBe(1);
+    await expect(submitTask(world, 'user-a', images(body), 'key-1')).rejects.toMatchObject({
+      status: 409,
+      code: 'IDEMPOTENCY_CONFLICT',
+      message: expect.stringContaining('still being processed'),
+    });
+    resume();
+    const created = await first;
+    expect(created.created).toBe(true);
+    // The first request's record survived the second: a later retry gets the one task.
+    const retry = await submitTask(world, 'user-a', images(body), 'key-1');
+    expect(retry).toEqual({ summary: created.summary, created: false, queued: true });
+    expect(world.tasks.tasks.size).toBe(1);
   });
 
   it('keeps the task when the queue is down: the sweeper re-sends it later', async () => {

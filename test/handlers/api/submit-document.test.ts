@@ -102,7 +102,6 @@ describe('POST /v1/tasks/document', () => {
     expect((await world.tasks.get('task-000001'))?.images[0]).toMatchObject({
       mediaType: 'application/pdf',
       pages: 40,
-      uploaded: true,
     });
   });
 

@@ -117,7 +117,6 @@ async function runTask(
   try {
     return (await client.waitForTask(taskId, {
       timeoutMs,
-      intervalMs: 300,
       onProgress: (task) => {
         last = task.status;
       },

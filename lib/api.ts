@@ -21,6 +21,7 @@ import { grantHandlerResources } from './grants';
 import { HandlerFunction, type HandlerFunctionDefaults } from './handler-function';
 import type { TaskQueues } from './queues';
 import type { Storage } from './storage';
+import type { Webhooks } from './webhooks';
 
 export interface ThrottleLimits {
   /** Steady-state requests per second. */
@@ -31,6 +32,8 @@ export interface ThrottleLimits {
 
 export interface ApiProps {
   readonly storage: Storage;
+  /** The webhook routes wrap secrets with its key. */
+  readonly webhooks: Webhooks;
   readonly queues: TaskQueues;
   readonly functionDefaults: HandlerFunctionDefaults;
   /** Stage-wide throttling of every route. */

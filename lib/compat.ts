@@ -23,11 +23,14 @@ import { HandlerFunction, type HandlerFunctionDefaults } from './handler-functio
 import { nagResourceName } from './nag-acknowledgements';
 import type { TaskQueues } from './queues';
 import type { Storage } from './storage';
+import type { Webhooks } from './webhooks';
 
 export interface CompatProtocolProps {
   readonly api: Api;
   readonly storage: Storage;
   readonly queues: TaskQueues;
+  /** POST /process ends jobs that timed out and announces them. */
+  readonly webhooks: Webhooks;
   readonly functionDefaults: HandlerFunctionDefaults;
   /** Per-route throttling of the unauthenticated compat routes. */
   readonly throttle: ThrottleLimits;

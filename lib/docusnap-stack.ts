@@ -12,6 +12,7 @@ import { METRICS_NAMESPACE, METRICS_SERVICE, Observability } from './observabili
 import { TaskQueues } from './queues';
 import { Storage } from './storage';
 import { TaskProcessing } from './task-processing';
+import { Webhooks } from './webhooks';
 
 export interface DocusnapStackProps extends StackProps {
   readonly config: DocusnapConfig;
@@ -29,6 +30,7 @@ export class DocusnapStack extends Stack {
   readonly taskProcessing: TaskProcessing;
   readonly compat?: CompatProtocol;
   readonly observability: Observability;
+  readonly webhooks: Webhooks;
   readonly console?: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: DocusnapStackProps) {
@@ -59,8 +61,16 @@ export class DocusnapStack extends Stack {
       },
     };
 
+    this.webhooks = new Webhooks(this, 'Webhooks', {
+      storage: this.storage,
+      queues: this.queues,
+      encryptionKey: this.storage.key,
+      functionDefaults,
+      removalPolicy,
+    });
     this.api = new Api(this, 'Api', {
       storage: this.storage,
+      webhooks: this.webhooks,
       queues: this.queues,
       functionDefaults,
       throttle: config.apiThrottle,
@@ -72,6 +82,7 @@ export class DocusnapStack extends Stack {
         api: this.api,
         storage: this.storage,
         queues: this.queues,
+        webhooks: this.webhooks,
         functionDefaults,
         throttle: config.compatThrottle,
         logRetention,
@@ -89,6 +100,7 @@ export class DocusnapStack extends Stack {
       bedrockModelId: config.bedrockModelId,
       bedrockMaxOutputTokens: config.bedrockMaxOutputTokens,
       keyWrappingKey: this.compat?.keyWrappingKey,
+      webhooks: this.webhooks,
     });
     this.observability = new Observability(this, 'Observability', {
       queues: this.queues,
@@ -102,6 +114,8 @@ export class DocusnapStack extends Stack {
       monthlyBudgetUsd: config.monthlyBudgetUsd,
       dashboardName: `DocuSnap-${config.stage}`,
     });
+
+    this.webhooks.alarmOn(this.observability.alarmTopic);
 
     if (config.console) {
       this.console = new ConsoleSite(this, 'Console', {

@@ -1,6 +1,5 @@
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IConstruct } from 'constructs';
 import {
   type BlobPrefix,
   CLIENT_KEY_ENCRYPTION_CONTEXT,
@@ -9,13 +8,17 @@ import {
 } from '../lambdas/core/shared-facts';
 import type { HandlerResources } from '../lambdas/handlers/route-table';
 import { grantBlobAccess } from './blob-grants';
+import type { HandlerFunction } from './handler-function';
 import { acknowledgeGrantWildcards } from './nag-acknowledgements';
 import type { TaskQueues } from './queues';
 import type { Storage } from './storage';
+import type { Webhooks } from './webhooks';
 
 export interface GrantTargets {
   readonly storage: Storage;
   readonly queues: TaskQueues;
+  /** Needed by rows with `webhookSecrets` or `taskEvents`. */
+  readonly webhooks?: Webhooks;
 }
 
 /**
@@ -23,9 +26,9 @@ export interface GrantTargets {
  * nothing else. The compat keys belong to lib/compat.ts and lib/task-processing.ts, which grant them.
  */
 export function grantHandlerResources(
-  fn: IGrantable & IConstruct,
+  fn: HandlerFunction,
   uses: HandlerResources,
-  { storage, queues }: GrantTargets,
+  { storage, queues, webhooks }: GrantTargets,
 ): void {
   const { bucket, table } = storage;
   if (uses.table === 'read') table.grantReadData(fn);
@@ -33,6 +36,12 @@ export function grantHandlerResources(
   const { read, write, delete: remove } = blobKeyPatterns(uses);
   grantBlobAccess(fn, bucket, { read, write, delete: remove });
   for (const priority of uses.sendsTo ?? []) queues[priority].grantSendMessages(fn);
+  if (uses.webhookSecrets || uses.taskEvents) {
+    if (!webhooks) throw new Error(`${fn.node.path} uses webhooks, but no Webhooks construct was given`);
+    if (uses.webhookSecrets === 'wrap') webhooks.wrapSecretsFrom(fn);
+    if (uses.webhookSecrets === 'unwrap') webhooks.unwrapSecretsFrom(fn);
+    if (uses.taskEvents === 'announce') webhooks.announceFrom(fn);
+  }
   acknowledgeGrantWildcards(fn);
 }
 

@@ -17,8 +17,14 @@ import { HandlerFunction, type HandlerFunctionDefaults, X_RAY_STAR_RESOURCE } fr
 import { nagResourceName } from './nag-acknowledgements';
 import type { TaskQueues } from './queues';
 import type { Storage } from './storage';
+import type { Webhooks } from './webhooks';
 
 export interface TaskProcessingProps {
+  /**
+   * The worker, dead-letter handler and sweeper announce the tasks they end (webhooks, EventBridge); their
+   * grants fail without it. @default - none (only for tests that stop at prop validation)
+   */
+  readonly webhooks?: Webhooks;
   readonly storage: Storage;
   readonly queues: TaskQueues;
   readonly functionDefaults: HandlerFunctionDefaults;

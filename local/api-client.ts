@@ -17,6 +17,9 @@ const MEDIA_TYPES: Record<string, string> = {
   '.tiff': 'image/tiff',
 };
 
+/** The longest wait one `GET /v1/tasks/{taskId}?waitSeconds=` may ask for (DESIGN §3.3). */
+export const MAX_WAIT_SECONDS = 20;
+
 export class ApiCallError extends Error {
   constructor(
     readonly status: number,
@@ -104,24 +107,28 @@ export class DocuSnapClient {
     return this.call('GET', routePath('getTask', { taskId }));
   }
 
-  /** Polls a task until it is terminal or `timeoutMs` passes; `onProgress` sees every poll. */
+  /**
+   * Waits for a task with long polls (`?waitSeconds=`, at most 20 s each): each answers as soon as the task
+   * ends, so there is no polling interval to pick. `onProgress` sees every answer.
+   */
   async waitForTask(
     taskId: string,
     options: {
       timeoutMs: number;
-      intervalMs?: number;
       onProgress?: (task: TaskView, elapsedMs: number) => void;
     },
   ): Promise<TaskView> {
     const started = Date.now();
-    const interval = options.intervalMs ?? 250;
-    const maxPolls = Math.ceil(options.timeoutMs / interval) + 1;
-    for (let poll = 0; poll < maxPolls; poll++) {
-      const task = await this.getTask(taskId);
+    for (;;) {
+      const remainingMs = options.timeoutMs - (Date.now() - started);
+      const waitSeconds = Math.max(0, Math.min(MAX_WAIT_SECONDS, Math.ceil(remainingMs / 1000)));
+      const task = await this.call<TaskView>(
+        'GET',
+        `/v1/tasks/${encodeURIComponent(taskId)}?waitSeconds=${waitSeconds}`,
+      );
       options.onProgress?.(task, Date.now() - started);
       if (task.status === 'completed' || task.status === 'error') return task;
-      if (Date.now() - started >= options.timeoutMs) break;
-      await new Promise((resolve) => setTimeout(resolve, interval));
+      if (waitSeconds === 0 || Date.now() - started >= options.timeoutMs) break;
     }
     throw new Error(`task ${taskId} is not finished after ${Math.round(options.timeoutMs / 1000)} s`);
   }

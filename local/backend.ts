@@ -101,6 +101,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       queueUrl: emulators.env.DOCUSNAP_QUEUE_URL as string,
       highQueueUrl: emulators.env.DOCUSNAP_HIGH_QUEUE_URL as string,
       deadLetterQueueUrl: emulators.env.DOCUSNAP_DLQ_URL as string,
+      webhookQueueUrl: emulators.env.DOCUSNAP_WEBHOOK_QUEUE_URL as string,
       concurrency: config.workerConcurrency,
       workerTimeoutSeconds: config.workerTimeoutSeconds,
       sweepIntervalSeconds: config.sweepIntervalSeconds,

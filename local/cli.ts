@@ -3,6 +3,7 @@
  *   submit document|form <file…> [--priority high] [--library lib.json] [--no-wait]
  *   fill --fields "A,B" --library lib.json [--form-id ID] [--no-wait]
  *   status <taskId>      list [--limit N]
+ *   webhook add <url> [--events task.completed,task.failed] | webhook list | webhook delete <webhookId>
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -19,6 +20,8 @@ const USAGE = `usage: npm run -s cli -- <command> [options]
                                      values for a form's fields from your library
   status <taskId>                    one task
   list [--limit N]                   your tasks, newest first
+  webhook add <url> [--events E,E]   be told when your tasks end (prints the signing secret once)
+  webhook list | webhook delete <id> your webhooks
 options: --url URL (default http://127.0.0.1:$PORT), --token JWT (default $DOCUSNAP_TOKEN or a local
   token for --user, default "dev"), --priority normal|high, --library FILE, --no-wait, --timeout SECONDS`;
 
@@ -33,6 +36,7 @@ const { values, positionals } = parseArgs({
     fields: { type: 'string' },
     'form-id': { type: 'string' },
     limit: { type: 'string' },
+    events: { type: 'string' },
     'no-wait': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '300' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -117,6 +121,24 @@ async function main(): Promise<void> {
   } else if (command === 'list') {
     const query = values.limit ? `?limit=${encodeURIComponent(values.limit)}` : '';
     console.log(JSON.stringify(await api.call('GET', `${routePath('listTasks')}${query}`), null, 2));
+  } else if (command === 'webhook') {
+    const [action, argument] = rest;
+    if (action === 'add' && argument) {
+      const events = values.events?.split(',').map((event) => event.trim());
+      console.log(
+        JSON.stringify(
+          await api.call('POST', routePath('createWebhook'), { url: argument, events }),
+          null,
+          2,
+        ),
+      );
+    } else if (action === 'list') {
+      console.log(JSON.stringify(await api.call('GET', routePath('listWebhooks')), null, 2));
+    } else if (action === 'delete' && argument) {
+      await api.call('DELETE', routePath('deleteWebhook', { webhookId: argument }));
+    } else {
+      fail(USAGE);
+    }
   } else {
     fail(USAGE);
   }

@@ -64,4 +64,6 @@ export const LOCAL_ENV_DEFAULTS: Record<string, string> = {
   // No X-Ray daemon on a laptop: the tracer stays off and SDK clients are left untouched.
   POWERTOOLS_TRACE_ENABLED: 'false',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  // A developer's receiver runs on this machine: webhooks may post to loopback, over http too (never on AWS).
+  DOCUSNAP_WEBHOOK_ALLOW_LOOPBACK: 'true',
 };

@@ -33,6 +33,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { buildApp } from 'fauxqs';
 import { TABLE_KEYS } from '../lambdas/adapters/table-keys';
 import { MAX_RECEIVE_COUNT } from '../lambdas/core/shared-facts';
+import { DELIVERY_QUEUE_MAX_RECEIVE_COUNT } from '../lambdas/core/webhooks/webhook';
 
 export interface Emulators {
   env: Record<string, string>;
@@ -65,6 +66,8 @@ export const LOCAL_RESOURCES = {
   queue: 'docusnap-tasks',
   highQueue: 'docusnap-tasks-high',
   deadLetterQueue: 'docusnap-tasks-dlq',
+  webhookQueue: 'docusnap-webhooks',
+  webhookDeadLetterQueue: 'docusnap-webhooks-dlq',
 } as const;
 
 const TABLE_READY_POLLS = 100;
@@ -154,6 +157,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       DOCUSNAP_QUEUE_URL: queues.normal,
       DOCUSNAP_HIGH_QUEUE_URL: queues.high,
       DOCUSNAP_DLQ_URL: queues.deadLetter,
+      DOCUSNAP_WEBHOOK_QUEUE_URL: queues.webhooks,
     };
     return { env, stop };
   } catch (error) {
@@ -283,7 +287,7 @@ async function tableExists(dynamo: DynamoDBClient): Promise<boolean> {
 async function ensureQueues(
   endpoint: string,
   visibilityTimeoutSeconds: number,
-): Promise<{ normal: string; high: string; deadLetter: string }> {
+): Promise<{ normal: string; high: string; deadLetter: string; webhooks: string }> {
   const sqs = new SQSClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {
     const create = async (name: string, attributes?: Record<string, string>) => {
@@ -293,14 +297,18 @@ async function ensureQueues(
       if (!QueueUrl) throw new Error(`queue ${name} has no URL`);
       return QueueUrl;
     };
+    const arnOf = async (queueUrl: string) => {
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+      );
+      return Attributes?.QueueArn;
+    };
     const deadLetter = await create(LOCAL_RESOURCES.deadLetterQueue);
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: deadLetter, AttributeNames: ['QueueArn'] }),
-    );
+    const webhookDeadLetter = await create(LOCAL_RESOURCES.webhookDeadLetterQueue);
     const workQueueAttributes = {
       VisibilityTimeout: String(visibilityTimeoutSeconds),
       RedrivePolicy: JSON.stringify({
-        deadLetterTargetArn: Attributes?.QueueArn,
+        deadLetterTargetArn: await arnOf(deadLetter),
         maxReceiveCount: String(MAX_RECEIVE_COUNT),
       }),
     };
@@ -308,6 +316,14 @@ async function ensureQueues(
       normal: await create(LOCAL_RESOURCES.queue, workQueueAttributes),
       high: await create(LOCAL_RESOURCES.highQueue, workQueueAttributes),
       deadLetter,
+      // A failed delivery sets its own visibility (the backoff delay); this one only covers a crash.
+      webhooks: await create(LOCAL_RESOURCES.webhookQueue, {
+        VisibilityTimeout: String(visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: await arnOf(webhookDeadLetter),
+          maxReceiveCount: String(DELIVERY_QUEUE_MAX_RECEIVE_COUNT),
+        }),
+      }),
     };
   } finally {
     sqs.destroy();

@@ -1,5 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent } from 'aws-lambda';
+import { WEBHOOK_DELIVERY_TIMEOUT_SECONDS } from '../lambdas/core/webhooks/webhook';
 import type { WorkerDependencies } from '../lambdas/handlers/worker-dependencies';
 import { splitWorkerConcurrency } from '../lib/concurrency';
 import { LOCAL_ACCOUNT_ID } from './api-gateway-event';
@@ -25,11 +26,15 @@ import { type RequeueReport, requeueOnStart } from './requeue-on-start';
 
 /** Seconds each receive waits for messages (long polling); short so a stop is quick. */
 const LONG_POLL_SECONDS = 1;
+/** Concurrent invocations of the webhook delivery handler. */
+const WEBHOOK_DELIVERY_CONCURRENCY = 2;
 
 export interface WorkerPoolOptions {
   queueUrl: string;
   highQueueUrl: string;
   deadLetterQueueUrl: string;
+  /** Webhook deliveries, polled into the delivery handler as its event source would. */
+  webhookQueueUrl: string;
   /** DOCUSNAP_WORKER_CONCURRENCY: the worker's reserved concurrency. */
   concurrency: number;
   workerTimeoutSeconds: number;
@@ -121,7 +126,8 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       },
   );
   const sweeper = asHandler(import('../lambdas/handlers/sweeper'), 'sweeper');
-  await Promise.all([worker, deadLetter, sweeper]);
+  const webhookDelivery = asHandler(import('../lambdas/handlers/webhook-delivery'), 'webhook-delivery');
+  await Promise.all([worker, deadLetter, sweeper, webhookDelivery]);
 
   const split = localWorkerSplit(options.concurrency);
   const timeoutMs = options.workerTimeoutSeconds * 1000;
@@ -160,6 +166,19 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
         concurrency: 1,
         handler: () => deadLetter,
         functionName: 'docusnap-dead-letter',
+        crashProbability: 0,
+        duplicateProbability: 0,
+      }),
+    );
+    pollers.push(
+      await startQueuePoller({
+        ...common,
+        queueUrl: options.webhookQueueUrl,
+        concurrency: WEBHOOK_DELIVERY_CONCURRENCY,
+        handler: () => webhookDelivery,
+        functionName: 'docusnap-webhook-delivery',
+        // One attempt (10 s at most) per record, several records at once: the deployed timeout.
+        timeoutMs: WEBHOOK_DELIVERY_TIMEOUT_SECONDS * 1000,
         crashProbability: 0,
         duplicateProbability: 0,
       }),

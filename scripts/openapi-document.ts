@@ -3,11 +3,12 @@
  * so the document cannot drift from the code (test/scripts/openapi.test.ts fails when docs/openapi.json is stale).
  */
 import * as z from 'zod';
-import { API_ERROR_STATUS, type ApiErrorCode } from '../lambdas/core/errors';
+import type { ApiErrorCode } from '../lambdas/core/errors';
 import { DocumentResult, FormFillingResult, FormResult } from '../lambdas/core/schemas/results';
 import {
   ErrorBody,
   ListTasksResponse,
+  MAX_WAIT_SECONDS,
   SubmitFormFillingRequest,
   SubmitImagesRequest,
   TaskSummary,
@@ -18,6 +19,13 @@ import {
   CreateUploadResponse,
   UPLOAD_CONTENT_TYPES,
 } from '../lambdas/core/schemas/uploads';
+import {
+  CreatedWebhook,
+  CreateWebhookRequest,
+  ListWebhooksResponse,
+  WebhookView,
+} from '../lambdas/core/schemas/webhooks';
+import { API_ERROR_STATUS } from '../lambdas/handlers/api/api-handler';
 import { ROUTES, type RouteName, type RouteRow } from '../lambdas/handlers/route-table';
 
 type JsonSchema = Record<string, unknown>;
@@ -65,6 +73,20 @@ const idempotencyKey = {
   schema: { type: 'string', minLength: 1, maxLength: 128 },
 };
 const taskIdParam = { name: 'taskId', in: 'path', required: true, schema: { type: 'string' } };
+const webhookIdParam = { name: 'webhookId', in: 'path', required: true, schema: { type: 'string' } };
+const waitSecondsParam = {
+  name: 'waitSeconds',
+  in: 'query',
+  required: false,
+  description: 'Long poll: answer as soon as the task is terminal, or after this many seconds.',
+  schema: { type: 'integer', minimum: 0, maximum: MAX_WAIT_SECONDS, default: 0 },
+};
+const retryAfter = {
+  'Retry-After': {
+    schema: { type: 'integer' },
+    description: 'On a task that has not ended: seconds to wait before asking again.',
+  },
+};
 const accepted = {
   description: 'Accepted; poll the Location.',
   headers: { Location: { schema: { type: 'string' }, description: ROUTES.getTask.path } },
@@ -132,11 +154,11 @@ const OPERATIONS: Record<V1RouteName, Operation> = {
     },
   },
   getTask: {
-    summary: 'A task, with its result once completed',
-    parameters: [taskIdParam],
+    summary: 'A task, with its result once completed; optionally waits for it to end',
+    parameters: [taskIdParam, waitSecondsParam],
     responses: {
-      '200': { description: 'The task', content: json(ref('TaskView')) },
-      ...errorResponses('TASK_NOT_FOUND', ...COMMON_ERRORS),
+      '200': { description: 'The task', headers: retryAfter, content: json(ref('TaskView')) },
+      ...errorResponses('TASK_NOT_FOUND', 'VALIDATION_ERROR', ...COMMON_ERRORS),
     },
   },
   deleteTask: {
@@ -145,6 +167,37 @@ const OPERATIONS: Record<V1RouteName, Operation> = {
     responses: {
       '204': { description: 'Deleted' },
       ...errorResponses('TASK_NOT_FOUND', ...COMMON_ERRORS),
+    },
+  },
+  createWebhook: {
+    summary: 'Register a webhook for the caller’s tasks (at most 10); the secret is shown only here',
+    description:
+      'Deliveries are POSTs of {type, timestamp, data: task view} signed in the Standard Webhooks format ' +
+      '(webhook-id, webhook-timestamp, webhook-signature), retried with backoff for over 6 hours. ' +
+      'URLs must be https to a public address (checked again at every delivery).',
+    requestBody: { required: true, content: json(ref('CreateWebhookRequest')) },
+    responses: {
+      '201': {
+        description: 'Registered',
+        headers: { Location: { schema: { type: 'string' }, description: ROUTES.deleteWebhook.path } },
+        content: json(ref('CreatedWebhook')),
+      },
+      ...errorResponses('INVALID_JSON', 'VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', ...COMMON_ERRORS),
+    },
+  },
+  listWebhooks: {
+    summary: 'The caller’s webhooks, without their secrets',
+    responses: {
+      '200': { description: 'The webhooks', content: json(ref('ListWebhooksResponse')) },
+      ...errorResponses(...COMMON_ERRORS),
+    },
+  },
+  deleteWebhook: {
+    summary: 'Delete a webhook',
+    parameters: [webhookIdParam],
+    responses: {
+      '204': { description: 'Deleted' },
+      ...errorResponses('WEBHOOK_NOT_FOUND', ...COMMON_ERRORS),
     },
   },
 };
@@ -206,6 +259,13 @@ export function buildOpenApiDocument() {
         DocumentResult: schema(DocumentResult, 'output'),
         FormResult: schema(FormResult, 'output'),
         FormFillingResult: schema(FormFillingResult, 'output'),
+        CreateWebhookRequest: schema(CreateWebhookRequest, 'input'),
+        CreatedWebhook: schema(CreatedWebhook, 'output'),
+        Webhook: schema(WebhookView, 'output'),
+        ListWebhooksResponse: {
+          ...schema(ListWebhooksResponse, 'output'),
+          properties: { items: { type: 'array', items: ref('Webhook') } },
+        },
       },
     },
     paths: paths(),

@@ -26,12 +26,12 @@ const bundle = (name: HandlerName, sdk: 'bundled' | 'runtime' = 'bundled') =>
 
 /** The handlers on the request path: the v1 API and the DocuSnap Android compat routes. */
 const requestPath = HANDLER_NAMES.filter(
-  (name) => !['worker', 'deadLetter', 'sweeper'].includes(name),
+  (name) => !['worker', 'deadLetter', 'sweeper', 'webhookDelivery'].includes(name),
 ) as HandlerName[];
 
 describe('Lambda bundles', () => {
   it('cover every v1 API and compat handler on the request path', () => {
-    expect(requestPath).toHaveLength(13);
+    expect(requestPath).toHaveLength(16);
     expect(requestPath).toEqual(
       expect.arrayContaining([
         'compatProcess',
@@ -39,6 +39,9 @@ describe('Lambda bundles', () => {
         'compatCheckStatus',
         'compatPublicKey',
         'compatGenerateKey',
+        'createWebhook',
+        'listWebhooks',
+        'deleteWebhook',
       ]),
     );
   });

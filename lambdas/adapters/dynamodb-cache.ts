@@ -11,6 +11,12 @@ import { TABLE_KEYS } from './table-keys';
 
 const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * Values are stored as JSON text: the document client builds maps by assignment, which loses a
+ * `__proto__` key a cached result may hold. Entries written before hold a map in `value`.
+ */
+const VALUE_JSON = 'valueJson';
+
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH_SIZE = 25;
 
@@ -40,7 +46,7 @@ export class DynamoDbCache implements Cache {
       if (!Item || typeof Item.expiresAt !== 'number' || Item.expiresAt <= epochSeconds(this.clock)) {
         return undefined;
       }
-      return Item.value as T;
+      return (typeof Item[VALUE_JSON] === 'string' ? JSON.parse(Item[VALUE_JSON]) : Item.value) as T;
     } catch (error) {
       rethrowAwsError('DynamoDB', error);
     }
@@ -53,8 +59,7 @@ export class DynamoDbCache implements Cache {
           TableName: this.tableName,
           Item: {
             ...cacheKey(key),
-            // A JSON copy drops undefined members, which the document client would refuse.
-            value: JSON.parse(JSON.stringify(value ?? null)),
+            [VALUE_JSON]: JSON.stringify(value ?? null),
             [TABLE_KEYS.ttlAttribute]: epochSeconds(this.clock) + ttlSeconds,
           },
         }),

@@ -26,6 +26,10 @@ const recordKey = (key: CompatJobKey) => ({
 const clientPartition = (clientId: string) => `COMPATCLIENT#${part(clientId)}`;
 // The task item's key as docs/architecture.md fixes it; touch refreshes its expiry beside the record's.
 const taskKey = (taskId: string) => ({ [PK]: `TASK#${taskId}`, [SK]: 'TASK' });
+/** A client key's decryption failures, named by its fingerprint (never the key itself). */
+const KEY_SORT_KEY = 'AESKEY';
+const keyFailuresKey = (fingerprint: string) => ({ [PK]: `AESKEY#${fingerprint}`, [SK]: KEY_SORT_KEY });
+const FAILURES = 'decryptionFailures';
 
 /** CompatStore on the single table: `COMPAT#<client_id>#<type>#<SHA256>` / `COMPAT`, created conditionally. */
 export class DynamoDbCompatStore implements CompatStore {
@@ -137,6 +141,46 @@ export class DynamoDbCompatStore implements CompatStore {
       rethrowAwsError('DynamoDB', error);
     }
     return records;
+  }
+
+  async reserveDecryption(
+    keyFingerprint: string,
+    options: { maxFailures: number; expiresAt: number },
+  ): Promise<boolean> {
+    try {
+      // One conditional ADD: concurrent requests on any instance can never hold more than maxFailures slots.
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyFailuresKey(keyFingerprint),
+          UpdateExpression: 'ADD #failures :one SET #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(#failures) OR #failures < :max',
+          ExpressionAttributeNames: { '#failures': FAILURES, '#ttl': TTL },
+          ExpressionAttributeValues: { ':one': 1, ':max': options.maxFailures, ':ttl': options.expiresAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      rethrowAwsError('DynamoDB', error);
+    }
+  }
+
+  async releaseDecryption(keyFingerprint: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyFailuresKey(keyFingerprint),
+          UpdateExpression: 'ADD #failures :minusOne',
+          ConditionExpression: '#failures > :zero',
+          ExpressionAttributeNames: { '#failures': FAILURES },
+          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) rethrowAwsError('DynamoDB', error);
+    }
   }
 }
 

@@ -36,6 +36,11 @@ const PATCH_FIELDS = [
   'usage',
   'expiresAt',
 ] as const satisfies readonly (keyof TaskPatch)[];
+/**
+ * The result is stored as JSON text: the document client builds maps by assignment, which loses a
+ * `__proto__` key, and a kv key or form field may be called that. Items written before hold a map in `result`.
+ */
+const RESULT_JSON = 'resultJson';
 /** Appends to the task's cache keys (a list; duplicates are dropped when read). */
 const APPEND_CACHE_KEYS = '#cacheKeys = list_append(if_not_exists(#cacheKeys, :noKeys), :addCacheKeys)';
 /** Bounds the pages read for one listStale call (each page is at most 1 MB). */
@@ -60,8 +65,10 @@ export class DynamoDbTaskStore implements TaskStore {
   ) {}
 
   async create(task: Task): Promise<void> {
+    const { result, ...rest } = task;
     const item: Item = {
-      ...jsonValue(task),
+      ...jsonValue(rest),
+      ...(result !== undefined && { [RESULT_JSON]: JSON.stringify(result) }),
       ...taskKey(task.taskId),
       [byOwner.partitionKey]: ownerPartition(task.owner),
       [byOwner.sortKey]: `${task.createdAt}#${task.taskId}`,
@@ -122,11 +129,13 @@ export class DynamoDbTaskStore implements TaskStore {
         }),
       );
       const page = Items.slice(0, options.limit);
-      const last = page.at(-1);
-      const lastKey = Items.length > options.limit && last ? cursorKeyOf(last) : LastEvaluatedKey;
+      const cursorAfter = page.map((item) => encodeCursor(cursorKeyOf(item)));
+      // The extra item, or a key DynamoDB stopped at (1 MB read), says that more may follow.
+      const more = Items.length > options.limit || LastEvaluatedKey !== undefined;
       return {
         items: page.map(toTask),
-        nextCursor: lastKey && page.length > 0 ? encodeCursor(lastKey) : undefined,
+        nextCursor: more ? cursorAfter.at(-1) : undefined,
+        cursorAfter,
       };
     } catch (error) {
       rethrowAwsError('DynamoDB', error);
@@ -148,8 +157,8 @@ export class DynamoDbTaskStore implements TaskStore {
     const sets: string[] = [];
     for (const field of PATCH_FIELDS) {
       if (patch[field] === undefined) continue;
-      names[`#${field}`] = field;
-      values[`:${field}`] = jsonValue(patch[field]);
+      names[`#${field}`] = field === 'result' ? RESULT_JSON : field;
+      values[`:${field}`] = field === 'result' ? JSON.stringify(patch.result) : jsonValue(patch[field]);
       sets.push(`#${field} = :${field}`);
     }
     if (patch.addCacheKeys !== undefined && patch.addCacheKeys.length > 0) {
@@ -306,8 +315,9 @@ export class DynamoDbTaskStore implements TaskStore {
 }
 
 function toTask(item: Item): Task {
-  const task: Item = { ...item };
+  const { [RESULT_JSON]: resultJson, ...task } = item;
   for (const attribute of KEY_ATTRIBUTES) delete task[attribute];
+  if (typeof resultJson === 'string') task.result = JSON.parse(resultJson);
   if (Array.isArray(task.cacheKeys)) task.cacheKeys = [...new Set(task.cacheKeys as string[])].sort();
   return task as unknown as Task;
 }

@@ -1,18 +1,19 @@
 import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
-import type { KeyWrapper } from '../core/ports';
-import { CLIENT_KEY_ENCRYPTION_CONTEXT } from '../core/shared-facts';
+import { COMPAT_CLIENT_KEY_PURPOSE, type KeyWrapper } from '../core/ports';
 import { rethrowAwsError } from './aws-errors';
 
-// KMS checks it on Decrypt, so a ciphertext made for another purpose cannot be unwrapped as a client key;
-// the IAM grants require it too (lib/grants.ts).
-const ENCRYPTION_CONTEXT = { ...CLIENT_KEY_ENCRYPTION_CONTEXT };
-
-/** KeyWrapper on AWS: a compat client's AES key is stored only as a KMS ciphertext. */
+/** KeyWrapper on AWS: a compat client's AES key (or a webhook secret) is stored only as a KMS ciphertext. */
 export class KmsKeyWrapper implements KeyWrapper {
+  // KMS checks it on Decrypt, so a ciphertext made for another purpose cannot be unwrapped as this one.
+  private readonly context: Record<string, string>;
+
   constructor(
     private readonly kms: KMSClient,
     private readonly keyId: string,
-  ) {}
+    purpose: string = COMPAT_CLIENT_KEY_PURPOSE,
+  ) {
+    this.context = { purpose };
+  }
 
   async wrap(plaintext: Uint8Array): Promise<string> {
     try {
@@ -20,7 +21,7 @@ export class KmsKeyWrapper implements KeyWrapper {
         new EncryptCommand({
           KeyId: this.keyId,
           Plaintext: plaintext,
-          EncryptionContext: ENCRYPTION_CONTEXT,
+          EncryptionContext: this.context,
         }),
       );
       if (!CiphertextBlob) throw new Error('KMS returned no ciphertext');
@@ -36,7 +37,7 @@ export class KmsKeyWrapper implements KeyWrapper {
         new DecryptCommand({
           KeyId: this.keyId,
           CiphertextBlob: Buffer.from(wrapped, 'base64'),
-          EncryptionContext: ENCRYPTION_CONTEXT,
+          EncryptionContext: this.context,
         }),
       );
       if (!Plaintext) throw new Error('KMS returned no plaintext');

@@ -1,25 +1,28 @@
-/** Error codes of the v1 API (DESIGN §3) and the HTTP status each one maps to: the one place they meet. */
-export const API_ERROR_STATUS = {
-  INVALID_JSON: 400,
-  VALIDATION_ERROR: 400,
-  UNAUTHORIZED: 401,
-  TASK_NOT_FOUND: 404,
-  UPLOAD_NOT_FOUND: 404,
-  IDEMPOTENCY_CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  INVALID_IMAGE: 422,
-  TOO_MANY_PAGES: 422,
-  THROTTLED: 429,
-  UNAVAILABLE: 503,
-  INTERNAL_ERROR: 500,
-} as const;
+/**
+ * Error codes of the v1 API (DESIGN §3). The core only names them; which HTTP status each one answers
+ * is decided where responses are made (handlers/api/api-handler.ts).
+ */
+export const API_ERROR_CODES = [
+  'INVALID_JSON',
+  'VALIDATION_ERROR',
+  'UNAUTHORIZED',
+  'TASK_NOT_FOUND',
+  'UPLOAD_NOT_FOUND',
+  'WEBHOOK_NOT_FOUND',
+  'IDEMPOTENCY_CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INVALID_IMAGE',
+  'TOO_MANY_PAGES',
+  'THROTTLED',
+  'UNAVAILABLE',
+  'INTERNAL_ERROR',
+] as const;
 
-export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
-/** A failure the API reports to the caller as `{"error":{"code","message","details"?}}`. */
+/** A request refused for a reason the caller may know: `{"error":{"code","message","details"?}}`. */
 export class ApiError extends Error {
-  readonly status: number;
   constructor(
     readonly code: ApiErrorCode,
     message: string,
@@ -27,19 +30,61 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = 'ApiError';
-    this.status = API_ERROR_STATUS[code];
   }
 }
 
+/** The request (body, query, header, cursor) does not have the documented shape; details name the paths. */
 export class ValidationError extends ApiError {
   constructor(message: string, details?: unknown) {
     super('VALIDATION_ERROR', message, details);
+    this.name = 'ValidationError';
   }
 }
 
+/** No task of the caller's has this id: another owner's task reads exactly like a missing one. */
+export class TaskNotFound extends ApiError {
+  constructor(readonly taskId: string) {
+    super('TASK_NOT_FOUND', `task ${taskId} does not exist`);
+    this.name = 'TaskNotFound';
+  }
+}
+
+/** No upload of the caller's has this id. */
+export class UploadNotFound extends ApiError {
+  constructor(readonly uploadId: string) {
+    super('UPLOAD_NOT_FOUND', `upload ${uploadId} does not exist`);
+    this.name = 'UploadNotFound';
+  }
+}
+
+/** Something of the caller's (task, upload, webhook) that does not exist, or is another owner's. */
 export class NotFoundError extends ApiError {
-  constructor(code: 'TASK_NOT_FOUND' | 'UPLOAD_NOT_FOUND', message: string) {
+  constructor(code: 'TASK_NOT_FOUND' | 'UPLOAD_NOT_FOUND' | 'WEBHOOK_NOT_FOUND', message: string) {
     super(code, message);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** An input refused from its bytes or size: too large, of a type not accepted, unreadable, or too many pages. */
+export class ImageRejected extends ApiError {
+  constructor(
+    override readonly code:
+      | 'PAYLOAD_TOO_LARGE'
+      | 'UNSUPPORTED_MEDIA_TYPE'
+      | 'INVALID_IMAGE'
+      | 'TOO_MANY_PAGES',
+    message: string,
+  ) {
+    super(code, message);
+    this.name = 'ImageRejected';
+  }
+}
+
+/** An Idempotency-Key already used with another body, or still being claimed by a concurrent request. */
+export class IdempotencyConflict extends ApiError {
+  constructor(message: string) {
+    super('IDEMPOTENCY_CONFLICT', message);
+    this.name = 'IdempotencyConflict';
   }
 }
 

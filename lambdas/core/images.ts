@@ -1,5 +1,5 @@
 import { imageSize } from 'image-size';
-import { ApiError } from './errors';
+import { ImageRejected, ValidationError } from './errors';
 import type { DocumentMediaType, PageCounter } from './ports';
 import { MAX_IMAGE_BYTES } from './schemas/uploads';
 import type { ImageInput } from './task';
@@ -41,10 +41,10 @@ export function detectMediaType(bytes: Uint8Array): RecognisedMediaType | undefi
     ?.mediaType;
 }
 
-/** 413 when an image is larger than Textract's synchronous limit. */
+/** Refuses an image larger than Textract's synchronous limit (PAYLOAD_TOO_LARGE). */
 export function checkImageSize(size: number, label: string): void {
   if (size > MAX_IMAGE_BYTES) {
-    throw new ApiError(
+    throw new ImageRejected(
       'PAYLOAD_TOO_LARGE',
       `${label} is ${size} bytes; an image may be at most ${MAX_IMAGE_BYTES}`,
     );
@@ -70,10 +70,10 @@ export async function inspectInput(
   const counted = await pageCounter.count(bytes, mediaType);
   const kind = mediaType === 'application/pdf' ? 'PDF' : 'TIFF';
   if (counted.status === 'encrypted') {
-    throw new ApiError('INVALID_IMAGE', `${label} is an encrypted PDF; send it without a password`);
+    throw new ImageRejected('INVALID_IMAGE', `${label} is an encrypted PDF; send it without a password`);
   }
   if (counted.status !== 'counted') {
-    throw new ApiError('INVALID_IMAGE', `${label} is a ${kind} that cannot be opened`);
+    throw new ImageRejected('INVALID_IMAGE', `${label} is a ${kind} that cannot be opened`);
   }
   return { mediaType, pages: counted.pages };
 }
@@ -81,7 +81,7 @@ export async function inspectInput(
 /** 422 TOO_MANY_PAGES when the inputs of one task hold more pages than a task may have. */
 export function checkPageCount(pages: number): void {
   if (pages > MAX_PAGES_PER_TASK) {
-    throw new ApiError(
+    throw new ImageRejected(
       'TOO_MANY_PAGES',
       `the inputs hold ${pages} pages; a task may have at most ${MAX_PAGES_PER_TASK}`,
     );
@@ -96,26 +96,26 @@ export function inspectImage(bytes: Uint8Array, label: string, totalSize = bytes
   checkImageSize(totalSize, label);
   const mediaType = detectMediaType(bytes);
   if (isDocument(mediaType)) {
-    throw new ApiError(
+    throw new ImageRejected(
       'UNSUPPORTED_MEDIA_TYPE',
       `${label} is ${mediaType === 'application/pdf' ? 'a PDF' : 'a TIFF'}, which is only accepted by the v1 API; send JPEG or PNG`,
     );
   }
   if (mediaType === undefined) {
-    throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `${label} is not a JPEG or PNG image`);
+    throw new ImageRejected('UNSUPPORTED_MEDIA_TYPE', `${label} is not a JPEG or PNG image`);
   }
   let width: number;
   let height: number;
   try {
     ({ width, height } = imageSize(bytes));
   } catch {
-    throw new ApiError('INVALID_IMAGE', `${label} has an unreadable ${mediaType} header`);
+    throw new ImageRejected('INVALID_IMAGE', `${label} has an unreadable ${mediaType} header`);
   }
   if (!(width > 0 && height > 0)) {
-    throw new ApiError('INVALID_IMAGE', `${label} has no readable dimensions`);
+    throw new ImageRejected('INVALID_IMAGE', `${label} has no readable dimensions`);
   }
   if (width > MAX_IMAGE_SIDE_PX || height > MAX_IMAGE_SIDE_PX) {
-    throw new ApiError(
+    throw new ImageRejected(
       'INVALID_IMAGE',
       `${label} is ${width}x${height} px; a side may be at most ${MAX_IMAGE_SIDE_PX} px`,
     );
@@ -141,7 +141,7 @@ export function decodeBase64Image(data: string, path: string): Uint8Array {
   const decodedSize = Math.floor((compact.length * 3) / 4) - (compact.match(/=*$/)?.[0].length ?? 0);
   checkImageSize(decodedSize, path);
   if (compact.length === 0 || !isBase64(compact)) {
-    throw new ApiError('VALIDATION_ERROR', 'image data is not valid base64', [
+    throw new ValidationError('image data is not valid base64', [
       { path, message: 'must be the base64 of the file bytes' },
     ]);
   }

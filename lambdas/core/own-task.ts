@@ -1,14 +1,12 @@
 import { isWellFormedId } from './blob-keys';
-import { NotFoundError } from './errors';
+import { TaskNotFound } from './errors';
 import type { TaskStore } from './ports';
 import type { Task } from './task';
 
-const notFound = (taskId: string) => new NotFoundError('TASK_NOT_FOUND', `task ${taskId} does not exist`);
-
-/** The caller's task, or 404 TASK_NOT_FOUND: another owner's task is indistinguishable from a missing one. */
+/** The caller's task, or TaskNotFound: another owner's task is indistinguishable from a missing one. */
 export async function findOwnTask(tasks: TaskStore, owner: string, taskId: string): Promise<Task> {
-  if (!isWellFormedId(taskId)) throw notFound(taskId);
+  if (!isWellFormedId(taskId)) throw new TaskNotFound(taskId);
   const task = await tasks.get(taskId);
-  if (!task || task.owner !== owner) throw notFound(taskId);
+  if (!task || task.owner !== owner) throw new TaskNotFound(taskId);
   return task;
 }

@@ -7,14 +7,18 @@ import type { PageLayout } from './layout';
 import type { Evidence } from './schemas/evidence';
 import type { Library } from './schemas/library';
 import type { TaskMessage } from './shared-facts';
+import { CLIENT_KEY_ENCRYPTION_CONTEXT } from './shared-facts';
 import type { ImageInput, Priority, Task, TaskErrorInfo, TaskStatus, TaskType, Usage } from './task';
+import type { DeliveryRecord, Webhook, WebhookDelivery } from './webhooks/webhook';
 
 // ── Task store ───────────────────────────────────────────────────────────────
 
 export interface TaskPage {
   items: Task[];
-  /** Opaque; pass back to get the next page. */
+  /** Opaque; pass back to get the next page. Absent on the last page. */
   nextCursor?: string;
+  /** `cursorAfter[i]` resumes the list right after `items[i]` (a caller may return fewer items than it got). */
+  cursorAfter: string[];
 }
 
 /** Fields a status change may set alongside the new status. */
@@ -42,7 +46,10 @@ export interface TransitionCondition {
 }
 
 export interface TaskStore {
-  /** Creates a task; throws TaskConflictError when the id exists. */
+  /**
+   * Creates a task; throws TaskConflictError when the id holds another task. Creating the same task
+   * again (a write retried after its answer was lost) succeeds and changes nothing.
+   */
   create(task: Task): Promise<void>;
   get(taskId: string): Promise<Task | undefined>;
   /** The owner's tasks, newest first. Throws ValidationError on a cursor that is not the owner's. */
@@ -257,6 +264,13 @@ export interface UploadClaims {
 
 // ── Key wrapping (compat protocol) ───────────────────────────────────────────
 
+/**
+ * Purposes a wrapped key is bound to (KMS encryption context, AES-GCM associated data): a key wrapped for one
+ * never unwraps as the other, and IAM can grant one purpose only.
+ */
+export const COMPAT_CLIENT_KEY_PURPOSE = CLIENT_KEY_ENCRYPTION_CONTEXT.purpose;
+export const WEBHOOK_SECRET_PURPOSE = 'docusnap-webhook-secret';
+
 /** Wraps a client's AES key so it is never stored in plaintext (KMS on AWS, a local master key offline). */
 export interface KeyWrapper {
   wrap(plaintext: Uint8Array): Promise<string>;
@@ -271,4 +285,45 @@ export interface Clock {
 
 export interface IdGenerator {
   newId(): string;
+}
+
+// ── Webhooks and task events (DESIGN §3.3) ───────────────────────────────────
+
+export interface WebhookStore {
+  /** Adds a webhook unless its owner already has `limit`; race-safe. */
+  create(webhook: Webhook, limit: number): Promise<'created' | 'limit'>;
+  listByOwner(owner: string): Promise<Webhook[]>;
+  get(owner: string, webhookId: string): Promise<Webhook | undefined>;
+  /** False when the owner has no such webhook. */
+  delete(owner: string, webhookId: string): Promise<boolean>;
+  recordDelivery(record: DeliveryRecord): Promise<void>;
+  /** A webhook's recorded deliveries, newest first (at most `limit`). */
+  listDeliveries(owner: string, webhookId: string, limit: number): Promise<DeliveryRecord[]>;
+}
+
+/** The queue deliveries wait in; each is attempted as soon as it arrives. */
+export interface DeliveryQueue {
+  send(deliveries: readonly WebhookDelivery[]): Promise<void>;
+}
+
+/** One signed POST of a delivery: the adapter signs, resolves and checks the address, and posts. */
+export interface WebhookRequest {
+  url: string;
+  /** `webhook-id`: the same on every attempt. */
+  deliveryId: string;
+  body: string;
+  /** `whsec_<base64>` */
+  secret: string;
+}
+
+/** `ok` on a 2xx; otherwise what came back instead (`HTTP 500`, `timeout`, `refused: …`). */
+export type WebhookResponse = { ok: true; status: number } | { ok: false; result: string };
+
+export interface WebhookSender {
+  send(request: WebhookRequest): Promise<WebhookResponse>;
+}
+
+/** An event bus integrators route from (EventBridge on AWS). */
+export interface EventBus {
+  publish(event: { detailType: string; detail: unknown }): Promise<void>;
 }

@@ -30,6 +30,7 @@ export const CLIENT_TIMEOUTS = {
   sqs: { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, idleTimeoutMs: 2_000 },
   kms: { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, idleTimeoutMs: 2_000 },
   secretsManager: { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, idleTimeoutMs: 2_000 },
+  eventBridge: { connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, idleTimeoutMs: 2_000 },
 } as const satisfies Record<string, ClientTimeouts>;
 
 /**

@@ -8,7 +8,15 @@ import {
   DEFAULT_WORKER_TIMEOUT_SECONDS,
 } from '../core/shared-facts';
 import type { ProviderNames } from '../core/usage';
+import {
+  attemptsOf,
+  DEFAULT_RETRY_DELAYS_SECONDS,
+  DELIVERY_QUEUE_MAX_RECEIVE_COUNT,
+} from '../core/webhooks/webhook';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from './metric-names';
+
+/** SQS's longest visibility timeout: a retry delay is a visibility change, so none may be longer. */
+const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 
 /**
  * The environment of docs/architecture.md, parsed once into a typed object. The only place that reads
@@ -42,6 +50,18 @@ export interface Config {
   masterKeyFile?: string;
   /** Emulators serve buckets by path, not by virtual host (set when `AWS_ENDPOINT_URL_S3` is). */
   s3ForcePathStyle: boolean;
+  webhooks: {
+    /** The delivery queue; without it no webhook is delivered (deliveries are not enqueued). */
+    queueUrl?: string;
+    /** KMS key wrapping webhook secrets (AWS); else the local master key file. */
+    kmsKeyId?: string;
+    /** Local runtime only: webhooks may also post to loopback, over http too. */
+    allowLoopback: boolean;
+    /** Seconds before each retry of a failed delivery; one attempt more than entries. */
+    retryDelaysSeconds: readonly number[];
+  };
+  /** EventBridge bus every terminal task goes to (`default` on AWS); none locally. */
+  eventBusName?: string;
 }
 
 const required = z.string().trim().min(1);
@@ -90,6 +110,22 @@ const Environment = z.object({
   DOCUSNAP_KMS_KEY_ID: optional,
   DOCUSNAP_MASTER_KEY_FILE: optional,
   AWS_ENDPOINT_URL_S3: optional,
+  DOCUSNAP_WEBHOOK_QUEUE_URL: optional,
+  DOCUSNAP_WEBHOOK_KEY_ID: optional,
+  DOCUSNAP_WEBHOOK_ALLOW_LOOPBACK: flag,
+  DOCUSNAP_WEBHOOK_RETRY_DELAYS_S: z
+    .string()
+    .trim()
+    .regex(/^\d+(,\d+)*$/, 'a comma-separated list of whole seconds, at most 43200 each')
+    .optional()
+    .transform((list) => (list ? list.split(',').map(Number) : DEFAULT_RETRY_DELAYS_SECONDS))
+    .refine((delays) => delays.every((delay) => delay <= MAX_VISIBILITY_TIMEOUT_SECONDS), {
+      message: 'a delay is longer than SQS allows (43200 s)',
+    })
+    .refine((delays) => attemptsOf(delays) < DELIVERY_QUEUE_MAX_RECEIVE_COUNT, {
+      message: `at most ${DELIVERY_QUEUE_MAX_RECEIVE_COUNT - 2} retries (the delivery queue's redrive limit)`,
+    }),
+  DOCUSNAP_EVENT_BUS: optional,
 });
 
 /** Thrown at cold start; names every missing or invalid variable. */
@@ -154,6 +190,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     kmsKeyId: e.DOCUSNAP_KMS_KEY_ID,
     masterKeyFile: e.DOCUSNAP_MASTER_KEY_FILE,
     s3ForcePathStyle: e.AWS_ENDPOINT_URL_S3 !== undefined,
+    webhooks: {
+      queueUrl: e.DOCUSNAP_WEBHOOK_QUEUE_URL,
+      kmsKeyId: e.DOCUSNAP_WEBHOOK_KEY_ID,
+      allowLoopback: e.DOCUSNAP_WEBHOOK_ALLOW_LOOPBACK,
+      retryDelaysSeconds: e.DOCUSNAP_WEBHOOK_RETRY_DELAYS_S,
+    },
+    eventBusName: e.DOCUSNAP_EVENT_BUS,
   };
 }
 

@@ -8,6 +8,7 @@ import type { FailDeadTaskDependencies } from '../core/use-cases/fail-dead-task'
 import type { SweepDependencies } from '../core/use-cases/sweep-stale-tasks';
 import { type Config, environmentConfig } from './config';
 import { storageFromConfig } from './storage-dependencies';
+import { taskEventsFrom } from './task-events';
 
 export type HousekeepingDependencies = FailDeadTaskDependencies & SweepDependencies;
 
@@ -30,5 +31,7 @@ export function fromConfig(config: Config): HousekeepingDependencies {
     keepInputs: config.keepInputs,
     pendingTimeoutSeconds: config.pendingTimeoutSeconds,
     processingTimeoutSeconds: config.processingTimeoutSeconds,
+    // Every task they end is announced (webhooks, EventBridge).
+    events: taskEventsFrom(config),
   };
 }

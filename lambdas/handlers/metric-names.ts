@@ -26,3 +26,10 @@ export const TASK_METRICS = {
 } as const;
 
 export type TaskMetricName = (typeof TASK_METRICS)[keyof typeof TASK_METRICS];
+
+/** Webhook deliveries (no dimension but `service`); the given-up count has an alarm (lib/webhooks.ts). */
+export const WEBHOOK_METRICS = {
+  delivered: 'WebhooksDelivered',
+  failedAttempts: 'WebhookAttemptsFailed',
+  givenUp: 'WebhooksGivenUp',
+} as const;

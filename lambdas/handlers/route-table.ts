@@ -28,6 +28,13 @@ export interface HandlerResources {
    * key PEM; `unwrap` unwraps clients' AES keys to seal results.
    */
   readonly compatKey?: 'generate' | 'private' | 'public' | 'unwrap';
+  /** Webhook signing secrets: `wrap` new ones at registration (encrypt only), `unwrap` them to sign deliveries. */
+  readonly webhookSecrets?: 'wrap' | 'unwrap';
+  /**
+   * `announce`: the handler ends tasks and tells of it (DESIGN §3.3): it queues webhook deliveries and puts
+   * events on the default EventBridge bus.
+   */
+  readonly taskEvents?: 'announce';
 }
 
 export interface RouteRow {
@@ -51,6 +58,8 @@ export interface RouteRow {
 
 /** Inside API Gateway's 30 s integration timeout; a hung dependency fails sooner (handlers/aws-clients.ts). */
 const V1_TIMEOUT_SECONDS = 15;
+/** GET /v1/tasks/{taskId} may hold a 20 s long poll, plus its reads: inside API Gateway's 29 s. */
+export const LONG_POLL_TIMEOUT_SECONDS = 25;
 /** The app's OkHttp gives up after 10 s, so a compat answer must come sooner. */
 const COMPAT_TIMEOUT_SECONDS = 9;
 
@@ -109,7 +118,7 @@ export const ROUTES = {
     entry: 'lambdas/handlers/api/get-task.ts',
     access: 'authorized',
     api: 'v1',
-    timeoutSeconds: V1_TIMEOUT_SECONDS,
+    timeoutSeconds: LONG_POLL_TIMEOUT_SECONDS,
     uses: { table: 'read', blobs: { read: ['results'] } },
   },
   deleteTask: {
@@ -120,6 +129,33 @@ export const ROUTES = {
     api: 'v1',
     timeoutSeconds: V1_TIMEOUT_SECONDS,
     uses: { table: 'readWrite', blobs: { delete: ['inputs', 'results'] } },
+  },
+  createWebhook: {
+    method: 'POST',
+    path: '/v1/webhooks',
+    entry: 'lambdas/handlers/api/create-webhook.ts',
+    access: 'authorized',
+    api: 'v1',
+    timeoutSeconds: V1_TIMEOUT_SECONDS,
+    uses: { table: 'readWrite', webhookSecrets: 'wrap' },
+  },
+  listWebhooks: {
+    method: 'GET',
+    path: '/v1/webhooks',
+    entry: 'lambdas/handlers/api/list-webhooks.ts',
+    access: 'authorized',
+    api: 'v1',
+    timeoutSeconds: V1_TIMEOUT_SECONDS,
+    uses: { table: 'read' },
+  },
+  deleteWebhook: {
+    method: 'DELETE',
+    path: '/v1/webhooks/{webhookId}',
+    entry: 'lambdas/handlers/api/delete-webhook.ts',
+    access: 'authorized',
+    api: 'v1',
+    timeoutSeconds: V1_TIMEOUT_SECONDS,
+    uses: { table: 'readWrite' },
   },
   compatProcess: {
     method: 'POST',
@@ -136,6 +172,8 @@ export const ROUTES = {
       blobs: { read: ['results'], write: ['inputs'], delete: ['inputs', 'results'], owners: 'compat' },
       sendsTo: ['normal'],
       compatKey: 'private',
+      // It ends a job that outlived the processing timeout (DESIGN §4), and announces it.
+      taskEvents: 'announce',
     },
   },
   compatClear: {
@@ -217,11 +255,12 @@ export const BACKGROUND_HANDLERS = {
       table: 'readWrite',
       blobs: { read: ['inputs'], write: ['results'], delete: ['inputs', 'results'] },
       compatKey: 'unwrap',
+      taskEvents: 'announce',
     },
   },
   deadLetter: {
     entry: 'lambdas/handlers/dead-letter.ts',
-    uses: { table: 'readWrite', blobs: { delete: ['inputs', 'results'] } },
+    uses: { table: 'readWrite', blobs: { delete: ['inputs', 'results'] }, taskEvents: 'announce' },
   },
   sweeper: {
     entry: 'lambdas/handlers/sweeper.ts',
@@ -230,7 +269,13 @@ export const BACKGROUND_HANDLERS = {
       table: 'readWrite',
       blobs: { delete: ['inputs', 'results'] },
       sendsTo: ['normal', 'high'],
+      taskEvents: 'announce',
     },
+  },
+  webhookDelivery: {
+    entry: 'lambdas/handlers/webhook-delivery.ts',
+    // Reads the webhook and the task (a large result from the bucket), records how the delivery ended.
+    uses: { table: 'readWrite', blobs: { read: ['results'] }, webhookSecrets: 'unwrap' },
   },
   compatGenerateKey: {
     entry: 'lambdas/handlers/compat/generate-key.ts',

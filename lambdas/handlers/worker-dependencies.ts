@@ -23,6 +23,7 @@ import { CLIENT_TIMEOUTS, requestHandler } from './aws-clients';
 import { type Config, environmentConfig } from './config';
 import { tracedClient } from './powertools';
 import { storageFromConfig } from './storage-dependencies';
+import { taskEventsFrom } from './task-events';
 
 export type WorkerDependencies = ProcessTaskDependencies;
 
@@ -71,6 +72,8 @@ export async function fromConfig(config: Config): Promise<WorkerDependencies> {
     retentionDays: config.retentionDays,
     dropUngrounded: config.ungroundedValues === 'drop',
     resultSealer: await resultSealer(config),
+    // Every task the worker ends is announced (webhooks, EventBridge).
+    events: taskEventsFrom(config),
   };
 }
 

@@ -44,3 +44,15 @@ describe('KmsKeyWrapper', () => {
     );
   });
 });
+
+describe('KmsKeyWrapper for webhook secrets', () => {
+  it('binds the ciphertext to the webhook-secret purpose on both wrap and unwrap', async () => {
+    kms.on(EncryptCommand).resolves({ CiphertextBlob: randomBytes(184) });
+    kms.on(DecryptCommand).resolves({ Plaintext: randomBytes(32) });
+    const wrapper = new KmsKeyWrapper(new KMSClient({}), KEY, 'docusnap-webhook-secret');
+    await wrapper.unwrap(await wrapper.wrap(randomBytes(32)));
+    const context = { EncryptionContext: { purpose: 'docusnap-webhook-secret' } };
+    expect(kms.commandCalls(EncryptCommand)[0]?.args[0].input).toMatchObject(context);
+    expect(kms.commandCalls(DecryptCommand)[0]?.args[0].input).toMatchObject(context);
+  });
+});

@@ -46,3 +46,14 @@ describe('LocalKeyWrapper', () => {
     }
   });
 });
+
+describe('LocalKeyWrapper purposes', () => {
+  it('never unwraps a key wrapped for another purpose', async () => {
+    const master = new Uint8Array(32).fill(7);
+    const secrets = new LocalKeyWrapper(master, 'docusnap-webhook-secret');
+    const compat = new LocalKeyWrapper(master);
+    const wrapped = await secrets.wrap(new Uint8Array(32).fill(1));
+    expect(await secrets.unwrap(wrapped)).toEqual(new Uint8Array(32).fill(1));
+    await expect(compat.unwrap(wrapped)).rejects.toThrow();
+  });
+});

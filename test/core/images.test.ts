@@ -11,7 +11,7 @@ function codeOf(run: () => unknown): string | undefined {
   try {
     run();
   } catch (error) {
-    if (error instanceof ApiError) return `${error.status} ${error.code}`;
+    if (error instanceof ApiError) return `${error.name} ${error.code}`;
     throw error;
   }
   return undefined;
@@ -35,33 +35,37 @@ describe('images', () => {
     expect(detectMediaType(pdf)).toBe('application/pdf');
     expect(detectMediaType(tiff)).toBe('image/tiff');
     expect(() => inspectImage(pdf, 'images[0]')).toThrow(/PDF.*only accepted by the v1 API/);
-    expect(codeOf(() => inspectImage(tiff, 'images[0]'))).toBe('415 UNSUPPORTED_MEDIA_TYPE');
+    expect(codeOf(() => inspectImage(tiff, 'images[0]'))).toBe('ImageRejected UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('refuses bytes of no known type (415), whatever the caller may think they are', () => {
     expect(codeOf(() => inspectImage(new TextEncoder().encode('GIF89a....'), 'images[0]'))).toBe(
-      '415 UNSUPPORTED_MEDIA_TYPE',
+      'ImageRejected UNSUPPORTED_MEDIA_TYPE',
     );
   });
 
   it('refuses a PNG signature followed by garbage (422)', () => {
     const broken = new Uint8Array([...pngHeader(10, 10).slice(0, 8), 1, 2, 3]);
-    expect(codeOf(() => inspectImage(broken, 'images[0]'))).toBe('422 INVALID_IMAGE');
+    expect(codeOf(() => inspectImage(broken, 'images[0]'))).toBe('ImageRejected INVALID_IMAGE');
   });
 
   it('refuses a JPEG header whose frame is cut off (422)', () => {
-    expect(codeOf(() => inspectImage(jpeg.slice(0, 4), 'images[0]'))).toBe('422 INVALID_IMAGE');
+    expect(codeOf(() => inspectImage(jpeg.slice(0, 4), 'images[0]'))).toBe('ImageRejected INVALID_IMAGE');
   });
 
   it('accepts 10,000 px a side and refuses 10,001 (422)', () => {
     expect(inspectImage(pngHeader(10_000, 10_000), 'images[0]').width).toBe(10_000);
-    expect(codeOf(() => inspectImage(pngHeader(10_001, 50), 'images[0]'))).toBe('422 INVALID_IMAGE');
-    expect(codeOf(() => inspectImage(pngHeader(50, 10_001), 'images[0]'))).toBe('422 INVALID_IMAGE');
+    expect(codeOf(() => inspectImage(pngHeader(10_001, 50), 'images[0]'))).toBe(
+      'ImageRejected INVALID_IMAGE',
+    );
+    expect(codeOf(() => inspectImage(pngHeader(50, 10_001), 'images[0]'))).toBe(
+      'ImageRejected INVALID_IMAGE',
+    );
   });
 
   it('refuses an image over 10 MiB (413) before looking at its content', () => {
     expect(codeOf(() => inspectImage(pngImage(), 'images[0]', MAX_IMAGE_BYTES + 1))).toBe(
-      '413 PAYLOAD_TOO_LARGE',
+      'ImageRejected PAYLOAD_TOO_LARGE',
     );
     expect(inspectImage(pngImage(), 'images[0]', MAX_IMAGE_BYTES).mediaType).toBe('image/png');
   });
@@ -78,7 +82,7 @@ describe('images', () => {
         expect.unreachable(`accepted ${bad}`);
       } catch (error) {
         expect(error).toMatchObject({
-          status: 400,
+          name: 'ValidationError',
           code: 'VALIDATION_ERROR',
           details: [{ path: 'images.2.data' }],
         });
@@ -95,6 +99,6 @@ describe('images', () => {
 
   it('refuses base64 whose decoded size is over 10 MiB (413)', () => {
     const huge = 'A'.repeat(Math.ceil((MAX_IMAGE_BYTES + 3) / 3) * 4);
-    expect(codeOf(() => decodeBase64Image(huge, 'images.0.data'))).toBe('413 PAYLOAD_TOO_LARGE');
+    expect(codeOf(() => decodeBase64Image(huge, 'images.0.data'))).toBe('ImageRejected PAYLOAD_TOO_LARGE');
   });
 });

@@ -114,7 +114,7 @@ describe('AWS clients against a service that never answers', () => {
 describe('default client timeouts', () => {
   it('let a hung service fail a call, the SDK retries included, inside the 9 s of the shortest API function', () => {
     // DynamoDB's SDK makes 4 attempts, the others 3; a hung attempt ends at the idle or request timeout.
-    const attempts = { dynamodb: 4, s3: 3, sqs: 3, kms: 3, secretsManager: 3 };
+    const attempts = { dynamodb: 4, s3: 3, sqs: 3, kms: 3, secretsManager: 3, eventBridge: 3 };
     for (const [service, timeouts] of Object.entries(CLIENT_TIMEOUTS)) {
       const hungAttemptMs = Math.min(timeouts.requestTimeoutMs, timeouts.idleTimeoutMs);
       expect(attempts[service as keyof typeof attempts] * hungAttemptMs, service).toBeLessThanOrEqual(7_000);

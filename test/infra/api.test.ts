@@ -29,6 +29,9 @@ const V1_ROUTE_KEYS = [
   'GET /v1/tasks/{taskId}',
   'GET /v1/tasks',
   'DELETE /v1/tasks/{taskId}',
+  'POST /v1/webhooks',
+  'GET /v1/webhooks',
+  'DELETE /v1/webhooks/{webhookId}',
 ];
 const COMPAT_ROUTE_KEYS = ['POST /process', 'GET /check_status', 'POST /clear', 'GET /public-key'];
 

@@ -29,8 +29,8 @@ function bundleDir(fn: HandlerFunction): string {
 
 describe('Lambda functions', () => {
   it('deploys one function per handler entry', () => {
-    expect(handlers).toHaveLength(16);
-    expect(Object.keys(HANDLER_ENTRIES)).toHaveLength(16);
+    expect(handlers).toHaveLength(20);
+    expect(Object.keys(HANDLER_ENTRIES)).toHaveLength(20);
   });
 
   it('bundle every handler from its source file, none from a placeholder', () => {

@@ -38,7 +38,8 @@ describe('queues', () => {
 
   it('refuse requests without TLS', () => {
     const policies = Object.values(t.resources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(3);
+    // The task queues and their dead-letter queue, the webhook delivery queue and its dead-letter queue.
+    expect(policies).toHaveLength(5);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),

@@ -198,13 +198,18 @@ describe('least privilege', () => {
       const owners = blobs?.owners === 'compat' ? COMPAT_OWNER_PREFIX : '';
       const keys = (prefixes: readonly BlobPrefix[] = []) =>
         prefixes.map((prefix) => keysUnder(prefix, owners)).sort();
+      // A route that ends tasks also queues their webhook deliveries.
+      const announces = 'taskEvents' in row.uses && row.uses.taskEvents === 'announce';
       expect(granted, name).toEqual({
         read: keys(blobs?.read),
         write: keys(blobs?.write),
         delete: keys(blobs?.delete),
         tableWrites: table === 'readWrite',
         tableReads: table !== undefined,
-        sendsTo: (sendsTo ?? []).map((priority) => flatten(t.arnOf(queues[priority]))).sort(),
+        sendsTo: [
+          ...(sendsTo ?? []).map((priority) => flatten(t.arnOf(queues[priority]))),
+          ...(announces ? [flatten(t.arnOf(synth.stack.webhooks.queue))] : []),
+        ].sort(),
       });
     }
   });
@@ -250,6 +255,11 @@ describe('S3 access, per function', () => {
     deadLetter: { delete: ['inputs/*', 'results/*'] },
     sweeper: { delete: ['inputs/*', 'results/*'] },
     compatGenerateKey: {},
+    createWebhook: {},
+    listWebhooks: {},
+    deleteWebhook: {},
+    // A delivery carries the task view, a large result included.
+    webhookDelivery: { read: ['results/*'] },
   };
 
   const functionNamed = (name: string): IConstruct => {
@@ -262,6 +272,7 @@ describe('S3 access, per function', () => {
         deadLetter: taskProcessing.deadLetterHandler,
         sweeper: taskProcessing.sweeper,
         compatGenerateKey: compat().keyGenerator,
+        webhookDelivery: synth.stack.webhooks.delivery,
       }[name];
     if (!fn) throw new Error(`no function ${name}`);
     return fn;
@@ -407,12 +418,13 @@ describe('compat RSA key', () => {
     expect(others).toEqual([]);
   });
 
-  it('lets /process send to the normal queue only (compat jobs are never high priority)', () => {
+  it('lets /process send tasks to the normal queue only (compat jobs are never high priority)', () => {
     const sends = t
       .roleStatements(compatFn('compatProcess'))
       .filter((statement) => actionsOf(statement).includes('sqs:SendMessage'))
       .flatMap((statement) => [statement.Resource].flat());
-    expect(sends).toEqual([t.arnOf(synth.stack.queues.normal)]);
+    // Besides the webhook delivery queue: it ends jobs that timed out and announces them.
+    expect(sends).toEqual([t.arnOf(synth.stack.queues.normal), t.arnOf(synth.stack.webhooks.queue)]);
   });
 
   it('gives every handler function its own role', () => {

@@ -72,7 +72,8 @@ describe('compat routes switched off', () => {
     );
     expect(routeKeys.filter((key) => !key.includes(' /v1/'))).toEqual([]);
     expect(Object.keys(t.resources('AWS::SecretsManager::Secret'))).toHaveLength(0);
-    expect(Object.keys(t.resources('AWS::KMS::Key'))).toHaveLength(1);
+    // The data key and the webhook secrets key remain; the compat key-wrapping key is gone.
+    expect(Object.keys(t.resources('AWS::KMS::Key'))).toHaveLength(2);
     expect(
       t.of(noCompat.stack.taskProcessing.worker).Properties.Environment.Variables.DOCUSNAP_KMS_KEY_ID,
     ).toBeUndefined();

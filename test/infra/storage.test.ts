@@ -33,8 +33,15 @@ describe('storage: KMS key', () => {
         ],
       },
     });
+    // The task queues, the webhook delivery queue and their dead-letter queues.
     const queues = Object.values(dev.template.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(3);
+    expect(queues).toHaveLength(5);
+    // The other keys wrap secrets (compat clients' AES keys, webhook secrets), so only their users unwrap them.
+    expect(
+      Object.keys(keys)
+        .filter((id) => !id.startsWith('StorageDataKey'))
+        .sort(),
+    ).toEqual([expect.stringMatching(/^CompatKeyWrappingKey/), expect.stringMatching(/^WebhooksSecretsKey/)]);
     for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(keyArn);
   });
 });

@@ -161,4 +161,17 @@ describe('CLI and DOCUSNAP_COMPAT=off', () => {
     expect(summary).toMatchObject({ type: 'document' });
     expect((await api.getTask(summary.taskId)).taskId).toBe(summary.taskId);
   });
+
+  it('webhook add prints the secret once; list shows it without; delete removes it', async () => {
+    const added = JSON.parse(
+      (await cli('webhook', 'add', 'http://127.0.0.1:9/hook', '--events', 'task.failed')).stdout,
+    );
+    expect(added).toMatchObject({ url: 'http://127.0.0.1:9/hook', events: ['task.failed'] });
+    expect(added.secret).toMatch(/^whsec_/);
+    const listed = JSON.parse((await cli('webhook', 'list')).stdout);
+    expect(listed.items).toEqual([expect.objectContaining({ webhookId: added.webhookId })]);
+    expect(JSON.stringify(listed)).not.toContain('whsec_');
+    await cli('webhook', 'delete', added.webhookId);
+    expect(JSON.parse((await cli('webhook', 'list')).stdout).items).toEqual([]);
+  });
 });

@@ -9,7 +9,7 @@ export async function submit(api: DocuSnapClient, route: string, body: unknown):
   return api.call<TaskView>('POST', route, body);
 }
 
-/** Polls until terminal; bounded so a stuck task fails the test instead of hanging it. */
+/** Long-polls until terminal; bounded so a stuck task fails the test instead of hanging it. */
 export function settle(api: DocuSnapClient, taskId: string, timeoutMs = 60_000): Promise<TaskView> {
-  return api.waitForTask(taskId, { timeoutMs, intervalMs: 200 });
+  return api.waitForTask(taskId, { timeoutMs });
 }

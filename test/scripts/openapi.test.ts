@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_ERROR_STATUS } from '../../lambdas/core/errors';
+import { API_ERROR_STATUS } from '../../lambdas/handlers/api/api-handler';
 import { buildOpenApiDocument, renderOpenApiDocument } from '../../scripts/openapi-document';
 
 describe('docs/openapi.json', () => {
@@ -24,6 +24,9 @@ describe('docs/openapi.json', () => {
         'GET /v1/tasks',
         'GET /v1/tasks/{taskId}',
         'DELETE /v1/tasks/{taskId}',
+        'POST /v1/webhooks',
+        'GET /v1/webhooks',
+        'DELETE /v1/webhooks/{webhookId}',
       ].sort(),
     );
     const statuses = new Set(

@@ -12,6 +12,8 @@ import type {
   Cache,
   CallOptions,
   Clock,
+  DeliveryQueue,
+  EventBus,
   IdempotencyOutcome,
   IdempotencyStore,
   IdGenerator,
@@ -29,43 +31,55 @@ import type {
   TaskStore,
   TransitionCondition,
   UploadClaims,
+  WebhookStore,
 } from '../../lambdas/core/ports';
 import { DEFAULT_PRICING } from '../../lambdas/core/pricing';
 import { canTransition, type Priority, type Task } from '../../lambdas/core/task';
+import type { DeliveryRecord, Webhook, WebhookDelivery } from '../../lambdas/core/webhooks/webhook';
 
 const clone = <T>(value: T): T => structuredClone(value);
+/** What the DynamoDB adapters keep of a value: its JSON (undefined members gone, dates as text). */
+const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null)) as T;
+const systemClock: Clock = { now: () => new Date() };
+const epochSeconds = (clock: Clock) => Math.floor(clock.now().getTime() / 1000);
 
 export class MemoryTaskStore implements TaskStore {
   readonly tasks = new Map<string, Task>();
 
   async create(task: Task): Promise<void> {
-    if (this.tasks.has(task.taskId)) throw new TaskConflictError(task.taskId, 'task exists');
-    this.tasks.set(task.taskId, clone(task));
+    const existing = this.tasks.get(task.taskId);
+    if (existing && existing.owner === task.owner && existing.createdAt === task.createdAt) return;
+    if (existing) throw new TaskConflictError(task.taskId, 'task exists');
+    this.tasks.set(task.taskId, jsonCopy(task));
   }
 
   async get(taskId: string): Promise<Task | undefined> {
     const task = this.tasks.get(taskId);
-    return task && clone(task);
+    return task && jsonCopy(task);
   }
 
+  /**
+   * Newest first by `<createdAt>#<taskId>` compared as strings (DynamoDB's sort key order); the cursor
+   * names the owner and the last item, and is refused as the adapter refuses it (contract tests check).
+   */
   async listByOwner(owner: string, options: { limit: number; cursor?: string }): Promise<TaskPage> {
     const sortKey = (task: Task) => `${task.createdAt}#${task.taskId}`;
+    const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     const mine = [...this.tasks.values()]
       .filter((task) => task.owner === owner)
-      .sort((a, b) => sortKey(b).localeCompare(sortKey(a)));
+      .sort((a, b) => byCodeUnit(sortKey(b), sortKey(a)));
     let start = 0;
     if (options.cursor !== undefined) {
-      const [cursorOwner, after] = Buffer.from(options.cursor, 'base64url').toString().split('|');
-      if (cursorOwner !== owner || after === undefined) throw new ValidationError('invalid cursor');
+      const after = decodeMemoryCursor(options.cursor, owner);
       start = mine.findIndex((task) => sortKey(task) < after);
       if (start < 0) start = mine.length;
     }
     const items = mine.slice(start, start + options.limit);
-    const last = items.at(-1);
-    const more = start + options.limit < mine.length;
+    const cursorAfter = items.map((task) => encodeMemoryCursor(owner, sortKey(task)));
     return {
-      items: clone(items),
-      nextCursor: more && last ? Buffer.from(`${owner}|${sortKey(last)}`).toString('base64url') : undefined,
+      items: jsonCopy(items),
+      nextCursor: start + options.limit < mine.length ? cursorAfter.at(-1) : undefined,
+      cursorAfter,
     };
   }
 
@@ -79,10 +93,10 @@ export class MemoryTaskStore implements TaskStore {
     ) {
       throw new TaskConflictError(taskId, `task ${taskId} is not in ${condition.from.join('|')}`);
     }
-    const { addCacheKeys, ...fields } = clone(patch);
+    const { addCacheKeys, ...fields } = jsonCopy(patch);
     const next: Task = { ...task, ...fields, ...withCacheKeys(task, addCacheKeys) };
     this.tasks.set(taskId, next);
-    return clone(next);
+    return jsonCopy(next);
   }
 
   async recordCacheKeys(
@@ -114,21 +128,44 @@ export class MemoryTaskStore implements TaskStore {
       updatedAt: options.now,
     };
     this.tasks.set(taskId, next);
-    return clone(next);
+    return jsonCopy(next);
   }
 
   async delete(taskId: string): Promise<void> {
     this.tasks.delete(taskId);
   }
 
+  /** Oldest first by `<updatedAt>#<taskId>`, as the adapter's status index sorts. */
   async listStale(status: 'pending' | 'processing', updatedBefore: string, limit: number): Promise<Task[]> {
-    return clone(
+    const sortKey = (task: Task) => `${task.updatedAt}#${task.taskId}`;
+    return jsonCopy(
       [...this.tasks.values()]
-        .filter((task) => task.status === status && task.updatedAt < updatedBefore)
-        .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+        .filter((task) => task.status === status && sortKey(task) < updatedBefore)
+        .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0))
         .slice(0, limit),
     );
   }
+}
+
+function encodeMemoryCursor(owner: string, sortKey: string): string {
+  return Buffer.from(JSON.stringify({ owner, after: sortKey })).toString('base64url');
+}
+
+function decodeMemoryCursor(cursor: string, owner: string): string {
+  const invalid = (message: string) =>
+    new ValidationError('the cursor is not valid for this list', [{ path: 'cursor', message }]);
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid('must be a nextCursor returned by this list');
+  }
+  const { owner: cursorOwner, after } = (key ?? {}) as { owner?: unknown; after?: unknown };
+  if (typeof cursorOwner !== 'string' || typeof after !== 'string') {
+    throw invalid('must be a nextCursor returned by this list');
+  }
+  if (cursorOwner !== owner) throw invalid('belongs to another list');
+  return after;
 }
 
 function withCacheKeys(task: Task, added: string[] | undefined): Pick<Task, 'cacheKeys'> {
@@ -180,7 +217,7 @@ export class MemoryBlobStore implements BlobStore {
         'Content-Type': options.contentType,
         'x-test-length-range': `${options.minBytes}-${options.maxBytes}`,
       },
-      expiresAt: new Date(Date.UTC(2030, 0, 1) + options.expiresInSeconds * 1000).toISOString(),
+      expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000).toISOString(),
     };
   }
 }
@@ -188,43 +225,59 @@ export class MemoryBlobStore implements BlobStore {
 export class MemoryQueue implements TaskQueue {
   readonly sent: { message: TaskMessage; priority: Priority }[] = [];
 
+  /** Only the id travels, as in the SQS adapter, whatever else a caller passes. */
   async send(message: TaskMessage, priority: Priority): Promise<void> {
-    this.sent.push({ message: clone(message), priority });
+    this.sent.push({ message: { taskId: message.taskId }, priority });
   }
 }
 
+/** Entries expire by `clock`, like the adapter's (TTL deletes late there, so it checks the expiry itself). */
 export class MemoryCache implements Cache {
   readonly entries = new Map<string, unknown>();
+  private readonly expiries = new Map<string, number>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   async get<T>(key: string): Promise<T | undefined> {
-    return this.entries.has(key) ? clone(this.entries.get(key) as T) : undefined;
+    if (!this.entries.has(key) || (this.expiries.get(key) ?? 0) <= epochSeconds(this.clock)) return undefined;
+    return jsonCopy(this.entries.get(key) as T);
   }
 
-  async put(key: string, value: unknown): Promise<void> {
-    this.entries.set(key, clone(value));
+  async put(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    this.entries.set(key, jsonCopy(value));
+    this.expiries.set(key, epochSeconds(this.clock) + ttlSeconds);
   }
 
   async delete(keys: readonly string[]): Promise<void> {
-    for (const key of keys) this.entries.delete(key);
+    for (const key of keys) {
+      this.entries.delete(key);
+      this.expiries.delete(key);
+    }
   }
 }
 
+/** Records expire by `clock` after their ttl, like the adapter's. */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly records = new Map<string, { taskId: string; requestHash: string; claimedAt: string }>();
+  private readonly expiries = new Map<string, number>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   async claim(
     owner: string,
     key: string,
-    record: { taskId: string; requestHash: string; claimedAt: string },
+    record: { taskId: string; requestHash: string; ttlSeconds: number; claimedAt: string },
   ): Promise<IdempotencyOutcome> {
     const id = `${owner}#${key}`;
     const existing = this.records.get(id);
-    if (existing) return { status: 'existing', ...existing };
+    const now = epochSeconds(this.clock);
+    if (existing && (this.expiries.get(id) ?? 0) > now) return { status: 'existing', ...existing };
     this.records.set(id, {
       taskId: record.taskId,
       requestHash: record.requestHash,
       claimedAt: record.claimedAt,
     });
+    this.expiries.set(id, now + record.ttlSeconds);
     return { status: 'new' };
   }
 
@@ -356,22 +409,85 @@ export function failing<T extends object>(
   });
 }
 
+/** Long-poll pauses that take no time: each moves the clock instead, is recorded, and may run a step. */
+export class ManualPauses {
+  readonly calls: number[] = [];
+  /** Runs during each pause (e.g. the worker finishing the task meanwhile). */
+  during?: (pause: number) => void | Promise<void>;
+  constructor(private readonly clock: ManualClock) {}
+  readonly pause = async (ms: number): Promise<void> => {
+    this.calls.push(ms);
+    this.clock.advance(ms / 1000);
+    await this.during?.(this.calls.length);
+  };
+}
+
+export class MemoryWebhookStore implements WebhookStore {
+  readonly webhooks = new Map<string, Webhook>();
+  readonly deliveries: DeliveryRecord[] = [];
+
+  async create(webhook: Webhook, limit: number): Promise<'created' | 'limit'> {
+    if ((await this.listByOwner(webhook.owner)).length >= limit) return 'limit';
+    this.webhooks.set(`${webhook.owner}\n${webhook.webhookId}`, clone(webhook));
+    return 'created';
+  }
+  async listByOwner(owner: string): Promise<Webhook[]> {
+    return clone([...this.webhooks.values()].filter((webhook) => webhook.owner === owner));
+  }
+  async get(owner: string, webhookId: string): Promise<Webhook | undefined> {
+    const webhook = this.webhooks.get(`${owner}\n${webhookId}`);
+    return webhook && clone(webhook);
+  }
+  async delete(owner: string, webhookId: string): Promise<boolean> {
+    return this.webhooks.delete(`${owner}\n${webhookId}`);
+  }
+  async recordDelivery(record: DeliveryRecord): Promise<void> {
+    this.deliveries.push(clone(record));
+  }
+  async listDeliveries(owner: string, webhookId: string, limit: number): Promise<DeliveryRecord[]> {
+    return clone(
+      this.deliveries
+        .filter((record) => record.owner === owner && record.webhookId === webhookId)
+        .reverse()
+        .slice(0, limit),
+    );
+  }
+}
+
+export class MemoryDeliveryQueue implements DeliveryQueue {
+  readonly sent: WebhookDelivery[] = [];
+  async send(deliveries: readonly WebhookDelivery[]): Promise<void> {
+    this.sent.push(...clone(deliveries));
+  }
+}
+
+export class MemoryEventBus implements EventBus {
+  readonly events: { detailType: string; detail: unknown }[] = [];
+  async publish(event: { detailType: string; detail: unknown }): Promise<void> {
+    this.events.push(clone(event));
+  }
+}
+
 /**
  * Every in-memory port wired together, with docs/architecture.md's defaults. The object
  * satisfies each use case's dependency interface, so tests pass it (or a spread of it) directly.
  */
 export function memoryWorld() {
   const retentionDays = 7;
+  const clock = new ManualClock();
+  const pauses = new ManualPauses(clock);
   const ocr = new FakeOcr();
   const llm = new FakeLlm();
   return {
+    pauses,
+    pause: pauses.pause,
     tasks: new MemoryTaskStore(),
     blobs: new MemoryBlobStore(),
     queue: new MemoryQueue(),
-    cache: new MemoryCache(),
-    idempotency: new MemoryIdempotencyStore(),
+    cache: new MemoryCache(clock),
+    idempotency: new MemoryIdempotencyStore(clock),
     uploads: new MemoryUploadClaims(),
-    clock: new ManualClock(),
+    clock,
     ids: new SequentialIds('task-'),
     pageCounter: new DocumentPageCounter(),
     documents: new MupdfDocumentReader(),

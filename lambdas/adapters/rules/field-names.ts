@@ -7,32 +7,35 @@ import { IDENTITY_FIELD_NAMES } from '../../core/strategies/prompts';
 /** Dice similarity at or above which two field names are taken to mean the same field. */
 export const FIELD_MATCH_THRESHOLD = 0.8;
 
-const TOKEN_SYNONYMS: Record<string, string> = {
-  no: 'number',
-  nr: 'number',
-  num: 'number',
-  tel: 'telephone',
-  phone: 'telephone',
-  mobile: 'telephone',
-  cell: 'telephone',
-  dob: 'date birth',
-  birthday: 'date birth',
-  birthdate: 'date birth',
-  birthplace: 'place birth',
-  surname: 'last name',
-  lastname: 'last name',
-  forename: 'first name',
-  firstname: 'first name',
-  names: 'name',
-  zip: 'postal code',
-  zipcode: 'postal code',
-  postcode: 'postal code',
-  addr: 'address',
-  gender: 'sex',
-  expiry: 'expiry date',
-  expires: 'expiry date',
-  expiration: 'expiry date',
-};
+// A Map: a word such as `constructor` must not find Object.prototype's members.
+const TOKEN_SYNONYMS = new Map<string, string>(
+  Object.entries({
+    no: 'number',
+    nr: 'number',
+    num: 'number',
+    tel: 'telephone',
+    phone: 'telephone',
+    mobile: 'telephone',
+    cell: 'telephone',
+    dob: 'date birth',
+    birthday: 'date birth',
+    birthdate: 'date birth',
+    birthplace: 'place birth',
+    surname: 'last name',
+    lastname: 'last name',
+    forename: 'first name',
+    firstname: 'first name',
+    names: 'name',
+    zip: 'postal code',
+    zipcode: 'postal code',
+    postcode: 'postal code',
+    addr: 'address',
+    gender: 'sex',
+    expiry: 'expiry date',
+    expires: 'expiry date',
+    expiration: 'expiry date',
+  }),
+);
 
 /** Words that add nothing to what a field is ("Applicant's name" is the name). */
 const FILLER_WORDS = new Set([
@@ -74,7 +77,7 @@ export function fieldNameWords(name: string): Set<string> {
     .replace(/\b(\p{L})\.(?=\p{L}\b)/gu, '$1')
     .replace(/#/g, ' number ')
     .split(/[^\p{L}\p{N}]+/u)
-    .flatMap((word) => (TOKEN_SYNONYMS[word] ?? word).split(' '))
+    .flatMap((word) => (TOKEN_SYNONYMS.get(word) ?? word).split(' '))
     .filter((word) => word.length > 0 && !FILLER_WORDS.has(word));
   let phrase = ` ${words.join(' ')} `;
   for (const [from, to] of PHRASE_SYNONYMS) phrase = phrase.replaceAll(` ${from} `, ` ${to} `);

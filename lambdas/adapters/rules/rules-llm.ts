@@ -82,11 +82,13 @@ function titleFrom(lines: string[], heading: string | undefined, pairs: Labelled
 
 /** `kv` from labelled values: first label wins, dates normalised, identity labels made canonical. */
 function keyValues(pairs: LabelledValue[], identity: boolean): Record<string, string> {
-  const kv: Record<string, string> = {};
+  // A Map, then own properties: a label such as `constructor` is kept like any other.
+  const found = new Map<string, string>();
   for (const { label, value } of pairs) {
     const key = (identity ? identityFieldName(label) : undefined) ?? label;
-    kv[key] ??= normaliseDate(value);
+    if (!found.has(key)) found.set(key, normaliseDate(value));
   }
+  const kv = Object.fromEntries(found);
   if (identity) addFullName(kv);
   return kv;
 }
@@ -224,11 +226,11 @@ function qualifiers(item: LibraryItem): string[] {
 }
 
 function candidatesOf(item: LibraryItem, type: 'doc' | 'form'): Candidate[] {
-  const filled: Record<string, unknown> = {};
+  const filled = new Map<string, unknown>();
   for (const field of item.formFields ?? []) {
-    if (isRecord(field)) filled[field.name] = field.value;
+    if (isRecord(field)) filled.set(field.name, field.value);
   }
-  const info = { ...filled, ...(isRecord(item.extractedInfo) ? item.extractedInfo : {}) };
+  const info = { ...Object.fromEntries(filled), ...(isRecord(item.extractedInfo) ? item.extractedInfo : {}) };
   const qualifying = qualifiers(item);
   return Object.entries(flattenKeyValues(info)).flatMap(([key, raw]) => {
     const value = stringValue(raw);
@@ -244,7 +246,7 @@ function fillForm(context: StrategyContext): Record<string, { value: string; sou
     ...context.library.docs.flatMap((item) => candidatesOf(item, 'doc')),
     ...context.library.forms.flatMap((item) => candidatesOf(item, 'form')),
   ];
-  const filled: Record<string, { value: string; source: RelatedRef }> = {};
+  const filled = new Map<string, { value: string; source: RelatedRef }>();
   for (const field of context.fields ?? []) {
     let best: { candidate: Candidate; score: number } | undefined;
     for (const candidate of candidates) {
@@ -252,7 +254,7 @@ function fillForm(context: StrategyContext): Record<string, { value: string; sou
       // Strictly better only: on a tie the earlier item (documents before forms) is the source.
       if (score >= FIELD_MATCH_THRESHOLD && score > (best?.score ?? 0)) best = { candidate, score };
     }
-    if (best) filled[field] = { value: best.candidate.value, source: best.candidate.source };
+    if (best) filled.set(field, { value: best.candidate.value, source: best.candidate.source });
   }
-  return filled;
+  return Object.fromEntries(filled);
 }

@@ -26,6 +26,17 @@ export interface CompatStore {
   delete(key: CompatJobKey): Promise<void>;
   /** Every record of one client (bounded by the store; a screen makes a handful of jobs). */
   listByClient(clientId: string): Promise<CompatRecord[]>;
+  /**
+   * Takes one of a client key's decryption slots before its content is decrypted, atomically across
+   * instances: `false` when `maxFailures` slots are already held (failed, or being tried right now).
+   * The counter lives at least until `expiresAt` (epoch seconds; each reservation moves it on).
+   */
+  reserveDecryption(
+    keyFingerprint: string,
+    options: { maxFailures: number; expiresAt: number },
+  ): Promise<boolean>;
+  /** Gives a slot back: the content decrypted, so that attempt was no failure. */
+  releaseDecryption(keyFingerprint: string): Promise<void>;
 }
 
 /** Where the RSA private key PEM comes from (Secrets Manager on AWS, a file locally). */

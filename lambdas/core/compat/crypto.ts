@@ -6,6 +6,7 @@ import {
   privateDecrypt,
   randomBytes,
 } from 'node:crypto';
+import { sha256Hex } from '../hashing';
 
 /** The Android app's hybrid scheme (DESIGN §4): RSA-OAEP(SHA-256, MGF1-SHA-256) wraps an AES-256-CBC key. */
 export const AES_KEY_BYTES = 32;
@@ -17,6 +18,14 @@ const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
 /** Strict standard base64 (the app sends NO_WRAP); Buffer.from alone silently skips garbage. */
 export function decodeBase64(text: string): Buffer | undefined {
   return text.length % 4 === 0 && BASE64_CHARS.test(text) ? Buffer.from(text, 'base64') : undefined;
+}
+
+/**
+ * Names a client AES key for the failure counter without storing the key: SHA-256 over a domain prefix
+ * and the unwrapped key, so every encoding of one wrapped key (base64 slack bits, RSA leading zeros) is one.
+ */
+export function clientKeyFingerprint(key: Uint8Array): string {
+  return sha256Hex(Buffer.concat([Buffer.from('docusnap/compat-aes-key\0'), key]));
 }
 
 /** Unwraps the client's AES key; throws unless it is a valid OAEP block holding exactly 32 bytes. */

@@ -5,18 +5,20 @@ import type { BlobStore, Clock, IdGenerator, KeyWrapper, TaskQueue, TaskStore } 
 import { isTerminal, type Task } from '../task';
 import { type ProviderNames, unknownUsage } from '../usage';
 import type { CompatRecord, CompatStore } from './compat-store';
-import { decodeUtf8, openEnvelope, unwrapClientAesKey } from './crypto';
+import { clientKeyFingerprint, decodeUtf8, openEnvelope, unwrapClientAesKey } from './crypto';
 import { type InnerPayload, parseInnerPayload } from './inner-payload';
 import { type DecodedImage, decodeImages, storeJobInputs, UnreadableImageError } from './job-inputs';
 import { PrivateKeyUnavailableError } from './private-key';
 import { type ProcessRequest, parseProcessRequest } from './process-request';
 import {
+  AES_FAILURE_TTL_SECONDS,
   COMPAT_PROCESSING_TIMEOUT_MS,
   COMPAT_RECORD_TTL_SECONDS,
   type CompatAnswer,
   compatErrorOf,
   compatOwner,
   failed,
+  MAX_AES_FAILURES_PER_KEY,
   PROCESSING,
   TASK_TYPE_OF,
 } from './protocol';
@@ -82,12 +84,8 @@ async function submitNewJob(
   }
 
   try {
-    let plaintext: string;
-    try {
-      plaintext = decodeUtf8(openEnvelope(aesKey, content));
-    } catch {
-      return failed('AES_DECRYPTION_FAILED');
-    }
+    const plaintext = await decryptContent(deps, aesKey, content);
+    if (plaintext === undefined) return failed('AES_DECRYPTION_FAILED');
     let json: unknown;
     try {
       json = JSON.parse(plaintext);
@@ -108,6 +106,32 @@ async function submitNewJob(
   } finally {
     aesKey.fill(0);
   }
+}
+
+/**
+ * Decrypts `content` unless its key has failed too often: a slot is reserved first (atomic across Lambda
+ * instances, so parallel probes cannot outrun the count) and given back only when the content decrypts.
+ * Undefined when the key is blocked or the content does not decrypt: the two answers are the same.
+ */
+async function decryptContent(
+  deps: CompatProcessDependencies,
+  aesKey: Buffer,
+  content: string,
+): Promise<string | undefined> {
+  const fingerprint = clientKeyFingerprint(aesKey);
+  const allowed = await deps.compat.reserveDecryption(fingerprint, {
+    maxFailures: MAX_AES_FAILURES_PER_KEY,
+    expiresAt: epochSeconds(deps.clock.now()) + AES_FAILURE_TTL_SECONDS,
+  });
+  if (!allowed) return undefined;
+  let plaintext: string;
+  try {
+    plaintext = decodeUtf8(openEnvelope(aesKey, content));
+  } catch {
+    return undefined;
+  }
+  await deps.compat.releaseDecryption(fingerprint);
+  return plaintext;
 }
 
 /** A private key that cannot be loaded is our fault, not the client's: it must not read as a bad aes_key. */

@@ -73,3 +73,11 @@ export function compatOwner(clientId: string): string {
 /** Records live 24 h after their last access; a job unfinished 10 min after creation has timed out. */
 export const COMPAT_RECORD_TTL_SECONDS = 24 * 60 * 60;
 export const COMPAT_PROCESSING_TIMEOUT_MS = 10 * 60 * 1000;
+
+/**
+ * No padding oracle (DESIGN §4): once this many decryptions under one client key have failed, every later
+ * request under it answers AES_DECRYPTION_FAILED without decrypting. The app uses a fresh key per job.
+ */
+export const MAX_AES_FAILURES_PER_KEY = 3;
+/** How long a key's failure count is kept after its last attempt (a captured request stays worth attacking). */
+export const AES_FAILURE_TTL_SECONDS = 30 * 24 * 60 * 60;

@@ -1,24 +1,41 @@
 import * as z from 'zod';
+import { MAX_LIBRARY_DEPTH, nestsDeeperThan } from '../nesting';
 
 /** Upper bound on the serialized library (DESIGN §3). */
 export const MAX_LIBRARY_BYTES = 256 * 1024;
 
 /** The Android app sends some list and map fields as JSON strings; accept both forms, keep the parsed one. */
 function jsonStringOr<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => {
+  return z.preprocess((value, ctx) => {
     if (typeof value !== 'string') return value;
+    let parsed: unknown;
     try {
-      return JSON.parse(value);
+      parsed = JSON.parse(value);
     } catch {
       return value;
     }
+    // The string was one scalar to the library's own depth check; what it holds is bounded here.
+    if (nestsDeeperThan(parsed, MAX_LIBRARY_DEPTH)) {
+      ctx.addIssue({ code: 'custom', message: `must not nest deeper than ${MAX_LIBRARY_DEPTH} levels` });
+    }
+    return parsed;
   }, schema);
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
-/** `extractedInfo` as the app keeps it: a flat map, though nested values are tolerated. */
-export const ExtractedInfo = jsonStringOr(z.record(z.string(), z.unknown()));
+const isPlainRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `extractedInfo` as the app keeps it: a flat map, though nested values are tolerated. Kept as given
+ * (z.record would copy it and leave out a `__proto__` key); described as the record it is.
+ */
+export const ExtractedInfo = jsonStringOr(
+  z
+    .custom<Record<string, unknown>>(isPlainRecord, { message: 'must be an object' })
+    .meta({ type: 'object', propertyNames: { type: 'string' }, additionalProperties: {} }),
+);
 
 const FormField = z.union([
   z.string(),
@@ -38,16 +55,60 @@ export const LibraryItem = z.looseObject({
 });
 export type LibraryItem = z.infer<typeof LibraryItem>;
 
-export const Library = z
-  .looseObject({
+/** A library with more failing items than this is refused without looking at the rest. */
+const MAX_FAILING_ITEMS = 20;
+
+/**
+ * The items of `docs` and `forms` checked one by one, stopping at the 20th that fails: a body of a
+ * hundred thousand bad items costs twenty checks, not a hundred thousand issues.
+ */
+function checkItemsBounded(value: unknown, ctx: z.RefinementCtx): void {
+  if (typeof value !== 'object' || value === null) return;
+  let failing = 0;
+  for (const list of ['docs', 'forms'] as const) {
+    const items = (value as Record<string, unknown>)[list];
+    if (!Array.isArray(items)) continue;
+    for (let index = 0; index < items.length; index++) {
+      const checked = LibraryItem.safeParse(items[index]);
+      if (checked.success) continue;
+      for (const issue of checked.error.issues) {
+        ctx.addIssue({ code: 'custom', message: issue.message, path: [list, index, ...issue.path] });
+      }
+      if (++failing === MAX_FAILING_ITEMS) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `checking stopped after ${MAX_FAILING_ITEMS} failing items`,
+          path: [list],
+        });
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * The library, bounded before it is walked: nesting first (iteratively, so nothing recursive meets a
+ * 5,000-deep value), then its serialized size, then its items up to the 20th failing one.
+ */
+export const Library = z.preprocess(
+  (value, ctx) => {
+    if (nestsDeeperThan(value, MAX_LIBRARY_DEPTH)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `library must not nest deeper than ${MAX_LIBRARY_DEPTH} levels`,
+      });
+    } else if (value !== undefined && Buffer.byteLength(JSON.stringify(value)) > MAX_LIBRARY_BYTES) {
+      ctx.addIssue({ code: 'custom', message: `library must be at most ${MAX_LIBRARY_BYTES} bytes` });
+    } else {
+      checkItemsBounded(value, ctx);
+    }
+    return value;
+  },
+  z.looseObject({
     docs: z.array(LibraryItem).default([]),
     forms: z.array(LibraryItem).default([]),
-  })
-  .superRefine((library, ctx) => {
-    if (Buffer.byteLength(JSON.stringify(library)) > MAX_LIBRARY_BYTES) {
-      ctx.addIssue({ code: 'custom', message: `library must be at most ${MAX_LIBRARY_BYTES} bytes` });
-    }
-  });
+  }),
+);
 export type Library = z.infer<typeof Library>;
 
 export const EMPTY_LIBRARY: Library = { docs: [], forms: [] };

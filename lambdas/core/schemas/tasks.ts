@@ -38,7 +38,7 @@ export type SubmitFormFillingRequest = z.infer<typeof SubmitFormFillingRequest>;
 
 export const IDEMPOTENCY_KEY_MAX = 128;
 
-/** 202 answer of a task submission (its `Location` is the task's `getTask` path). */
+/** The answer to a task submission (its `Location` is the task's `getTask` path). */
 export const TaskSummary = z.object({
   taskId: z.string(),
   type: z.enum(TASK_TYPES),
@@ -60,7 +60,7 @@ export const UsageView = z.object({
   textTruncated: z.boolean().optional(),
 });
 
-/** 200 answer of the `getTask` route. */
+/** The answer of the `getTask` route. */
 export const TaskView = TaskSummary.extend({
   updatedAt: z.string(),
   completedAt: z.string().optional(),
@@ -77,6 +77,20 @@ export const ListTasksQuery = z.strictObject({
   cursor: z.string().min(1).max(2048).optional(),
 });
 export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
+
+/** The longest `GET /v1/tasks/{taskId}?waitSeconds=` may hold a request: well inside API Gateway's 29 s. */
+export const MAX_WAIT_SECONDS = 20;
+
+/** Query of `GET /v1/tasks/{taskId}`: `waitSeconds` 0..20 holds the answer until the task ends or it passes. */
+export const GetTaskQuery = z.strictObject({
+  waitSeconds: z
+    .string()
+    .regex(/^\d{1,3}$/, `a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`)
+    .transform(Number)
+    .pipe(z.number().max(MAX_WAIT_SECONDS, `at most ${MAX_WAIT_SECONDS} seconds`))
+    .default(0),
+});
+export type GetTaskQuery = z.infer<typeof GetTaskQuery>;
 
 export const ListTasksResponse = z.object({
   items: z.array(TaskView),

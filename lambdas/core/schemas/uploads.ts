@@ -11,7 +11,7 @@ export const CreateUploadRequest = z.strictObject({
 });
 export type CreateUploadRequest = z.infer<typeof CreateUploadRequest>;
 
-/** 201 answer of the `createUpload` route: a presigned POST (multipart form: every field, then `file`). */
+/** The answer of the `createUpload` route: a presigned POST (multipart form: every field, then `file`). */
 export const CreateUploadResponse = z.object({
   uploadId: z.string(),
   url: z.string(),

@@ -31,16 +31,17 @@ export function normaliseFormFilling(
   context: StrategyContext,
 ): FormFillingResult {
   const fieldByKey = new Map((context.fields ?? []).map((field) => [labelKey(field), field]));
-  const result: FormFillingResult = {};
+  // A Map, then own properties: a field called `constructor` or `__proto__` is a field like any other.
+  const result = new Map<string, FormFillingResult[string]>();
   for (const [key, answer] of Object.entries(filledValues(raw))) {
     const field = fieldByKey.get(labelKey(key));
-    if (field === undefined || field in result || !isRecord(answer)) continue;
+    if (field === undefined || result.has(field) || !isRecord(answer)) continue;
     const value = stringValue(answer.value);
     const source = readReference(context.library, answer.source);
     if (value === undefined || source === undefined) continue;
-    result[field] = { value, source };
+    result.set(field, { value, source });
   }
-  return result;
+  return Object.fromEntries(result);
 }
 
 export const formFillingStrategy: Strategy<FormFillingResult> = {

@@ -19,12 +19,12 @@ function clippedInfo(info: Record<string, Scalar>): Record<string, Scalar> | und
 
 /** Values already filled in a library form (`formFields` entries with a value). */
 function filledFormFields(item: LibraryItem): Record<string, unknown> {
-  const filled: Record<string, unknown> = {};
+  const filled = new Map<string, unknown>();
   for (const field of item.formFields ?? []) {
-    if (isRecord(field) && field.value !== undefined && field.value !== null)
-      filled[field.name] = field.value;
+    if (isRecord(field) && field.value !== undefined && field.value !== null && !filled.has(field.name))
+      filled.set(field.name, field.value);
   }
-  return filled;
+  return Object.fromEntries(filled);
 }
 
 /** An item's values by flat key: its filled form fields, then its extracted info (which wins on a clash). */

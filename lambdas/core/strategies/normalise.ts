@@ -73,14 +73,15 @@ function pairsToRecord(list: unknown[]): Record<string, unknown> | undefined {
  * reported through `onEmpty` (a form turns them into blank fields); the first of two equal keys wins.
  */
 export function flattenKeyValues(raw: unknown, onEmpty?: (key: string) => void): Record<string, Scalar> {
-  const flat: Record<string, Scalar> = {};
+  // A Map, then own properties: keys like `constructor` or `__proto__` are data, not Object.prototype's.
+  const flat = new Map<string, Scalar>();
   const visit = (value: unknown, key: string, depth: number): void => {
     if (Array.isArray(value) || isRecord(value)) {
       const entries: [string, unknown][] = Array.isArray(value)
         ? value.map((item, index) => [String(index + 1), item])
         : Object.entries(value);
       if (depth >= MAX_FLATTEN_DEPTH) {
-        if (entries.length > 0 && key) flat[key] ??= JSON.stringify(value);
+        if (entries.length > 0 && key && !flat.has(key)) flat.set(key, JSON.stringify(value));
         return;
       }
       for (const [childKey, child] of entries) {
@@ -96,11 +97,11 @@ export function flattenKeyValues(raw: unknown, onEmpty?: (key: string) => void):
       onEmpty?.(key);
       return;
     }
-    if (!(key in flat)) flat[key] = scalar;
+    if (!flat.has(key)) flat.set(key, scalar);
   };
   const root = Array.isArray(raw) ? (pairsToRecord(raw) ?? raw) : raw;
   if (Array.isArray(root) || isRecord(root)) visit(root, '', 0);
-  return flat;
+  return Object.fromEntries(flat);
 }
 
 /** A list of strings from an array, a comma-separated string, or items with a `name`. */

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { TaskFailure } from '../errors';
+import { nestsDeeperThan } from '../nesting';
 import type { LlmClient, LlmRequest, LlmResponse, StrategyContext } from '../ports';
 import type { Strategy } from './strategy';
 import { toolInputShape } from './tool-schema';
@@ -7,6 +8,8 @@ import { toolInputShape } from './tool-schema';
 /** Bounds on what a repair message repeats back to the model. */
 const MAX_PROBLEMS = 20;
 const MAX_ANSWER_CHARS = 20_000;
+/** No result nests this deep; a deeper answer is refused before anything recursive walks it. */
+const MAX_ANSWER_DEPTH = 32;
 
 export interface StrategyOutcome {
   result: unknown;
@@ -37,19 +40,26 @@ function describeIssue(issue: z.core.$ZodIssue, wrapKey: string | undefined): st
 }
 
 function check(strategy: Strategy, output: unknown, context: StrategyContext, wrapKey?: string): Check {
+  const answer = parseAnswer(output);
+  if (nestsDeeperThan(answer, MAX_ANSWER_DEPTH)) {
+    return { valid: false, problems: [`- (the whole answer): nests deeper than ${MAX_ANSWER_DEPTH} levels`] };
+  }
   let normalised: unknown;
   try {
-    normalised = strategy.normalise(parseAnswer(output), context);
+    normalised = strategy.normalise(answer, context);
   } catch (error) {
     // normalise should never throw; if it does, the answer is treated as unusable, not the task as broken.
     return { valid: false, problems: [`- (the whole answer): could not be read (${String(error)})`] };
   }
   const parsed = strategy.resultSchema.safeParse(normalised);
-  if (parsed.success) return { valid: true, result: parsed.data };
+  // The normalised value itself, not zod's copy: zod leaves `__proto__` keys out of the records it builds,
+  // and a kv key or form field may be called that. The result schemas transform nothing.
+  if (parsed.success) return { valid: true, result: normalised };
   return { valid: false, problems: parsed.error.issues.map((issue) => describeIssue(issue, wrapKey)) };
 }
 
 function answerText(output: unknown): string {
+  if (nestsDeeperThan(output, MAX_ANSWER_DEPTH)) return '(an answer nested too deeply to repeat)';
   const text = typeof output === 'string' ? output : (JSON.stringify(output) ?? String(output));
   return text.length > MAX_ANSWER_CHARS ? `${text.slice(0, MAX_ANSWER_CHARS)}…` : text;
 }

@@ -1,5 +1,5 @@
 import { uploadKey } from '../blob-keys';
-import { ApiError } from '../errors';
+import { ImageRejected } from '../errors';
 import { checkImageSize } from '../images';
 import type { BlobStore, IdGenerator } from '../ports';
 import {
@@ -24,7 +24,7 @@ export async function createUpload(
   request: CreateUploadRequest,
 ): Promise<CreateUploadResponse> {
   if (!(UPLOAD_CONTENT_TYPES as readonly string[]).includes(request.contentType)) {
-    throw new ApiError(
+    throw new ImageRejected(
       'UNSUPPORTED_MEDIA_TYPE',
       `contentType must be one of ${UPLOAD_CONTENT_TYPES.join(', ')}`,
     );

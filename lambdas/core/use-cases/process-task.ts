@@ -191,15 +191,22 @@ async function produceResult(
   progress: Progress,
 ): Promise<Grounding> {
   const details = await readDetails(deps.blobs, task);
-  const pages = await readImages(deps, task, progress);
+  // Checked before any paid call; the API refuses such a library, so only a stored one can get here.
   const parsedLibrary = Library.safeParse(details.library ?? EMPTY_LIBRARY);
+  if (!parsedLibrary.success) {
+    throw new TaskFailure(
+      'INPUT_UNREADABLE',
+      'the library of this task is not valid (too large or too deep)',
+    );
+  }
+  const pages = await readImages(deps, task, progress);
   const modelText = cappedLayoutText(pages);
   if (modelText.cut) progress.textTruncated = true;
   const context: StrategyContext = {
     type: task.type,
     ocrText: modelText.text,
     pages,
-    library: parsedLibrary.success ? parsedLibrary.data : EMPTY_LIBRARY,
+    library: parsedLibrary.data,
     ...(details.form && { fields: details.form.fields }),
   };
   const result = await strategyResult(deps, task, progress, context);

@@ -1,5 +1,5 @@
 import { inputImageKey, isWellFormedId, requestDetailsKey, uploadKey } from '../blob-keys';
-import { ApiError, NotFoundError } from '../errors';
+import { ApiError, IdempotencyConflict, ImageRejected, UploadNotFound } from '../errors';
 import { canonicalJson, sha256Hex } from '../hashing';
 import {
   checkImageSize,
@@ -162,7 +162,7 @@ export async function submitTask(
 }
 
 /**
- * The first task of this key and body, or undefined when the key is now ours. 409 for another body, and
+ * The first task of this key and body, or undefined when the key is now ours. IdempotencyConflict for another body, and
  * while the record's own request has not recorded its task yet (it may be on its way).
  */
 async function claimIdempotencyKey(
@@ -185,23 +185,19 @@ async function claimIdempotencyKey(
     // Our own record (a retried put whose first answer was lost) is ours as much as a new one.
     if (claimed.status === 'new' || claimed.taskId === taskId) return undefined;
     if (claimed.requestHash !== requestHash) {
-      throw new ApiError(
-        'IDEMPOTENCY_CONFLICT',
-        'this Idempotency-Key was used with a different request body',
-      );
+      throw new IdempotencyConflict('this Idempotency-Key was used with a different request body');
     }
     const first = await deps.tasks.get(claimed.taskId);
     if (first && first.owner === owner) return first;
     if (settling(claimed, now)) {
-      throw new ApiError(
-        'IDEMPOTENCY_CONFLICT',
+      throw new IdempotencyConflict(
         'the first request with this Idempotency-Key is still being processed; retry in a few seconds',
       );
     }
     // Only that record: a newer claim of the key by someone else stays.
     await deps.idempotency.release(owner, key, claimed.taskId);
   }
-  throw new ApiError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key is being used by a concurrent request');
+  throw new IdempotencyConflict('this Idempotency-Key is being used by a concurrent request');
 }
 
 function settling(claimed: Extract<IdempotencyOutcome, { status: 'existing' }>, now: Date): boolean {
@@ -248,7 +244,7 @@ async function checkUpload(
   trail: UploadTrail,
 ): Promise<CheckedImage> {
   const label = `images[${n}]`;
-  const notFound = () => new NotFoundError('UPLOAD_NOT_FOUND', `upload ${uploadId} does not exist`);
+  const notFound = () => new UploadNotFound(uploadId);
   if (!isWellFormedId(uploadId)) throw notFound();
   const source = uploadKey(owner, uploadId);
   const sourceHead = await deps.blobs.head(source);
@@ -280,7 +276,7 @@ async function checkUpload(
     image = await inspectInput(header, label, deps.pageCounter, head.size);
   } catch (error) {
     // A JPEG's frame header can sit past the first bytes; read the whole file before calling it invalid.
-    if (!(error instanceof ApiError && error.code === 'INVALID_IMAGE' && head.size > header.byteLength))
+    if (!(error instanceof ImageRejected && error.code === 'INVALID_IMAGE' && head.size > header.byteLength))
       throw error;
     image = await inspectInput(await whole(), label, deps.pageCounter, head.size);
   }

@@ -21,7 +21,31 @@ import { MAX_REQUEST_BODY_BYTES } from '../../core/shared-facts';
 import { logger, tracedHandler } from '../powertools';
 import { ROUTES } from '../route-table';
 
+/** The HTTP status of each error code of the v1 API (DESIGN §3): the one place they meet. */
+export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
+  INVALID_JSON: 400,
+  VALIDATION_ERROR: 400,
+  UNAUTHORIZED: 401,
+  TASK_NOT_FOUND: 404,
+  UPLOAD_NOT_FOUND: 404,
+  WEBHOOK_NOT_FOUND: 404,
+  IDEMPOTENCY_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INVALID_IMAGE: 422,
+  TOO_MANY_PAGES: 422,
+  THROTTLED: 429,
+  UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+};
+
 const UPLOADS = `${ROUTES.createUpload.method} ${ROUTES.createUpload.path}`;
+
+/**
+ * What the items of one `GET /v1/tasks` page may take: Lambda's response limit is the same 6 MB for the
+ * whole serialised response (body escaped as a JSON string, headers, envelope); 5 MB leaves room for them.
+ */
+export const MAX_LIST_PAGE_BYTES = 5 * 1000 * 1000;
 
 /** An HTTP API (payload 2.0) event; `authorizer` is absent on routes without the JWT authorizer. */
 export type ApiEvent = APIGatewayProxyEventV2WithRequestContext<
@@ -70,12 +94,15 @@ const errorBody = (code: ApiErrorCode, message: string, details?: unknown) => ({
 /** The only place an exception turns into a status code. Unknown errors are logged, never returned. */
 export function errorResponse(error: unknown, log: Logger = logger): HttpResponse {
   if (error instanceof ApiError) {
-    return { status: error.status, body: errorBody(error.code, error.message, error.details) };
+    return {
+      status: API_ERROR_STATUS[error.code],
+      body: errorBody(error.code, error.message, error.details),
+    };
   }
   if (error instanceof DependencyThrottledError) {
     log.warn('dependency throttled', { dependency: error.dependency });
     return {
-      status: 429,
+      status: API_ERROR_STATUS.THROTTLED,
       body: errorBody('THROTTLED', 'The service is busy; retry with backoff'),
       headers: { 'retry-after': '1' },
     };
@@ -83,12 +110,12 @@ export function errorResponse(error: unknown, log: Logger = logger): HttpRespons
   if (error instanceof DependencyUnavailableError) {
     log.error('dependency unavailable', { dependency: error.dependency, error });
     return {
-      status: 503,
+      status: API_ERROR_STATUS.UNAVAILABLE,
       body: errorBody('UNAVAILABLE', 'The service is temporarily unavailable; retry later'),
     };
   }
   log.error('unexpected error', { error });
-  return { status: 500, body: errorBody('INTERNAL_ERROR', 'Internal error') };
+  return { status: API_ERROR_STATUS.INTERNAL_ERROR, body: errorBody('INTERNAL_ERROR', 'Internal error') };
 }
 
 /** The caller: the JWT's `sub`, as the HTTP API's authorizer passed it. */
@@ -119,7 +146,23 @@ export function jsonBody<S extends z.ZodType>(event: ApiEvent, schema: S): z.inf
   return validate(schema, parsed, 'The request body is invalid');
 }
 
-/** Validates `value`; failures become 400 VALIDATION_ERROR listing each failing path and its message. */
+/** At most this many failing paths are listed in a VALIDATION_ERROR; the rest are counted. */
+export const MAX_VALIDATION_DETAILS = 20;
+/** A path or message longer than this is cut (an unknown-keys message would list every key). */
+const MAX_DETAIL_CHARS = 200;
+
+const clipped = (text: string) =>
+  text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS - 1)}…` : text;
+
+/** One failing path of a VALIDATION_ERROR; the last entry may instead count the ones not listed. */
+export type ValidationDetail =
+  | { path: string; message: string }
+  | { path: '(more)'; message: string; count: number };
+
+/**
+ * Validates `value`; failures become 400 VALIDATION_ERROR listing the first failing paths with their
+ * messages, then how many more there were: the answer stays small whatever the body holds.
+ */
 export function validate<S extends z.ZodType>(
   schema: S,
   value: unknown,
@@ -128,10 +171,13 @@ export function validate<S extends z.ZodType>(
 ): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({
-    path: [...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.') || '(body)',
-    message: issue.message,
+  const { issues } = result.error;
+  const details: ValidationDetail[] = issues.slice(0, MAX_VALIDATION_DETAILS).map((issue) => ({
+    path: clipped([...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.') || '(body)'),
+    message: clipped(issue.message),
   }));
+  const more = issues.length - details.length;
+  if (more > 0) details.push({ path: '(more)', message: `${more} more problems not listed`, count: more });
   throw new ValidationError(message, details);
 }
 

@@ -6,12 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { DocumentPageCounter } from '../../adapters/document-page-counter';
 import type { DeleteTaskDependencies } from '../../core/use-cases/delete-task';
+import type { WaitDependencies } from '../../core/use-cases/get-task';
 import type { SubmitTaskDependencies } from '../../core/use-cases/submit-task';
 import { type Config, environmentConfig } from '../config';
 import { storageFromConfig } from '../storage-dependencies';
 
 /** Everything the API's use cases need (each takes the part it uses). */
-export type ApiDependencies = SubmitTaskDependencies & DeleteTaskDependencies;
+export type ApiDependencies = SubmitTaskDependencies & DeleteTaskDependencies & WaitDependencies;
 
 let current: ApiDependencies | undefined;
 
@@ -38,6 +39,8 @@ export function fromConfig(config: Config): ApiDependencies {
     clock,
     ids: { newId: () => randomUUID() },
     pageCounter: new DocumentPageCounter(),
+    // A long poll's pause between reads of the task (GET /v1/tasks/{taskId}?waitSeconds=).
+    pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     retentionDays: config.retentionDays,
   };
 }

@@ -1,6 +1,6 @@
 import { ListTasksQuery } from '../../core/schemas/tasks';
 import { listTasks } from '../../core/use-cases/list-tasks';
-import { apiHandler, ownerOf, validate } from './api-handler';
+import { apiHandler, MAX_LIST_PAGE_BYTES, ownerOf, validate } from './api-handler';
 import { dependencies } from './dependencies';
 
 /** Route `listTasks` (handlers/route-table.ts), `?limit=&cursor=`: the caller's tasks, newest first. */
@@ -12,5 +12,8 @@ export const handler = apiHandler(async (event) => {
     'The query string is invalid',
     'query',
   );
-  return { status: 200, body: await listTasks(dependencies(), owner, query) };
+  return {
+    status: 200,
+    body: await listTasks(dependencies(), owner, query, { maxPageBytes: MAX_LIST_PAGE_BYTES }),
+  };
 });

@@ -22,6 +22,7 @@ import { CLIENT_TIMEOUTS, documentClient, requestHandler } from '../aws-clients'
 import { type Config, environmentConfig } from '../config';
 import { logger, tracedClient } from '../powertools';
 import { storageFromConfig } from '../storage-dependencies';
+import { taskEventsFrom } from '../task-events';
 
 export interface CompatDependencies extends CompatProcessDependencies, CompatClearDependencies {
   logger: Logger;
@@ -58,6 +59,8 @@ function fromEnvironment(config: Config): CompatDependencies {
     privateKey: cachedPrivateKey({ loadPem: () => privateKeySource().loadPem() }),
     ids: { newId: () => randomUUID() },
     keepInputs: config.keepInputs,
+    // A compat task that times out while polled ends here, and is announced like any other (EventBridge).
+    events: taskEventsFrom(config),
     providers: config.providers,
     logger,
   };

@@ -70,7 +70,7 @@ describe('POST /clear', () => {
     const mine = ocrCacheKey(firstTask.owner, invoiceSha256);
     const mineLlm = llmCacheKey(firstTask.owner, 'f'.repeat(64));
     const foreign = ocrCacheKey(theirTask.owner, invoiceSha256);
-    for (const key of [mine, mineLlm, foreign]) await h.cache.put(key, ocrPage);
+    for (const key of [mine, mineLlm, foreign]) await h.cache.put(key, ocrPage, 3600);
     // A task naming another owner's entry (it never should) must not get it deleted.
     await h.complete(firstTask.taskId, { title: 'x' }, [mine, mineLlm, foreign]);
     await h.complete(secondTask.taskId, { title: 'x' }, [mine]);
@@ -81,7 +81,7 @@ describe('POST /clear', () => {
     });
     expect([...h.cache.entries.keys()]).toEqual([foreign]);
 
-    await h.cache.put(mine, ocrPage);
+    await h.cache.put(mine, ocrPage, 3600);
     expect(await clearCompatJobs(h, { client_id: app.clientId })).toEqual({ status: 'ok' });
     expect([...h.cache.entries.keys()]).toEqual([foreign]);
     expect(h.tasks.tasks.has(theirTask.taskId)).toBe(true);

@@ -47,7 +47,7 @@ describe('processTask evidence', () => {
     const box = view.evidence?.kv?.Total?.box;
     expect(box?.top).toBeGreaterThan(view.evidence?.kv?.['Invoice Date']?.box?.top ?? 1);
     // Listing shows the same view.
-    const { items } = await listTasks(w, 'user-a', { limit: 10 });
+    const { items } = await listTasks(w, 'user-a', { limit: 10 }, { maxPageBytes: 5_000_000 });
     expect(items[0]?.evidence).toEqual(view.evidence);
   });
 

@@ -77,7 +77,7 @@ describe('submitTask', () => {
     await upload(world, 'user-a', 'up-1', pngImage());
     await expect(
       submitTask(world, 'user-a', images({ images: [{ uploadId: 'up-1' }] })),
-    ).rejects.toMatchObject({ status: 404, code: 'UPLOAD_NOT_FOUND' });
+    ).rejects.toMatchObject({ name: 'UploadNotFound', code: 'UPLOAD_NOT_FOUND' });
     expect(world.tasks.tasks.size).toBe(1);
   });
 
@@ -87,7 +87,7 @@ describe('submitTask', () => {
     await upload(world, 'user-a', 'gif', new TextEncoder().encode('GIF89a......'));
     await expect(
       submitTask(world, 'user-a', images({ images: [{ uploadId: 'good' }, { uploadId: 'gif' }] })),
-    ).rejects.toMatchObject({ status: 415 });
+    ).rejects.toMatchObject({ name: 'ImageRejected' });
     expect([...world.blobs.blobs.keys()].sort()).toEqual(['uploads/user-a/gif', 'uploads/user-a/good']);
     expect(world.uploads.claims.size).toBe(0);
     expect((await submitTask(world, 'user-a', images({ images: [{ uploadId: 'good' }] }))).created).toBe(
@@ -100,23 +100,24 @@ describe('submitTask', () => {
     await upload(world, 'user-b', 'up-b', pngImage());
     for (const uploadId of ['nope', 'up-b', '../user-b/up-b']) {
       await expect(submitTask(world, 'user-a', images({ images: [{ uploadId }] }))).rejects.toMatchObject({
-        status: 404,
+        name: 'UploadNotFound',
         code: 'UPLOAD_NOT_FOUND',
       });
     }
   });
 
-  it('checks an uploaded object itself: size (413), type (415) and dimensions (422)', async () => {
+  it('checks an uploaded object itself: size, type and dimensions', async () => {
     const world = memoryWorld();
     const oversize = new Uint8Array(MAX_IMAGE_BYTES + 1);
     oversize.set(pngImage());
     await upload(world, 'user-a', 'big', oversize);
     await upload(world, 'user-a', 'gif', new TextEncoder().encode('GIF89a......'));
     await upload(world, 'user-a', 'wide', pngHeader(12_000, 100));
-    const cases = { big: 413, gif: 415, wide: 422 };
-    for (const [uploadId, status] of Object.entries(cases)) {
+    const cases = { big: 'PAYLOAD_TOO_LARGE', gif: 'UNSUPPORTED_MEDIA_TYPE', wide: 'INVALID_IMAGE' };
+    for (const [uploadId, code] of Object.entries(cases)) {
       await expect(submitTask(world, 'user-a', images({ images: [{ uploadId }] }))).rejects.toMatchObject({
-        status,
+        name: 'ImageRejected',
+        code,
       });
     }
   });
@@ -126,7 +127,10 @@ describe('submitTask', () => {
     const request = images({
       images: [{ data: base64(pngImage()) }, { data: base64(new TextEncoder().encode('GIF89a')) }],
     });
-    await expect(submitTask(world, 'user-a', request, 'key-1')).rejects.toMatchObject({ status: 415 });
+    await expect(submitTask(world, 'user-a', request, 'key-1')).rejects.toMatchObject({
+      name: 'ImageRejected',
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
     expect(world.blobs.blobs.size).toBe(0);
     expect(world.tasks.tasks.size).toBe(0);
     expect(world.queue.sent).toEqual([]);
@@ -166,7 +170,7 @@ describe('submitTask', () => {
       await submitTask(world, 'user-a', images(body), 'key-1');
       await expect(
         submitTask(world, 'user-a', images({ ...body, priority: 'high' }), 'key-1'),
-      ).rejects.toMatchObject({ status: 409, code: 'IDEMPOTENCY_CONFLICT' });
+      ).rejects.toMatchObject({ name: 'IdempotencyConflict', code: 'IDEMPOTENCY_CONFLICT' });
     });
 
     it('keeps keys per user', async () => {
@@ -191,7 +195,9 @@ describe('submitTask', () => {
     it('frees the key when the request is refused', async () => {
       const world = memoryWorld();
       const request = images({ images: [{ uploadId: 'up-1' }] });
-      await expect(submitTask(world, 'user-a', request, 'key-1')).rejects.toMatchObject({ status: 404 });
+      await expect(submitTask(world, 'user-a', request, 'key-1')).rejects.toMatchObject({
+        name: 'UploadNotFound',
+      });
       expect(world.idempotency.records.size).toBe(0);
       await upload(world, 'user-a', 'up-1', pngImage());
       expect((await submitTask(world, 'user-a', request, 'key-1')).created).toBe(true);
@@ -229,7 +235,7 @@ describe('submitTask', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(world.idempotency.records.size).toBe(1);
     await expect(submitTask(world, 'user-a', images(body), 'key-1')).rejects.toMatchObject({
-      status: 409,
+      name: 'IdempotencyConflict',
       code: 'IDEMPOTENCY_CONFLICT',
       message: expect.stringContaining('still being processed'),
     });

@@ -32,7 +32,7 @@ describe('getTask', () => {
       ['user-a', '../etc'],
     ]) {
       await expect(getTask(world, owner as string, id as string)).rejects.toMatchObject({
-        status: 404,
+        name: 'TaskNotFound',
         code: 'TASK_NOT_FOUND',
       });
     }
@@ -57,6 +57,9 @@ describe('getTask', () => {
   });
 });
 
+/** A byte bound no test page comes near. */
+const ANY_SIZE = { maxPageBytes: 100_000_000 };
+
 describe('listTasks', () => {
   it('pages through the owner’s tasks newest first and never shows another’s', async () => {
     const world = memoryWorld();
@@ -69,7 +72,7 @@ describe('listTasks', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const answer = await listTasks(world, 'user-a', { limit: 2, cursor });
+      const answer = await listTasks(world, 'user-a', { limit: 2, cursor }, ANY_SIZE);
       seen.push(...answer.items.map((item) => item.taskId));
       cursor = answer.nextCursor;
       if (!cursor) break;
@@ -81,9 +84,12 @@ describe('listTasks', () => {
   it('refuses another user’s cursor', async () => {
     const world = memoryWorld();
     for (let n = 0; n < 3; n++) await submit(world, 'user-b', [{ data: base64(pngImage(4, 4, n)) }]);
-    const { nextCursor } = await listTasks(world, 'user-b', { limit: 1 });
-    await expect(listTasks(world, 'user-a', { limit: 1, cursor: nextCursor })).rejects.toMatchObject({
-      status: 400,
+    const { nextCursor } = await listTasks(world, 'user-b', { limit: 1 }, ANY_SIZE);
+    await expect(
+      listTasks(world, 'user-a', { limit: 1, cursor: nextCursor }, ANY_SIZE),
+    ).rejects.toMatchObject({
+      name: 'ValidationError',
+      details: [{ path: 'cursor', message: 'belongs to another list' }],
     });
   });
 });
@@ -98,14 +104,14 @@ describe('deleteTask', () => {
     await deleteTask(world, 'user-a', taskId);
     expect(await world.tasks.get(taskId)).toBeUndefined();
     expect([...world.blobs.blobs.keys()]).toEqual(['uploads/user-a/up-other']);
-    await expect(getTask(world, 'user-a', taskId)).rejects.toMatchObject({ status: 404 });
+    await expect(getTask(world, 'user-a', taskId)).rejects.toMatchObject({ name: 'TaskNotFound' });
   });
 
   it('answers 404 for another user’s task and leaves it alone', async () => {
     const world = memoryWorld();
     const taskId = await submit(world, 'user-a', [{ data: base64(pngImage()) }]);
     await expect(deleteTask(world, 'user-b', taskId)).rejects.toMatchObject({
-      status: 404,
+      name: 'TaskNotFound',
       code: 'TASK_NOT_FOUND',
     });
     expect(await world.tasks.get(taskId)).toBeDefined();
@@ -173,12 +179,12 @@ describe('deleteTask', () => {
 
   it('never deletes an entry outside the owner’s caches, whatever the task record names', async () => {
     const world = memoryWorld();
-    await world.cache.put('ocr:user-b:abc', { text: 'theirs', pages: 1 });
+    await world.cache.put('ocr:user-b:abc', { text: 'theirs', pages: 1 }, 3600);
     const taskId = await submit(world, 'user-a', [{ data: base64(pngImage()) }]);
     const stored = world.tasks.tasks.get(taskId);
     if (!stored) throw new Error('no task');
     world.tasks.tasks.set(taskId, { ...stored, cacheKeys: ['ocr:user-b:abc', 'ocr:user-a-x:abc'] });
-    await world.cache.put('ocr:user-a-x:abc', { text: 'another user', pages: 1 });
+    await world.cache.put('ocr:user-a-x:abc', { text: 'another user', pages: 1 }, 3600);
     await deleteTask(world, 'user-a', taskId);
     expect([...world.cache.entries.keys()].sort()).toEqual(['ocr:user-a-x:abc', 'ocr:user-b:abc']);
   });

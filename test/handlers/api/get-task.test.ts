@@ -55,3 +55,73 @@ describe('GET /v1/tasks/{taskId}', () => {
     }
   });
 });
+
+describe('GET /v1/tasks/{taskId}?waitSeconds= (long poll)', () => {
+  const poll = async (taskId: string, query?: Record<string, string>) => {
+    const result = await getTask(
+      apiEvent('GET /v1/tasks/{taskId}', { sub: 'user-a', pathParameters: { taskId }, query }),
+    );
+    return { status: result.statusCode, headers: result.headers ?? {}, body: JSON.parse(result.body ?? '') };
+  };
+
+  it('answers as soon as the task ends, without waiting out the time asked for', async () => {
+    const taskId = await submitted('user-a');
+    // The worker finishes the task during the second pause of the poll.
+    world.pauses.during = async (pause) => {
+      if (pause === 2) await processTask(world, taskId);
+    };
+    const { status, headers, body } = await poll(taskId, { waitSeconds: '20' });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ taskId, status: 'completed', result: { tags: ['invoice'] } });
+    expect(headers['retry-after']).toBeUndefined();
+    expect(world.pauses.calls).toEqual([250, 500]);
+  });
+
+  it('gives the current view with Retry-After once the wait is over, re-reading with backoff', async () => {
+    const taskId = await submitted('user-a');
+    const { status, headers, body } = await poll(taskId, { waitSeconds: '5' });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ taskId, status: 'pending' });
+    expect(headers['retry-after']).toBe('2');
+    // 0.25 s doubling to 2 s, the last one cut to what is left of the 5 s.
+    expect(world.pauses.calls).toEqual([250, 500, 1000, 2000, 1250]);
+  });
+
+  it('answers a terminal task at once, and a plain GET never waits', async () => {
+    const taskId = await submitted('user-a');
+    expect((await poll(taskId)).headers['retry-after']).toBe('2');
+    await processTask(world, taskId);
+    const { headers, body } = await poll(taskId, { waitSeconds: '20' });
+    expect(body.status).toBe('completed');
+    expect(headers['retry-after']).toBeUndefined();
+    expect(world.pauses.calls).toEqual([]);
+  });
+
+  it('turns a task deleted while waiting into 404, and another user’s task into 404 without waiting', async () => {
+    const taskId = await submitted('user-a');
+    const foreign = await getTask(
+      apiEvent('GET /v1/tasks/{taskId}', {
+        sub: 'user-b',
+        pathParameters: { taskId },
+        query: { waitSeconds: '20' },
+      }),
+    );
+    expect(foreign.statusCode).toBe(404);
+    expect(world.pauses.calls).toEqual([]);
+    world.pauses.during = () => world.tasks.delete(taskId);
+    const { status, body } = await poll(taskId, { waitSeconds: '20' });
+    expect(status).toBe(404);
+    expect(body.error.code).toBe('TASK_NOT_FOUND');
+  });
+
+  it.each(['21', '-1', '1.5', 'soon', ''])(
+    'refuses waitSeconds=%s with 400 VALIDATION_ERROR',
+    async (value) => {
+      const taskId = await submitted('user-a');
+      const { status, body } = await poll(taskId, { waitSeconds: value });
+      expect(status).toBe(400);
+      expect(body.error).toMatchObject({ code: 'VALIDATION_ERROR' });
+      expect(body.error.details[0].path).toBe('query.waitSeconds');
+    },
+  );
+});

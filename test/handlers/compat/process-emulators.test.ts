@@ -8,30 +8,35 @@ import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCache } from '../../../lambdas/adapters/dynamodb-cache';
+import { DynamoDbCompatStore } from '../../../lambdas/adapters/dynamodb-compat-store';
 import { DynamoDbTaskStore } from '../../../lambdas/adapters/dynamodb-task-store';
 import { LocalKeyWrapper } from '../../../lambdas/adapters/local-key-wrapper';
 import { MupdfDocumentReader } from '../../../lambdas/adapters/mupdf-document-reader';
 import { S3BlobStore } from '../../../lambdas/adapters/s3-blob-store';
 import { ocrCacheKey } from '../../../lambdas/core/cache-keys';
-import { compatOwner } from '../../../lambdas/core/compat/protocol';
+import { clientKeyFingerprint } from '../../../lambdas/core/compat/crypto';
+import { compatOwner, MAX_AES_FAILURES_PER_KEY } from '../../../lambdas/core/compat/protocol';
 import { createResultSealer } from '../../../lambdas/core/compat/seal-result';
 import { DEFAULT_PRICING } from '../../../lambdas/core/pricing';
 import { processTask } from '../../../lambdas/core/use-cases/process-task';
 import { handler as checkStatus } from '../../../lambdas/handlers/compat/check-status';
 import { handler as clear } from '../../../lambdas/handlers/compat/clear';
-import { useCompatDependencies } from '../../../lambdas/handlers/compat/dependencies';
+import { compatDependencies, useCompatDependencies } from '../../../lambdas/handlers/compat/dependencies';
 import { handler as process } from '../../../lambdas/handlers/compat/process';
 import { handler as publicKey } from '../../../lambdas/handlers/compat/public-key';
 import {
   AndroidClient,
   type AppFileLib,
   type AppJob,
+  firstPostBody,
   handlerTransport,
   readDocumentResult,
   readFillResult,
 } from '../../support/android-client';
-import { applyEnv, useEmulators } from '../../support/emulators';
+import { applyEnv, createDocumentClient, useEmulators } from '../../support/emulators';
+import { apiEvent } from '../../support/events';
 import { FakeLlm, FakeOcr } from '../../support/memory-ports';
+import { attackLastByteOfFirstBlock, forgedEnvelope, probeBody } from '../../support/padding-oracle-attack';
 
 const invoicePng = readFileSync(new URL('../../fixtures/invoice.png', import.meta.url)).toString('base64');
 const fileLib: AppFileLib = {
@@ -127,7 +132,9 @@ async function everythingStored(): Promise<string> {
       return Buffer.from((await Body?.transformToByteArray()) ?? []).toString('latin1');
     }),
   );
-  return JSON.stringify(Items) + objects.join('\n');
+  // Results are held as JSON text: searched as written, not as escaped inside the item's JSON.
+  const results = Items.map((item) => (typeof item.resultJson === 'string' ? item.resultJson : ''));
+  return JSON.stringify(Items) + results.join('\n') + objects.join('\n');
 }
 
 const resultOf = (state: Awaited<ReturnType<AndroidClient['run']>>) => {
@@ -196,5 +203,64 @@ describe('the compat handlers on DynamoDB, S3 and SQS emulators', () => {
     const cachePrefix = `CACHE#${ocrCacheKey(compatOwner(first.clientId), '')}`;
     expect(Items.filter((item) => String(item.pk).startsWith(cachePrefix))).toEqual([]);
     expect(await everythingStored()).not.toContain('ACME INVOICE');
+  });
+});
+
+describe('the padding-oracle counter on the shared table, across Lambda instances', () => {
+  /** Two warm instances: the environment's composition root, and one with its own DynamoDB client. */
+  function instances() {
+    useCompatDependencies(undefined);
+    const first = compatDependencies();
+    const second = {
+      ...first,
+      compat: new DynamoDbCompatStore(createDocumentClient(), emulators.env.DOCUSNAP_TABLE),
+    };
+    return [first, second];
+  }
+  const answerOf = async (body: Record<string, unknown>) => {
+    const result = await process(apiEvent('POST /process', { sub: null, body }));
+    const answer = JSON.parse(String(result.body)) as { status: string; error_detail?: string };
+    return answer.error_detail ?? answer.status;
+  };
+  const captured = () =>
+    new AndroidClient({ transport, publicKeyPem }).prepareJob('doc', [invoicePng], fileLib);
+
+  it('an attack whose probes alternate between instances recovers no byte', async () => {
+    const both = instances();
+    let n = 0;
+    const attack = await attackLastByteOfFirstBlock(captured(), async (body) => {
+      useCompatDependencies(both[n++ % 2]);
+      return answerOf(body);
+    });
+    expect(attack).toEqual({ probes: 256 });
+    useCompatDependencies(undefined);
+  });
+
+  it('a burst of parallel probes cannot outrun the count, and a fresh key is still accepted', async () => {
+    const [first] = instances();
+    useCompatDependencies(first);
+    const job = captured();
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, (_, guess) => answerOf(probeBody(job, forgedEnvelope(job, guess)))),
+    );
+    expect(new Set(burst)).toEqual(new Set(['AES_DECRYPTION_FAILED']));
+    // The good-padding probe (byte 15 is the `"` opening the first image) reads like a failure.
+    expect(await answerOf(probeBody(job, forgedEnvelope(job, '"'.charCodeAt(0))))).toBe(
+      'AES_DECRYPTION_FAILED',
+    );
+    const { Items = [] } = await emulators
+      .documentClient()
+      .send(new ScanCommand({ TableName: emulators.env.DOCUSNAP_TABLE }));
+    const counters = Items.filter((item) => String(item.pk).startsWith('AESKEY#'));
+    const counter = counters.find((item) => item.pk === `AESKEY#${clientKeyFingerprint(job.plainAesKey)}`);
+    // Exactly the limit: the 17 other probes of the burst were refused before decrypting.
+    expect(counter?.decryptionFailures).toBe(MAX_AES_FAILURES_PER_KEY);
+    expect(typeof counter?.expiresAt).toBe('number');
+    // No counter item holds the key itself.
+    expect(JSON.stringify(counters)).not.toContain(job.plainAesKey.toString('hex'));
+
+    const honest = captured();
+    expect(await answerOf(firstPostBody(honest))).toBe('processing');
+    useCompatDependencies(undefined);
   });
 });

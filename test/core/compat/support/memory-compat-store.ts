@@ -7,6 +7,8 @@ const idOf = (key: CompatJobKey) => JSON.stringify([key.clientId, key.type, key.
 /** In-memory CompatStore with the adapter's contract: conditional create, touch never resurrects. */
 export class MemoryCompatStore implements CompatStore {
   readonly records = new Map<string, CompatRecord>();
+  /** Decryption slots held per key fingerprint (failed or in flight), and until when they are kept. */
+  readonly keyFailures = new Map<string, { failures: number; expiresAt: number }>();
 
   /** `tasks` is the task store whose items `touch` refreshes, as the DynamoDB adapter does on the table. */
   constructor(private readonly tasks?: MemoryTaskStore) {}
@@ -26,7 +28,8 @@ export class MemoryCompatStore implements CompatStore {
   async touch(record: CompatRecord, expiresAt: number): Promise<void> {
     const existing = this.records.get(idOf(record));
     if (!existing) return;
-    existing.expiresAt = expiresAt;
+    // Only ever later, like the adapter's conditional update.
+    if (existing.expiresAt < expiresAt) existing.expiresAt = expiresAt;
     const task = this.tasks?.tasks.get(record.taskId);
     if (task && task.expiresAt < expiresAt) task.expiresAt = expiresAt;
   }
@@ -39,5 +42,20 @@ export class MemoryCompatStore implements CompatStore {
     return [...this.records.values()]
       .filter((record) => record.clientId === clientId)
       .map((record) => ({ ...record }));
+  }
+
+  async reserveDecryption(
+    keyFingerprint: string,
+    options: { maxFailures: number; expiresAt: number },
+  ): Promise<boolean> {
+    const held = this.keyFailures.get(keyFingerprint) ?? { failures: 0, expiresAt: 0 };
+    if (held.failures >= options.maxFailures) return false;
+    this.keyFailures.set(keyFingerprint, { failures: held.failures + 1, expiresAt: options.expiresAt });
+    return true;
+  }
+
+  async releaseDecryption(keyFingerprint: string): Promise<void> {
+    const held = this.keyFailures.get(keyFingerprint);
+    if (held && held.failures > 0) held.failures -= 1;
   }
 }

@@ -3,12 +3,13 @@
  * with the options NodejsFunction derives from lib/handler-function.ts's BUNDLING. Used by `npm run bench`
  * (sizes, cold imports) and test/bundles.test.ts (what each bundle carries).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { HANDLER_ENTRIES, type HandlerName, handlerSourcePath, PROJECT_ROOT } from '../lib/handler-entries';
-import { BUNDLING, leaveAwsSdkToRuntime, NEVER_BUNDLED_MODULES } from '../lib/handler-function';
+import { BUNDLING, bundlingOf, leaveAwsSdkToRuntime, NEVER_BUNDLED_MODULES } from '../lib/handler-function';
 
 /** Every handler the stack deploys, by its construct name. */
 export const HANDLER_NAMES = Object.keys(HANDLER_ENTRIES) as HandlerName[];
@@ -25,8 +26,10 @@ export const BENCH_CACHE = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'do
 /** `bundled`: the stack's own options; `runtime`: the same with `@aws-sdk/*` left to the Lambda runtime. */
 export type SdkPlacement = 'bundled' | 'runtime';
 
-export const bundlingFor = (sdk: SdkPlacement): BundlingOptions =>
-  sdk === 'bundled' ? BUNDLING : leaveAwsSdkToRuntime(BUNDLING);
+export const bundlingFor = (sdk: SdkPlacement, handler?: HandlerName): BundlingOptions => {
+  const stack = handler ? bundlingOf(handler) : BUNDLING;
+  return sdk === 'bundled' ? stack : leaveAwsSdkToRuntime(stack);
+};
 
 /** The BundlingOptions keys esbuildOptions translates; any other key in BUNDLING is an error here. */
 const TRANSLATED = new Set<keyof BundlingOptions>([
@@ -40,6 +43,8 @@ const TRANSLATED = new Set<keyof BundlingOptions>([
   'bundleAwsSDK',
   'externalModules',
   'logLevel',
+  // Run by bundleHandler after esbuild, as NodejsFunction runs them.
+  'commandHooks',
 ]);
 
 /**
@@ -95,8 +100,12 @@ export async function bundleHandler(
   const outdir = options.outdir ?? path.join(BENCH_CACHE, options.sdk, name);
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  const buildOptions = esbuildOptions(bundlingFor(options.sdk), handlerSourcePath(name), outdir);
+  const bundling = bundlingFor(options.sdk, name);
+  const buildOptions = esbuildOptions(bundling, handlerSourcePath(name), outdir);
   const result = await build({ ...buildOptions, metafile: true });
+  for (const command of bundling.commandHooks?.afterBundling(PROJECT_ROOT, outdir) ?? []) {
+    execFileSync('sh', ['-c', command]);
+  }
   const outfile = buildOptions.outfile as string;
   const outputs = result.metafile.outputs;
   const bytes = outputs[path.relative(PROJECT_ROOT, outfile)]?.bytes;

@@ -75,6 +75,29 @@ export const BUNDLING: BundlingOptions = {
   logLevel: LogLevel.WARNING,
 };
 
+/**
+ * Files a handler reads beside its bundle at run time, copied there after bundling: MuPDF's WASM, which
+ * `mupdf-wasm.js` loads from next to itself (`new URL('mupdf-wasm.wasm', import.meta.url)`).
+ */
+export const RUNTIME_FILES: Partial<Record<HandlerName, readonly string[]>> = {
+  worker: ['node_modules/mupdf/dist/mupdf-wasm.wasm'],
+};
+
+/** BUNDLING, plus the copying of the handler's RUNTIME_FILES into its bundle. */
+export function bundlingOf(handler: HandlerName, bundling: BundlingOptions = BUNDLING): BundlingOptions {
+  const files = RUNTIME_FILES[handler];
+  if (!files) return bundling;
+  return {
+    ...bundling,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir: string, outputDir: string) =>
+        files.map((file) => `cp "${path.join(inputDir, file)}" "${outputDir}"`),
+    },
+  };
+}
+
 /** The same bundling with `@aws-sdk/*` left to the Lambda runtime's copy (the alternative the bench measures). */
 export function leaveAwsSdkToRuntime(bundling: BundlingOptions): BundlingOptions {
   return {
@@ -113,7 +136,7 @@ export class HandlerFunction extends NodejsFunction {
         NODE_OPTIONS: HANDLER_NODE_OPTIONS,
       },
       bundling: {
-        ...BUNDLING,
+        ...bundlingOf(props.handler),
         assetHash: defaults.bundleCacheKey ? bundleHash(defaults.bundleCacheKey, entry) : undefined,
       },
     });

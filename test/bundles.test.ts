@@ -1,5 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   BENCH_CACHE,
@@ -12,7 +15,8 @@ import {
   LOCAL_ONLY,
 } from '../bench/bundle';
 import type { HandlerName } from '../lib/handler-entries';
-import { BUNDLING } from '../lib/handler-function';
+import { BUNDLING, bundlingOf } from '../lib/handler-function';
+import { textPdf } from './support/documents';
 
 mkdirSync(BENCH_CACHE, { recursive: true });
 const scratch = mkdtempSync(path.join(BENCH_CACHE, 'test-'));
@@ -65,6 +69,36 @@ describe('Lambda bundles', () => {
     expect(inputsFrom(metafile, '@aws-sdk/client-textract').length).toBeGreaterThan(0);
     expect(inputsFrom(metafile, '@aws-sdk/client-bedrock-runtime').length).toBeGreaterThan(0);
     for (const pkg of LOCAL_ONLY) expect(inputsFrom(metafile, pkg)).toEqual([]);
+  });
+
+  it('the worker carries MuPDF, with its WASM copied beside the bundle; the API handlers do not', async () => {
+    const { metafile, outfile } = await bundle('worker');
+    expect(inputsFrom(metafile, 'mupdf').length).toBeGreaterThan(0);
+    expect(existsSync(path.join(path.dirname(outfile), 'mupdf-wasm.wasm'))).toBe(true);
+    const { metafile: submit } = await bundle('submitDocument');
+    expect(inputsFrom(submit, 'mupdf')).toEqual([]);
+    // Page counting at submit is all the API carries of documents.
+    expect(inputsFrom(submit, 'pdf-lib').length).toBeGreaterThan(0);
+  });
+
+  it('the bundled document reader finds MuPDF’s WASM at run time and reads a PDF', async () => {
+    const outdir = path.join(scratch, 'reader');
+    const entry = path.join(outdir, 'entry.ts');
+    mkdirSync(outdir, { recursive: true });
+    const source = path.join(process.cwd(), 'lambdas/adapters/mupdf-document-reader.ts');
+    writeFileSync(entry, `export { MupdfDocumentReader } from ${JSON.stringify(source)};\n`);
+    const bundling = bundlingOf('worker');
+    await build(esbuildOptions(bundling, entry, outdir));
+    for (const command of bundling.commandHooks?.afterBundling(process.cwd(), outdir) ?? []) {
+      execFileSync('sh', ['-c', command]);
+    }
+    const bundled = await import(pathToFileURL(path.join(outdir, 'index.mjs')).href);
+    const reader = new bundled.MupdfDocumentReader();
+    const pages = await reader.pages({
+      mediaType: 'application/pdf',
+      bytes: await textPdf([['Invoice Number: INV-1']]),
+    });
+    expect(pages[0].layout.lines[0].text).toBe('Invoice Number: INV-1');
   });
 
   it('the SDK-from-runtime variant differs from the stack only in leaving @aws-sdk/* external', async () => {

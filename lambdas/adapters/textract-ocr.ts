@@ -75,7 +75,7 @@ export class TextractOcr implements OcrEngine {
     }
     const command = new DetectDocumentTextCommand({
       Document:
-        this.document === 'bytes'
+        this.document === 'bytes' || image.rendered
           ? { Bytes: image.bytes }
           : { S3Object: { Bucket: this.bucket, Name: image.key } },
     });

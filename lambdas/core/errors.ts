@@ -13,6 +13,7 @@ export const API_ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'INVALID_IMAGE',
+  'TOO_MANY_PAGES',
   'THROTTLED',
   'UNAVAILABLE',
   'INTERNAL_ERROR',
@@ -64,10 +65,14 @@ export class NotFoundError extends ApiError {
   }
 }
 
-/** An image refused from its bytes or size: too large, of a type not accepted, or unreadable. */
+/** An input refused from its bytes or size: too large, of a type not accepted, unreadable, or too many pages. */
 export class ImageRejected extends ApiError {
   constructor(
-    override readonly code: 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'INVALID_IMAGE',
+    override readonly code:
+      | 'PAYLOAD_TOO_LARGE'
+      | 'UNSUPPORTED_MEDIA_TYPE'
+      | 'INVALID_IMAGE'
+      | 'TOO_MANY_PAGES',
     message: string,
   ) {
     super(code, message);

@@ -1,19 +1,30 @@
 import { imageSize } from 'image-size';
 import { ImageRejected, ValidationError } from './errors';
+import type { DocumentMediaType, PageCounter } from './ports';
 import { MAX_IMAGE_BYTES } from './schemas/uploads';
 import type { ImageInput } from './task';
 
 /** Textract's synchronous limit on either side of an image. */
 export const MAX_IMAGE_SIDE_PX = 10_000;
 
-export type AcceptedMediaType = ImageInput['mediaType'];
-export type RecognisedMediaType = AcceptedMediaType | 'application/pdf' | 'image/tiff';
+/** At most this many pages per task, counting every page of every input (DESIGN §3.1). */
+export const MAX_PAGES_PER_TASK = 50;
 
-/** What the API learned about an image from its bytes. */
+export type AcceptedMediaType = ImageInput['mediaType'];
+export type PhotoMediaType = Exclude<AcceptedMediaType, DocumentMediaType>;
+export type RecognisedMediaType = AcceptedMediaType;
+
+/** What the API learned about a photo from its bytes. */
 export interface InspectedImage {
-  mediaType: AcceptedMediaType;
+  mediaType: PhotoMediaType;
   width: number;
   height: number;
+}
+
+/** What the API learned about any input (photo, PDF, TIFF) from its bytes. */
+export interface InspectedInput {
+  mediaType: AcceptedMediaType;
+  pages: number;
 }
 
 const SIGNATURES: { mediaType: RecognisedMediaType; bytes: number[] }[] = [
@@ -40,17 +51,54 @@ export function checkImageSize(size: number, label: string): void {
   }
 }
 
+export const isDocument = (mediaType: RecognisedMediaType | undefined): mediaType is DocumentMediaType =>
+  mediaType === 'application/pdf' || mediaType === 'image/tiff';
+
 /**
- * Decides type and dimensions from the bytes, never from a declared type. `bytes` may be only the start
+ * Type and page count of a v1 input from its bytes: a photo is one page, a PDF or TIFF as many as it holds.
+ * `bytes` must be the whole file for a PDF or TIFF (their page lists are spread through the file).
+ */
+export async function inspectInput(
+  bytes: Uint8Array,
+  label: string,
+  pageCounter: PageCounter,
+  totalSize = bytes.byteLength,
+): Promise<InspectedInput> {
+  const mediaType = detectMediaType(bytes);
+  if (!isDocument(mediaType)) return { mediaType: inspectImage(bytes, label, totalSize).mediaType, pages: 1 };
+  checkImageSize(totalSize, label);
+  const counted = await pageCounter.count(bytes, mediaType);
+  const kind = mediaType === 'application/pdf' ? 'PDF' : 'TIFF';
+  if (counted.status === 'encrypted') {
+    throw new ImageRejected('INVALID_IMAGE', `${label} is an encrypted PDF; send it without a password`);
+  }
+  if (counted.status !== 'counted') {
+    throw new ImageRejected('INVALID_IMAGE', `${label} is a ${kind} that cannot be opened`);
+  }
+  return { mediaType, pages: counted.pages };
+}
+
+/** 422 TOO_MANY_PAGES when the inputs of one task hold more pages than a task may have. */
+export function checkPageCount(pages: number): void {
+  if (pages > MAX_PAGES_PER_TASK) {
+    throw new ImageRejected(
+      'TOO_MANY_PAGES',
+      `the inputs hold ${pages} pages; a task may have at most ${MAX_PAGES_PER_TASK}`,
+    );
+  }
+}
+
+/**
+ * Decides a photo's type and dimensions from the bytes, never from a declared type. `bytes` may be only the start
  * of the file (enough for the header); `totalSize` is the whole file's size.
  */
 export function inspectImage(bytes: Uint8Array, label: string, totalSize = bytes.byteLength): InspectedImage {
   checkImageSize(totalSize, label);
   const mediaType = detectMediaType(bytes);
-  if (mediaType === 'application/pdf' || mediaType === 'image/tiff') {
+  if (isDocument(mediaType)) {
     throw new ImageRejected(
       'UNSUPPORTED_MEDIA_TYPE',
-      `${label} is ${mediaType === 'application/pdf' ? 'a PDF' : 'a TIFF'}, which is recognised but not accepted yet; send JPEG or PNG`,
+      `${label} is ${mediaType === 'application/pdf' ? 'a PDF' : 'a TIFF'}, which is only accepted by the v1 API; send JPEG or PNG`,
     );
   }
   if (mediaType === undefined) {

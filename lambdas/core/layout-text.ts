@@ -128,6 +128,48 @@ export function pageLayoutText(page: PageLayout): string {
 }
 
 /**
+ * At most this many characters of page text go to a model per task (~25k tokens): 50 dense pages would be
+ * several times that, slower and dearer to answer, and past what some models accept.
+ */
+export const MAX_MODEL_TEXT_CHARS = 100_000;
+
+/**
+ * `layoutText` within `maxChars`: every page keeps its marker and a fair share of the budget (a short page's
+ * unused share goes to the longer ones), cut at a line end where one is near. `cut` says whether text was
+ * left out, so the task can say so in `usage`; a long document is never failed for its length.
+ */
+export function cappedLayoutText(
+  pages: readonly PageLayout[],
+  maxChars = MAX_MODEL_TEXT_CHARS,
+): { text: string; cut: boolean } {
+  const texts = pages.map((page) => pageLayoutText(page).replace(/^\n+/, ''));
+  const total = texts.reduce((sum, text) => sum + text.length, 0);
+  if (total <= maxChars) return { text: layoutText(pages), cut: false };
+  const allowance = new Array<number>(texts.length).fill(0);
+  let remaining = maxChars;
+  const shortestFirst = texts
+    .map((text, n) => ({ n, length: text.length }))
+    .sort((a, b) => a.length - b.length);
+  shortestFirst.forEach(({ n, length }, i) => {
+    const share = Math.floor(remaining / (shortestFirst.length - i));
+    allowance[n] = Math.min(length, share);
+    remaining -= allowance[n] ?? 0;
+  });
+  const text = texts
+    .map((full, n) => {
+      const limit = allowance[n] ?? 0;
+      let kept = full;
+      if (full.length > limit) {
+        const lineEnd = full.lastIndexOf('\n', limit);
+        kept = `${full.slice(0, lineEnd > limit / 2 ? lineEnd : limit)}\n[… text of this page cut]`;
+      }
+      return kept ? `${pageMarker(n + 1)}\n${kept}` : pageMarker(n + 1);
+    })
+    .join('\n\n');
+  return { text, cut: true };
+}
+
+/**
  * All pages as one text for a model, each under its `--- Page N ---` marker; a page's first row keeps its
  * indentation (a right-aligned heading stays on the right).
  */

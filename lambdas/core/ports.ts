@@ -8,7 +8,7 @@ import type { Evidence } from './schemas/evidence';
 import type { Library } from './schemas/library';
 import type { TaskMessage } from './shared-facts';
 import { CLIENT_KEY_ENCRYPTION_CONTEXT } from './shared-facts';
-import type { Priority, Task, TaskErrorInfo, TaskStatus, TaskType, Usage } from './task';
+import type { ImageInput, Priority, Task, TaskErrorInfo, TaskStatus, TaskType, Usage } from './task';
 import type { DeliveryRecord, Webhook, WebhookDelivery } from './webhooks/webhook';
 
 // ── Task store ───────────────────────────────────────────────────────────────
@@ -113,6 +113,35 @@ export interface TaskQueue {
   send(message: TaskMessage, priority: Priority): Promise<void>;
 }
 
+// ── Documents (PDF, TIFF) ────────────────────────────────────────────────────
+
+/** The inputs that may hold many pages (DESIGN §3.1). */
+export type DocumentMediaType = 'application/pdf' | 'image/tiff';
+
+/** What counting a document's pages found: its page count, or why it cannot be opened. */
+export type PageCount = { status: 'counted'; pages: number } | { status: 'unreadable' | 'encrypted' };
+
+/** Counts pages cheaply at submit (no rendering): the API's only look inside a PDF or TIFF. */
+export interface PageCounter {
+  count(bytes: Uint8Array, mediaType: DocumentMediaType): Promise<PageCount>;
+}
+
+/**
+ * One page of an input, in the worker: read exactly from a PDF's text layer, or an image for OCR (a photo
+ * as sent or turned upright, a scanned PDF page or TIFF page rendered to PNG).
+ */
+export type InputPage =
+  | { kind: 'text-layer'; layout: PageLayout }
+  | { kind: 'image'; image: Omit<OcrImage, 'key'> };
+
+/** Turns each input of a task into its ordered pages; the core never opens a PDF itself. */
+export interface DocumentReader {
+  /** Named in `usage.ocrEngine` beside the OCR engine when a text layer was read, e.g. `pdf-text`. */
+  readonly textLayerName: string;
+  /** Throws TaskFailure('INPUT_UNREADABLE') when the input cannot be opened (corrupt, encrypted). */
+  pages(input: { mediaType: ImageInput['mediaType']; bytes: Uint8Array }): Promise<InputPage[]>;
+}
+
 // ── OCR ──────────────────────────────────────────────────────────────────────
 
 export interface OcrImage {
@@ -120,6 +149,11 @@ export interface OcrImage {
   key: string;
   mediaType: 'image/jpeg' | 'image/png';
   bytes: Uint8Array;
+  /**
+   * True when `bytes` were made by the worker (a rendered page, a photo turned upright), not the object
+   * stored at `key`: an engine must send the bytes, not point at the key.
+   */
+  rendered?: boolean;
 }
 
 /** What an engine read on one image: its layout (the plain text is `pageText(layout)`). */

@@ -19,8 +19,10 @@ export type TaskSource = 'v1' | 'compat';
 export interface ImageInput {
   /** Blob key of the image bytes: the task's own input (an upload is copied there at submit). */
   key: string;
-  mediaType: 'image/jpeg' | 'image/png';
+  mediaType: 'image/jpeg' | 'image/png' | 'application/pdf' | 'image/tiff';
   bytes: number;
+  /** Pages counted at submit (a photo: 1); absent on tasks recorded before documents were accepted. */
+  pages?: number;
 }
 
 export interface Usage {
@@ -31,6 +33,8 @@ export interface Usage {
   outputTokens: number;
   estimatedCostUsd: number;
   cacheHit: boolean;
+  /** Present (true) when the page text sent to the model was cut to its per-task cap (page markers kept). */
+  textTruncated?: boolean;
 }
 
 export interface TaskErrorInfo {

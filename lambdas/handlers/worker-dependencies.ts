@@ -4,12 +4,14 @@
  * cannot follow, so the Lambda bundle never carries it. Built on first use,
  * once per cold start; tests and the local runtime may replace it first with `useWorkerDependencies(...)`.
  */
+
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { TextractClient } from '@aws-sdk/client-textract';
 import { BedrockLlm } from '../adapters/bedrock-llm';
 import { KmsKeyWrapper } from '../adapters/kms-key-wrapper';
 import { LocalKeyWrapper } from '../adapters/local-key-wrapper';
+import { MupdfDocumentReader } from '../adapters/mupdf-document-reader';
 import { OpenAiLlm } from '../adapters/openai-llm';
 import { RulesLlm } from '../adapters/rules/rules-llm';
 import { SimulatedOcr } from '../adapters/simulated-ocr';
@@ -60,6 +62,7 @@ export async function fromConfig(config: Config): Promise<WorkerDependencies> {
     blobs,
     cache,
     clock,
+    documents: new MupdfDocumentReader(),
     ocr: await ocrEngine(config),
     llm: await llmClient(config),
     pricing: config.pricing,

@@ -29,12 +29,12 @@ describe('images', () => {
     expect(inspected.width).toBeGreaterThan(0);
   });
 
-  it('recognises PDF and TIFF but refuses them as not yet accepted (415)', () => {
+  it('recognises PDF and TIFF; a photo-only check (the compat protocol) refuses them (415)', () => {
     const pdf = new TextEncoder().encode('%PDF-1.7\n...');
     const tiff = new Uint8Array([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0]);
     expect(detectMediaType(pdf)).toBe('application/pdf');
     expect(detectMediaType(tiff)).toBe('image/tiff');
-    expect(() => inspectImage(pdf, 'images[0]')).toThrow(/PDF.*not accepted yet/);
+    expect(() => inspectImage(pdf, 'images[0]')).toThrow(/PDF.*only accepted by the v1 API/);
     expect(codeOf(() => inspectImage(tiff, 'images[0]'))).toBe('ImageRejected UNSUPPORTED_MEDIA_TYPE');
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type LayoutWord, lineOf, type PageLayout, typesetLayout } from '../../lambdas/core/layout';
-import { layoutRows, layoutText, pageLayoutText } from '../../lambdas/core/layout-text';
+import { cappedLayoutText, layoutRows, layoutText, pageLayoutText } from '../../lambdas/core/layout-text';
 
 /** A word 1% of the page wide per character, 2% high, at (left, top). */
 function word(text: string, left: number, top: number, height = 0.02): LayoutWord {
@@ -115,5 +115,31 @@ describe('layout text', () => {
     });
     const text = pageLayoutText(page([tiny('a', 0), tiny('b', 0.99)]));
     expect(text.length).toBeLessThanOrEqual(170);
+  });
+});
+
+describe('cappedLayoutText', () => {
+  const page = (label: string, lines: number) =>
+    typesetLayout(
+      Array.from({ length: lines }, (_, n) => `${label} line ${n + 1} ${'x'.repeat(40)}`).join('\n'),
+    );
+
+  it('is layoutText, uncut, when the pages fit', () => {
+    const pages = [page('A', 3), page('B', 2)];
+    expect(cappedLayoutText(pages, 10_000)).toEqual({ text: layoutText(pages), cut: false });
+  });
+
+  it('keeps every page marker and a share of every page, gives a short page all of it, and says it cut', () => {
+    const pages = [page('A', 200), page('B', 2), page('C', 200)];
+    const { text, cut } = cappedLayoutText(pages, 4_000);
+    expect(cut).toBe(true);
+    expect(text.length).toBeLessThan(4_000 + 200);
+    expect(text).toMatch(
+      /--- Page 1 ---[\s\S]*A line 1 [\s\S]*--- Page 2 ---[\s\S]*--- Page 3 ---\nC line 1 /,
+    );
+    expect(text).toContain('B line 2');
+    expect(text).not.toContain('A line 200');
+    expect(text).not.toContain('C line 200');
+    expect(text.match(/text of this page cut/g)).toHaveLength(2);
   });
 });

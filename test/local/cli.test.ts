@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormFillingResult, FormResult } from '../../lambdas/core/schemas/results';
 import { DocuSnapClient, INLINE_IMAGE_LIMIT_BYTES, type TaskView } from '../../local/api-client';
 import { type LocalBackend, startLocalBackend } from '../../local/backend';
+import { textPdf } from '../support/documents';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -88,6 +89,25 @@ describe('CLI and DOCUSNAP_COMPAT=off', () => {
     expect(page.items).toHaveLength(1);
     expect(page.items[0]?.type).toBe('document');
     expect(page.nextCursor).toBeTruthy();
+  });
+
+  it('submit document letter.pdf: a text PDF too large to inline goes up by presigned POST, read from its text layer', async () => {
+    const { PDFDocument } = await import('pdf-lib');
+    const letter = await PDFDocument.load(
+      await textPdf([['Reference Number: REF-4410'], ['Account Number: AC-7702'], ['Amount Due: 918.00']]),
+    );
+    // Random bytes do not compress: past the CLI's inline limit, so the CLI uploads the file.
+    await letter.attach(randomBytes(INLINE_IMAGE_LIMIT_BYTES + 1024), 'scan.bin', {
+      mimeType: 'application/octet-stream',
+    });
+    const file = path.join(home, 'letter.pdf');
+    await writeFile(file, await letter.save());
+    const api = new DocuSnapClient(backend.url, token);
+    expect((await api.imagesFromFiles([file])).map((image) => Object.keys(image)[0])).toEqual(['uploadId']);
+
+    const task = JSON.parse((await cli('submit', 'document', file)).stdout) as TaskView;
+    expect(task).toMatchObject({ status: 'completed', usage: { pages: 3, ocrEngine: 'pdf-text' } });
+    expect(JSON.stringify(task.result)).toMatch(/REF-4410.*AC-7702.*918\.00/);
   });
 
   it('fill --fields --library --form-id: values cited from the library', async () => {

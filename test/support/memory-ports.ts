@@ -1,3 +1,5 @@
+import { DocumentPageCounter } from '../../lambdas/adapters/document-page-counter';
+import { MupdfDocumentReader } from '../../lambdas/adapters/mupdf-document-reader';
 /**
  * In-memory ports with the same contracts as the adapters (conditional writes, leases, owner-scoped
  * cursors), plus a fake OCR engine and LLM that count their calls. Core tests and handler tests use them.
@@ -487,6 +489,8 @@ export function memoryWorld() {
     uploads: new MemoryUploadClaims(),
     clock,
     ids: new SequentialIds('task-'),
+    pageCounter: new DocumentPageCounter(),
+    documents: new MupdfDocumentReader(),
     ocr,
     llm,
     /** The names the dead-letter handler and sweeper are configured with: those of `ocr` and `llm`. */

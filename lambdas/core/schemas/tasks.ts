@@ -56,6 +56,8 @@ export const UsageView = z.object({
   outputTokens: z.number().int(),
   estimatedCostUsd: z.number(),
   cacheHit: z.boolean(),
+  /** True when the page text sent to the model was cut to its per-task cap; absent otherwise. */
+  textTruncated: z.boolean().optional(),
 });
 
 /** The answer of the `getTask` route. */

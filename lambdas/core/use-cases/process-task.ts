@@ -6,14 +6,17 @@ import { TaskConflictError, TaskFailure } from '../errors';
 import { type Grounding, groundResult } from '../evidence';
 import { canonicalJson, sha256Hex } from '../hashing';
 import type { PageLayout } from '../layout';
-import { layoutText } from '../layout-text';
+import { cappedLayoutText } from '../layout-text';
 import type {
   BlobStore,
   Cache,
   Clock,
+  DocumentReader,
+  InputPage,
   LlmClient,
   LlmRequest,
   OcrEngine,
+  OcrImage,
   OcrPage,
   StrategyContext,
   TaskStore,
@@ -46,6 +49,8 @@ export interface ProcessTaskDependencies extends EndTaskDependencies {
   tasks: TaskStore;
   blobs: BlobStore;
   cache: Cache;
+  /** Opens each input into its pages (PDF text layers, rendered scans, TIFF pages, upright photos). */
+  documents: DocumentReader;
   ocr: OcrEngine;
   llm: LlmClient;
   clock: Clock;
@@ -76,6 +81,10 @@ export type ProcessOutcome =
 interface Progress {
   pages: number;
   billedPages: number;
+  /** Pages read from a PDF's text layer (exact, not billed as OCR). */
+  textLayerPages: number;
+  /** The page text sent to the model was cut to MAX_MODEL_TEXT_CHARS. */
+  textTruncated?: boolean;
   inputTokens: number;
   outputTokens: number;
   cacheHit: boolean;
@@ -110,6 +119,7 @@ export async function processTask(deps: ProcessTaskDependencies, taskId: string)
   const progress: Progress = {
     pages: 0,
     billedPages: 0,
+    textLayerPages: 0,
     inputTokens: 0,
     outputTokens: 0,
     cacheHit: false,
@@ -190,9 +200,11 @@ async function produceResult(
     );
   }
   const pages = await readImages(deps, task, progress);
+  const modelText = cappedLayoutText(pages);
+  if (modelText.cut) progress.textTruncated = true;
   const context: StrategyContext = {
     type: task.type,
-    ocrText: layoutText(pages),
+    ocrText: modelText.text,
     pages,
     library: parsedLibrary.data,
     ...(details.form && { fields: details.form.fields }),
@@ -286,23 +298,32 @@ async function readDetails(blobs: BlobStore, task: Task): Promise<TaskRequestDet
 }
 
 /**
- * The layout of each image, in order, through the owner's OCR cache and under the concurrency limit. An
- * image whose turn comes after the deadline fails the task; once one image failed, the queued ones are
- * skipped and the task ends only after the calls already running are over, so none of them outlives it.
+ * The layout of every page of every input, in order: each input is opened into its pages (a PDF text layer
+ * is read as it is), then the pages that need OCR go through the owner's OCR cache under the concurrency
+ * limit. A page whose turn comes after the deadline fails the task; once one page failed, the queued ones
+ * are skipped and the task ends only after the calls already running are over, so none of them outlives it.
  */
 async function readImages(
   deps: ProcessTaskDependencies,
   task: Task,
   progress: Progress,
 ): Promise<PageLayout[]> {
+  const inputPages: { page: InputPage; key: string }[] = [];
+  for (const [n, image] of task.images.entries()) {
+    const bytes = await deps.blobs.get(image.key);
+    if (!bytes) throw new TaskFailure('INPUT_UNREADABLE', `input ${n + 1} of this task is missing`);
+    const pages = await deps.documents.pages({ mediaType: image.mediaType, bytes });
+    for (const page of pages) inputPages.push({ page, key: image.key });
+  }
   const limit = pLimit(Math.max(1, deps.ocrConcurrency));
   let failed = false;
   const settled = await Promise.allSettled(
-    task.images.map((image, n) =>
+    inputPages.map(({ page, key }, n) =>
       limit(async () => {
-        if (failed) throw new TaskFailure('OCR_FAILURE', 'skipped: another image of this task failed');
+        if (page.kind === 'text-layer') return { page: { layout: page.layout, pages: 1 }, billed: false };
+        if (failed) throw new TaskFailure('OCR_FAILURE', 'skipped: another page of this task failed');
         try {
-          return await readImage(deps, task, progress, image, n);
+          return await readImage(deps, task, progress, { ...page.image, key }, n, inputPages.length);
         } catch (error) {
           failed = true;
           throw error;
@@ -314,9 +335,10 @@ async function readImages(
     if (outcome.status === 'fulfilled') return outcome.value;
     throw outcome.reason;
   });
-  for (const { page, billed } of pages) {
+  for (const [n, { page, billed }] of pages.entries()) {
     progress.pages += page.pages;
     if (billed) progress.billedPages += page.pages;
+    if (inputPages[n]?.page.kind === 'text-layer') progress.textLayerPages += page.pages;
   }
   return pages.map(({ page }) => page.layout);
 }
@@ -325,12 +347,11 @@ async function readImage(
   deps: ProcessTaskDependencies,
   task: Task,
   progress: Progress,
-  image: Task['images'][number],
+  image: OcrImage,
   n: number,
+  total: number,
 ): Promise<{ page: OcrPage; billed: boolean }> {
-  const bytes = await deps.blobs.get(image.key);
-  if (!bytes) throw new TaskFailure('INPUT_UNREADABLE', `image ${n + 1} of this task is missing`);
-  const key = ocrCacheKey(task.owner, sha256Hex(bytes));
+  const key = ocrCacheKey(task.owner, sha256Hex(image.bytes));
   const cacheable = usesCaches(task);
   const cached = cacheable ? await deps.cache.get<OcrEntry>(key) : undefined;
   // An entry without a layout is of an older shape: read the image again.
@@ -343,13 +364,10 @@ async function readImage(
   if (deps.clock.now().getTime() >= progress.deadline) {
     throw new TaskFailure(
       'OCR_FAILURE',
-      outOfTime(deps, `image ${n + 1} of ${task.images.length} could not be read before its deadline`),
+      outOfTime(deps, `page ${n + 1} of ${total} could not be read before its deadline`),
     );
   }
-  const page = await deps.ocr.recognize(
-    { key: image.key, mediaType: image.mediaType, bytes },
-    { deadline: progress.deadline },
-  );
+  const page = await deps.ocr.recognize(image, { deadline: progress.deadline });
   // A page too dense for one cache item is read again next time rather than failing the task.
   if (cacheable && Buffer.byteLength(JSON.stringify(page)) <= MAX_CACHED_OCR_BYTES)
     await writeCacheEntry(deps, task, progress, key, { ...page, paidBy: task.taskId } satisfies OcrEntry);
@@ -425,10 +443,17 @@ async function forgetIfDeleted(deps: ProcessTaskDependencies, task: Task, progre
   }
 }
 
+/** What read the pages: the OCR engine, a PDF text layer, or both (`textract+pdf-text`). */
+function readBy(deps: ProcessTaskDependencies, progress: Progress): string {
+  if (progress.textLayerPages === 0) return deps.ocr.name;
+  if (progress.textLayerPages === progress.pages) return deps.documents.textLayerName;
+  return `${deps.ocr.name}+${deps.documents.textLayerName}`;
+}
+
 function usageOf(deps: ProcessTaskDependencies, progress: Progress): Usage {
   return {
     pages: progress.pages,
-    ocrEngine: deps.ocr.name,
+    ocrEngine: readBy(deps, progress),
     llmModel: deps.llm.model,
     inputTokens: progress.inputTokens,
     outputTokens: progress.outputTokens,
@@ -443,6 +468,7 @@ function usageOf(deps: ProcessTaskDependencies, progress: Progress): Usage {
       deps.pricing,
     ),
     cacheHit: progress.cacheHit,
+    ...(progress.textTruncated && { textTruncated: true }),
   };
 }
 

@@ -1,13 +1,22 @@
 import { inputImageKey, isWellFormedId, requestDetailsKey, uploadKey } from '../blob-keys';
 import { ApiError, IdempotencyConflict, ImageRejected, UploadNotFound } from '../errors';
 import { canonicalJson, sha256Hex } from '../hashing';
-import { checkImageSize, decodeBase64Image, type InspectedImage, inspectImage } from '../images';
+import {
+  checkImageSize,
+  checkPageCount,
+  decodeBase64Image,
+  detectMediaType,
+  type InspectedInput,
+  inspectInput,
+  isDocument,
+} from '../images';
 import type {
   BlobStore,
   Clock,
   IdempotencyOutcome,
   IdempotencyStore,
   IdGenerator,
+  PageCounter,
   TaskQueue,
   TaskStore,
   UploadClaims,
@@ -39,6 +48,8 @@ export interface SubmitTaskDependencies {
   uploads: UploadClaims;
   clock: Clock;
   ids: IdGenerator;
+  /** Counts the pages of PDF and TIFF inputs (DESIGN §3.1). */
+  pageCounter: PageCounter;
   retentionDays: number;
 }
 
@@ -51,9 +62,9 @@ export interface SubmitTaskOutcome {
 }
 
 type CheckedImage =
-  | { source: 'inline'; bytes: Uint8Array; image: InspectedImage }
+  | { source: 'inline'; bytes: Uint8Array; image: InspectedInput }
   /** `key` is the task's own copy of the upload: what was checked is what the worker reads. */
-  | { source: 'upload'; uploadId: string; key: string; size: number; image: InspectedImage };
+  | { source: 'upload'; uploadId: string; key: string; size: number; image: InspectedInput };
 
 /** What checking a request's uploads wrote: undone when the request is refused. */
 interface UploadTrail {
@@ -202,15 +213,18 @@ async function checkImages(
   trail: UploadTrail,
 ): Promise<CheckedImage[]> {
   const checked: CheckedImage[] = [];
+  let pages = 0;
   // One at a time: a request holds up to 20 images and the first bad one ends it.
   for (const [n, ref] of refs.entries()) {
     const label = `images[${n}]`;
     if ('data' in ref) {
       const bytes = decodeBase64Image(ref.data, `images.${n}.data`);
-      checked.push({ source: 'inline', bytes, image: inspectImage(bytes, label) });
+      checked.push({ source: 'inline', bytes, image: await inspectInput(bytes, label, deps.pageCounter) });
     } else {
       checked.push(await checkUpload(deps, owner, taskId, ref.uploadId, n, trail));
     }
+    pages += checked[n]?.image.pages ?? 0;
+    checkPageCount(pages);
   }
   return checked;
 }
@@ -247,16 +261,24 @@ async function checkUpload(
   checkImageSize(head.size, label);
   const header = await deps.blobs.getPrefix(key, HEADER_BYTES);
   if (!header) throw notFound();
-  let image: InspectedImage;
+  const whole = async () => {
+    const bytes = await deps.blobs.get(key);
+    if (!bytes) throw notFound();
+    return bytes;
+  };
+  // A PDF's or TIFF's page list is spread through the file: it is counted from the whole file.
+  if (isDocument(detectMediaType(header)) && head.size > header.byteLength) {
+    const image = await inspectInput(await whole(), label, deps.pageCounter);
+    return { source: 'upload', uploadId, key, size: head.size, image };
+  }
+  let image: InspectedInput;
   try {
-    image = inspectImage(header, label, head.size);
+    image = await inspectInput(header, label, deps.pageCounter, head.size);
   } catch (error) {
     // A JPEG's frame header can sit past the first bytes; read the whole file before calling it invalid.
     if (!(error instanceof ImageRejected && error.code === 'INVALID_IMAGE' && head.size > header.byteLength))
       throw error;
-    const whole = await deps.blobs.get(key);
-    if (!whole) throw notFound();
-    image = inspectImage(whole, label, head.size);
+    image = await inspectInput(await whole(), label, deps.pageCounter, head.size);
   }
   return { source: 'upload', uploadId, key, size: head.size, image };
 }
@@ -282,8 +304,14 @@ function toImageInput(owner: string, taskId: string, n: number, checked: Checked
         key: inputImageKey(owner, taskId, n),
         mediaType: checked.image.mediaType,
         bytes: checked.bytes.byteLength,
+        pages: checked.image.pages,
       }
-    : { key: checked.key, mediaType: checked.image.mediaType, bytes: checked.size };
+    : {
+        key: checked.key,
+        mediaType: checked.image.mediaType,
+        bytes: checked.size,
+        pages: checked.image.pages,
+      };
 }
 
 function details(input: SubmitTaskInput): TaskRequestDetails {

@@ -4,6 +4,7 @@
  * the local runtime may replace it first with `useApiDependencies(...)`.
  */
 import { randomUUID } from 'node:crypto';
+import { DocumentPageCounter } from '../../adapters/document-page-counter';
 import type { DeleteTaskDependencies } from '../../core/use-cases/delete-task';
 import type { WaitDependencies } from '../../core/use-cases/get-task';
 import type { SubmitTaskDependencies } from '../../core/use-cases/submit-task';
@@ -37,6 +38,7 @@ export function fromConfig(config: Config): ApiDependencies {
     cache,
     clock,
     ids: { newId: () => randomUUID() },
+    pageCounter: new DocumentPageCounter(),
     // A long poll's pause between reads of the task (GET /v1/tasks/{taskId}?waitSeconds=).
     pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     retentionDays: config.retentionDays,

@@ -309,7 +309,7 @@ describe('processTask time limits', () => {
     const view = await getTask(world, 'user-a', taskId);
     expect(view.status).toBe('error');
     expect(view.error?.code).toBe('OCR_FAILURE');
-    expect(view.error?.message).toMatch(/ran out of time: image 5 of 20/);
+    expect(view.error?.message).toMatch(/ran out of time: page 5 of 20/);
     expect(view.usage).toMatchObject({ pages: 0 });
   });
 

@@ -53,7 +53,7 @@ describe('submitTask', () => {
     await upload(world, 'user-a', 'up-1', pngImage());
     const { summary } = await submitTask(world, 'user-a', images({ images: [{ uploadId: 'up-1' }] }));
     expect((await world.tasks.get(summary.taskId))?.images).toEqual([
-      { key: 'inputs/user-a/task-000001/0', mediaType: 'image/png', bytes: pngImage().byteLength },
+      { key: 'inputs/user-a/task-000001/0', mediaType: 'image/png', bytes: pngImage().byteLength, pages: 1 },
     ]);
     expect(await world.blobs.get('inputs/user-a/task-000001/0')).toEqual(pngImage());
     expect(await world.blobs.get('uploads/user-a/up-1')).toBeUndefined();
@@ -125,7 +125,7 @@ describe('submitTask', () => {
   it('writes nothing when one image of several is refused', async () => {
     const world = memoryWorld();
     const request = images({
-      images: [{ data: base64(pngImage()) }, { data: base64(new TextEncoder().encode('%PDF-1.4')) }],
+      images: [{ data: base64(pngImage()) }, { data: base64(new TextEncoder().encode('GIF89a')) }],
     });
     await expect(submitTask(world, 'user-a', request, 'key-1')).rejects.toMatchObject({
       name: 'ImageRejected',

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_IMAGE_BYTES } from '../../../lambdas/core/schemas/uploads';
 import { useApiDependencies } from '../../../lambdas/handlers/api/dependencies';
 import { handler } from '../../../lambdas/handlers/api/submit-document';
+import { encryptedPdf, multiPageTiff, textPdf } from '../../support/documents';
 import { apiEvent, base64, pngHeader, pngImage } from '../../support/events';
 import { type MemoryWorld, memoryWorld } from '../../support/memory-ports';
 
@@ -36,12 +38,71 @@ describe('POST /v1/tasks/document', () => {
     expect(world.queue.sent).toEqual([{ message: { taskId: 'task-000001' }, priority: 'normal' }]);
   });
 
-  it('answers 415 for a PDF and for bytes that are no image, whatever the request claims', async () => {
-    for (const bytes of [new TextEncoder().encode('%PDF-1.7 ...'), new TextEncoder().encode('hello')]) {
+  it('answers 415 for bytes that are no image or document, whatever the request claims', async () => {
+    for (const bytes of [new TextEncoder().encode('GIF89a ...'), new TextEncoder().encode('hello')]) {
       const { status, body } = await submit({ images: [{ data: base64(bytes) }] });
       expect(status).toBe(415);
       expect(body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     }
+  });
+
+  it('accepts a PDF and a TIFF, recording the pages counted in each', async () => {
+    const pdf = await textPdf([['Page one'], ['Page two'], ['Page three']]);
+    const tiff = await multiPageTiff([['One'], ['Two']]);
+    const { status } = await submit({ images: [{ data: base64(pdf) }, { data: base64(tiff) }] });
+    expect(status).toBe(202);
+    const task = await world.tasks.get('task-000001');
+    expect(task?.images.map(({ mediaType, pages }) => ({ mediaType, pages }))).toEqual([
+      { mediaType: 'application/pdf', pages: 3 },
+      { mediaType: 'image/tiff', pages: 2 },
+    ]);
+  });
+
+  it('answers 422 TOO_MANY_PAGES for a 60-page PDF and for 50 pages plus a photo', async () => {
+    const sixty = await textPdf(Array.from({ length: 60 }, (_, n) => [`Page ${n + 1}`]));
+    const fifty = await textPdf(Array.from({ length: 50 }, (_, n) => [`Page ${n + 1}`]));
+    expect((await submit({ images: [{ data: base64(fifty) }] })).status).toBe(202);
+    for (const images of [[sixty], [fifty, pngImage()]]) {
+      const { status, body } = await submit({ images: images.map((bytes) => ({ data: base64(bytes) })) });
+      expect(status).toBe(422);
+      expect(body.error.code).toBe('TOO_MANY_PAGES');
+      expect(body.error.message).toMatch(/at most 50/);
+    }
+  });
+
+  it('answers 422 INVALID_IMAGE for an encrypted, a truncated and a garbage PDF, and a broken TIFF', async () => {
+    const pdf = await textPdf([['Total: 1.00']]);
+    for (const bytes of [
+      await encryptedPdf(),
+      pdf.slice(0, 200),
+      new TextEncoder().encode('%PDF-1.7 ...'),
+      new Uint8Array([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0, 0, 0]),
+    ]) {
+      const { status, body } = await submit({ images: [{ data: base64(bytes) }] });
+      expect(status).toBe(422);
+      expect(body.error.code).toBe('INVALID_IMAGE');
+      expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/);
+    }
+  });
+
+  it('accepts a PDF uploaded beforehand, counting its pages from the whole file', async () => {
+    // Past the 512 KiB header read: the page tree sits at the end of the file.
+    const pdf = await textPdf(Array.from({ length: 40 }, (_, n) => [`Page ${n + 1}`, 'x'.repeat(60)]));
+    const padded = await (async () => {
+      const { PDFDocument } = await import('pdf-lib');
+      const document = await PDFDocument.load(pdf);
+      // Random bytes do not compress: the attachment keeps the file large.
+      await document.attach(randomBytes(600 * 1024), 'scan.bin', { mimeType: 'application/octet-stream' });
+      return document.save();
+    })();
+    expect(padded.byteLength).toBeGreaterThan(512 * 1024);
+    await world.blobs.put('uploads/user-a/letter', padded, 'application/pdf');
+    const { status } = await submit({ images: [{ uploadId: 'letter' }] });
+    expect(status).toBe(202);
+    expect((await world.tasks.get('task-000001'))?.images[0]).toMatchObject({
+      mediaType: 'application/pdf',
+      pages: 40,
+    });
   });
 
   it('answers 422 INVALID_IMAGE for a broken header and for a side over 10,000 px', async () => {

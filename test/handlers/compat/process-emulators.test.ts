@@ -11,6 +11,7 @@ import { DynamoDbCache } from '../../../lambdas/adapters/dynamodb-cache';
 import { DynamoDbCompatStore } from '../../../lambdas/adapters/dynamodb-compat-store';
 import { DynamoDbTaskStore } from '../../../lambdas/adapters/dynamodb-task-store';
 import { LocalKeyWrapper } from '../../../lambdas/adapters/local-key-wrapper';
+import { MupdfDocumentReader } from '../../../lambdas/adapters/mupdf-document-reader';
 import { S3BlobStore } from '../../../lambdas/adapters/s3-blob-store';
 import { ocrCacheKey } from '../../../lambdas/core/cache-keys';
 import { clientKeyFingerprint } from '../../../lambdas/core/compat/crypto';
@@ -88,6 +89,7 @@ beforeAll(async () => {
     blobs: new S3BlobStore(emulators.s3(), emulators.env.DOCUSNAP_BUCKET),
     // The worker's caches on the same table, as in Lambda, so a scan sees every copy of the OCR text.
     cache: new DynamoDbCache(emulators.documentClient(), emulators.env.DOCUSNAP_TABLE),
+    documents: new MupdfDocumentReader(),
     ocr: new FakeOcr(),
     llm: new FakeLlm(),
     clock: { now: () => new Date() },

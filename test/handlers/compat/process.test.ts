@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalKeyWrapper } from '../../../lambdas/adapters/local-key-wrapper';
+import { MupdfDocumentReader } from '../../../lambdas/adapters/mupdf-document-reader';
 import { RulesLlm } from '../../../lambdas/adapters/rules/rules-llm';
 import { createResultSealer } from '../../../lambdas/core/compat/seal-result';
 import { DependencyThrottledError, TaskFailure } from '../../../lambdas/core/errors';
@@ -101,6 +102,7 @@ beforeEach(() => {
     tasks,
     blobs,
     cache,
+    documents: new MupdfDocumentReader(),
     ocr: new FakeOcr(),
     llm: new FakeLlm(),
     clock,

@@ -1,0 +1,118 @@
+/**
+ * Document fixtures made in the tests: text PDFs with pdf-lib, scans (pages of text rendered to pictures
+ * by MuPDF and put into a PDF without a text layer), multi-page TIFFs and sideways EXIF photos.
+ */
+import * as mupdf from 'mupdf';
+import { degrees, PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
+
+/** A PDF whose pages carry these lines as real text (a text layer), A5 portrait. */
+export async function textPdf(pages: string[][], options: { rotate?: number } = {}): Promise<Uint8Array> {
+  const document = await PDFDocument.create();
+  const font = await document.embedFont(StandardFonts.Helvetica);
+  for (const lines of pages) {
+    const page = document.addPage([420, 595]);
+    lines.forEach((line, n) => {
+      page.drawText(line, { x: 40, y: 540 - n * 30, size: 16, font });
+    });
+    if (options.rotate) page.setRotation(degrees(options.rotate));
+  }
+  return document.save();
+}
+
+/** Each page of a PDF rendered to a grayscale picture of `dpi`. */
+function renderPages(pdf: Uint8Array, dpi: number, colour = mupdf.ColorSpace.DeviceGray) {
+  const document = mupdf.Document.openDocument(pdf, 'application/pdf');
+  const pictures: mupdf.Pixmap[] = [];
+  for (let n = 0; n < document.countPages(); n++) {
+    pictures.push(document.loadPage(n).toPixmap(mupdf.Matrix.scale(dpi / 72, dpi / 72), colour, false, true));
+  }
+  return pictures;
+}
+
+/** A scanned PDF: every page is only a picture of the lines, no text layer. */
+export async function scannedPdf(pages: string[][]): Promise<Uint8Array> {
+  const document = await PDFDocument.create();
+  for (const picture of renderPages(await textPdf(pages), 150)) {
+    const png = await document.embedPng(picture.asPNG());
+    const page = document.addPage([420, 595]);
+    page.drawImage(png, { x: 0, y: 0, width: 420, height: 595 });
+  }
+  return document.save();
+}
+
+/** A PDF whose trailer says it is encrypted (standard security handler, unknown password). */
+export async function encryptedPdf(): Promise<Uint8Array> {
+  const document = await PDFDocument.load(await textPdf([['Secret: 42']]));
+  const key = 'A'.repeat(32);
+  document.context.trailerInfo.Encrypt = document.context.obj({
+    Filter: PDFName.of('Standard'),
+    V: 1,
+    R: 2,
+    O: document.context.obj(key),
+    U: document.context.obj(key),
+    P: -4,
+  });
+  return document.save({ useObjectStreams: false });
+}
+
+/** A multi-page grayscale TIFF (uncompressed strips), one page per list of lines. */
+export async function multiPageTiff(pages: string[][]): Promise<Uint8Array> {
+  const pictures = renderPages(await textPdf(pages), 150).map((p) => ({
+    width: p.getWidth(),
+    height: p.getHeight(),
+    pixels: p.getPixels(),
+  }));
+  const entries = 9;
+  const ifdSize = 2 + entries * 12 + 4;
+  let offset = 8;
+  const layout = pictures.map((picture) => {
+    const ifd = offset;
+    const data = ifd + ifdSize;
+    offset = data + picture.pixels.length + (picture.pixels.length % 2);
+    return { ifd, data };
+  });
+  const bytes = new Uint8Array(offset);
+  const view = new DataView(bytes.buffer);
+  bytes.set([0x49, 0x49, 0x2a, 0x00]);
+  view.setUint32(4, layout[0]?.ifd ?? 0, true);
+  pictures.forEach((picture, n) => {
+    const { ifd, data } = layout[n] as { ifd: number; data: number };
+    const tags: [number, number, number][] = [
+      [256, 4, picture.width],
+      [257, 4, picture.height],
+      [258, 3, 8],
+      [259, 3, 1],
+      [262, 3, 1],
+      [273, 4, data],
+      [277, 3, 1],
+      [278, 4, picture.height],
+      [279, 4, picture.pixels.length],
+    ];
+    view.setUint16(ifd, entries, true);
+    tags.forEach(([tag, type, value], i) => {
+      const at = ifd + 2 + i * 12;
+      view.setUint16(at, tag, true);
+      view.setUint16(at + 2, type, true);
+      view.setUint32(at + 4, 1, true);
+      if (type === 3) view.setUint16(at + 8, value, true);
+      else view.setUint32(at + 8, value, true);
+    });
+    view.setUint32(ifd + 2 + entries * 12, layout[n + 1]?.ifd ?? 0, true);
+    bytes.set(picture.pixels, data);
+  });
+  return bytes;
+}
+
+/**
+ * A phone photo stored sideways: the page turned a quarter left, with EXIF orientation 6 ("turn right to
+ * view"), as phones write them.
+ */
+export async function sidewaysPhoto(lines: string[]): Promise<Uint8Array> {
+  const [picture] = renderPages(await textPdf([lines], { rotate: 270 }), 150, mupdf.ColorSpace.DeviceRGB);
+  if (!picture) throw new Error('no page rendered');
+  const jpeg = picture.asJPEG(92, false);
+  // APP1 "Exif": a big-endian TIFF header and one IFD entry, Orientation (0x0112) = 6.
+  const app1 = [0xff, 0xe1, 0, 34, 0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8];
+  app1.push(0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0);
+  return new Uint8Array([...jpeg.slice(0, 2), ...app1, ...jpeg.slice(2)]);
+}

@@ -123,7 +123,7 @@ describe('RulesLlm', () => {
     const result = FormResult.parse(await run('form', joinPages([FORM])));
     expect(result.title).toBe('Employment Application Form');
     expect(result.kv).toEqual({
-      'Form Type': 'Employment Application Form',
+      'Form Type': 'Employment Application',
       'Position applied for': 'Warehouse Assistant',
     });
     expect(result.fields).toEqual([

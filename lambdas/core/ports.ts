@@ -203,6 +203,8 @@ export interface LlmResponse {
 export interface LlmClient {
   /** Reported in `usage.llmModel`. */
   readonly model: string;
+  /** The model's output-token limit, when it has one: no task asks for more (core/task-budget.ts). */
+  readonly maxOutputTokens?: number;
   /** Throws TaskFailure('LLM_FAILURE') when the model cannot be reached within the retry budget or the deadline. */
   complete(request: LlmRequest, options?: CallOptions): Promise<LlmResponse>;
 }

@@ -375,6 +375,8 @@ export function validAnswer(request: LlmRequest): unknown {
 /** An LLM that answers through `answer` (valid by default), counting calls and tokens. */
 export class FakeLlm implements LlmClient {
   readonly model: string;
+  /** As a Bedrock model's card gives it; unset, as for an offline model. */
+  maxOutputTokens?: number;
   readonly calls: LlmRequest[] = [];
   /** The options of each call, in the order of `calls` (the task deadline). */
   readonly options: (CallOptions | undefined)[] = [];

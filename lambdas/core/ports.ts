@@ -97,6 +97,10 @@ export interface BlobStore {
   delete(keys: readonly string[]): Promise<void>;
   /** Copies an object within the store; false when `fromKey` does not exist. */
   copy(fromKey: string, toKey: string): Promise<boolean>;
+}
+
+/** Signs uploads into the blob store; apart from it, so only the uploads route carries a signer. */
+export interface UploadSigner {
   /** A presigned POST bound to one key, content type and a byte-length range. */
   presignPost(
     key: string,

@@ -2,14 +2,22 @@
 
 import { icaoCheckDigit } from '../../core/check-digit';
 import type { StrategyContext } from '../../core/ports';
-import { normaliseDate, parseDate, parseTime, splitDateTime } from '../../core/strategies/dates';
+import {
+  type NumericDateOrder,
+  normaliseDate,
+  numericDateOrder,
+  parseDate,
+  parseTime,
+  splitDateTime,
+} from '../../core/strategies/dates';
 import { headerRole, IDENTITY_TAGS } from './document-keywords';
 import { identityFieldName } from './field-names';
-import { readZone, type ZoneFacts } from './machine-readable-zone';
+import { readZone, type ZoneFacts, zoneLine } from './machine-readable-zone';
 import {
   firstLanguage,
   isAmountText,
   LABEL_WORDS,
+  labelWordCount,
   type PagePair,
   type PageReading,
   type PageRow,
@@ -22,9 +30,10 @@ import { kindSentence, listed, read, relatedItems } from './reading';
 
 export function readDocument(context: StrategyContext) {
   const reading = read(context);
-  const identity = reading.tags.some((tag) => IDENTITY_TAGS.has(tag));
   const pages = context.pages.length > 0 ? context.pages : textPages(context.ocrText);
-  const kv = documentFacts(readPages(pages), context.ocrText, identity);
+  const page = readPages(pages);
+  const identity = reading.tags.some((tag) => IDENTITY_TAGS.has(tag)) || looksLikeIdentity(page);
+  const kv = documentFacts(page, context.ocrText, identity);
   const keys = Object.keys(kv);
   const facts = keys.length > 0 ? ` It lists ${keys.length} labelled values, including ${listed(keys)}.` : '';
   return {
@@ -73,26 +82,62 @@ function sexValue(text: string): string | undefined {
 /** Every fact of the document: labelled pairs, then dates, header and addressee printed without a label. */
 export function documentFacts(page: PageReading, text: string, identity: boolean): Record<string, string> {
   const facts = new Facts();
-  for (const pair of page.pairs) addPair(facts, pair, identity);
+  const order = numericDateOrder(page.rows.map(rowText));
+  const headings = headingPairs(page);
+  for (const pair of page.pairs) if (!headings.has(pair)) addPair(facts, pair, identity, order);
   if (identity) {
     addFullName(facts);
     const printed = new Set(page.rows.flatMap((row) => row.words.map((word) => word.text.toUpperCase())));
     addZone(facts, readZone(page.rows.map(rowText), new Date(), printed));
   } else {
-    addUnlabelledDates(facts, page);
+    addUnlabelledDates(facts, page, order);
     const role = headerRole(text);
-    const header = role ? headerEntity(page) : undefined;
+    const header = role ? headerEntity(page, headings) : undefined;
     if (role && header) facts.set(role, header.text);
     addAddressee(facts, page, header, role === 'Sender' ? 'Recipient' : 'Customer');
   }
   return facts.record();
 }
 
-function addPair(facts: Facts, pair: PagePair, identity: boolean): void {
+/** Labels only identity documents print together. */
+const IDENTITY_LABELS =
+  /^(surname|given names?|nationality|sex|date of birth|place of birth|date of expiry|date of issue)\b/i;
+
+/**
+ * An identity document whose title OCR missed: a machine-readable zone, or three of the labels that
+ * identity documents print.
+ */
+function looksLikeIdentity(page: PageReading): boolean {
+  if (page.rows.some((row) => zoneLine(rowText(row)) !== undefined)) return true;
+  return (
+    new Set(page.pairs.filter((pair) => IDENTITY_LABELS.test(pair.label)).map((pair) => pair.label)).size >= 3
+  );
+}
+
+/**
+ * The canonical identity name of a printed label; a bilingual label whose slash OCR lost (`Sex Sexe`)
+ * is tried by its first words.
+ */
+function identityKey(label: string): string {
+  const first = firstLanguage(label);
+  const words = first.split(/\s+/);
+  // A code or number after the label (`Nationality BEL`) is a value OCR ran into it, not a translation.
+  const isValue = (word: string) => /\d/.test(word) || /^\p{Lu}{1,3}$/u.test(word);
+  for (let length = words.length; length >= 1; length--) {
+    if (words.slice(length).some(isValue)) return first;
+    const name = identityFieldName(words.slice(0, length).join(' '));
+    if (name) return name;
+  }
+  // `Surname Nom` is the surname.
+  const prefix = IDENTITY_LABELS.exec(first);
+  return prefix && !first.slice(prefix[0].length).split(/\s+/).some(isValue) ? prefix[0] : first;
+}
+
+function addPair(facts: Facts, pair: PagePair, identity: boolean, order: NumericDateOrder | undefined): void {
   const label = pair.label;
-  const key = (identity ? identityFieldName(label) : undefined) ?? (identity ? firstLanguage(label) : label);
+  const key = identity ? identityKey(label) : label;
   const value = pair.value;
-  const both = splitDateTime(value);
+  const both = splitDateTime(value, order);
   if (both && !isTimeLabel(label)) {
     facts.set(key, both.date);
     facts.set('Time', both.time);
@@ -112,7 +157,7 @@ function addPair(facts: Facts, pair: PagePair, identity: boolean): void {
     if (/\p{L}{2}/u.test(name)) facts.set(key, name);
     return;
   }
-  facts.set(key, normaliseDate(value));
+  facts.set(key, normaliseDate(value, order));
 }
 
 const rowText = (row: PageRow) => row.words.map((word) => word.text).join(' ');
@@ -121,18 +166,18 @@ const CLOCK_TIME =
   /^\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?$|^\d{1,2}(?:[.:]\d{2})?\s*[AaPp]\.?[Mm]\.?$/;
 
 /** Dates and times printed without a label (a letter's date, a receipt's date and time). */
-function addUnlabelledDates(facts: Facts, page: PageReading): void {
+function addUnlabelledDates(facts: Facts, page: PageReading, order: NumericDateOrder | undefined): void {
   const hasDate = facts.keys().some(isDateLabel);
   const hasTime = facts.keys().some(isTimeLabel);
   for (const segments of page.loose.values()) {
     for (const segment of segments) {
-      const both = splitDateTime(segment.text);
+      const both = splitDateTime(segment.text, order);
       if (both) {
         if (!hasDate) facts.set('Date', both.date);
         if (!hasTime) facts.set('Time', both.time);
         continue;
       }
-      const date = parseDate(segment.text);
+      const date = parseDate(segment.text, order);
       if (date && !hasDate) facts.set('Date', date);
       // A time alone must look like one (`14:32`, `2:32 PM`): `3.50` is a price.
       else if (CLOCK_TIME.test(segment.text) && parseTime(segment.text) && !hasTime)
@@ -141,32 +186,38 @@ function addUnlabelledDates(facts: Facts, page: PageReading): void {
   }
 }
 
-/** Words that name the kind of document, not who issued it. */
-const DOCUMENT_WORDS = new Set([
+/** Words that name the kind of document, not who issued it: dropped at either end of a header. */
+const KIND_WORDS = new Set([
   'invoice',
-  'tax',
   'receipt',
   'boarding',
   'pass',
   'passport',
+  'ticket',
+  'e',
+  'statement',
+  'bill',
+  'copy',
+]);
+
+/** Words that, with kind words only, make a header that names the document (`Monthly statement`, `Your bill`). */
+const DOCUMENT_WORDS = new Set([
+  ...KIND_WORDS,
+  'tax',
   'identity',
   'id',
   'card',
   'national',
-  'ticket',
-  'e',
   'travel',
-  'statement',
-  'bill',
   'your',
   'monthly',
+  'annual',
   'electricity',
   'gas',
   'water',
   'utility',
-  'copy',
-  'original',
   'customer',
+  'original',
   'page',
   'of',
 ]);
@@ -175,7 +226,7 @@ const DOCUMENT_WORDS = new Set([
 function withoutDocumentWords(text: string): string {
   const words = text.trim().split(/\s+/);
   const isKind = (word: string | undefined) =>
-    word !== undefined && plainWords(word).length > 0 && plainWords(word).every((w) => DOCUMENT_WORDS.has(w));
+    word !== undefined && plainWords(word).length > 0 && plainWords(word).every((w) => KIND_WORDS.has(w));
   while (words.length > 1 && isKind(words.at(-1))) words.pop();
   while (words.length > 1 && isKind(words[0])) words.shift();
   return words.join(' ');
@@ -200,24 +251,62 @@ function isNameLike(text: string): boolean {
     !words.some((word) => /^\d+[,.]?$/.test(word)) &&
     !/(\p{L})\1{3,}/u.test(text) &&
     words.length <= 6 &&
-    !/[:：@]/.test(text) &&
+    !/[@]/.test(text) &&
+    !/[:：]\s*$/.test(text) &&
     parseDate(text) === undefined &&
     !isAmountText(text)
   );
 }
 
+/** Header text this much larger than the page's body text is a heading, even with a colon in it. */
+const HEADING_HEIGHT = 1.4;
+
+/**
+ * Colon "pairs" that are headings: printed large at the top, their "label" no label words
+ * (`Summer Theatre: Hamlet` is an event's title, not a field).
+ */
+function headingPairs(page: PageReading): Set<PagePair> {
+  const body =
+    [...page.rows.map((row) => row.height)].sort((a, b) => a - b)[Math.floor(page.rows.length / 2)] ?? 0;
+  const rows = new Map(page.rows.map((row) => [row.index, row]));
+  return new Set(
+    page.pairs.filter((pair) => {
+      const row = rows.get(pair.row);
+      return (
+        row !== undefined &&
+        row.page === 1 &&
+        row.top <= HEADER_ZONE &&
+        pair.style === 'colon' &&
+        row.height >= HEADING_HEIGHT * body &&
+        labelWordCount(pair.label) === 0
+      );
+    }),
+  );
+}
+
+/** Most words of a name are words: a header read as `re ee a` is a misread picture. */
+const hasRealWords = (text: string) => {
+  const words = text.split(/\s+/);
+  return words.filter((word) => (word.match(/\p{L}/gu)?.length ?? 0) >= 3).length * 2 >= words.length;
+};
+
 /** The largest name-like text at the top of the first page that is not the document's kind. */
-function headerEntity(page: PageReading): { text: string; row: number } | undefined {
+function headerEntity(page: PageReading, headings: Set<PagePair>): { text: string; row: number } | undefined {
   let best: { text: string; row: number; height: number } | undefined;
+  const consider = (raw: string, row: number, height: number) => {
+    const text = withoutDocumentWords(raw).replace(/^[^\p{L}\p{N}&(]+|[^\p{L}\p{N})]+$/gu, '');
+    const words = plainWords(text);
+    if (!isNameLike(text) || !hasRealWords(text) || words.every((word) => DOCUMENT_WORDS.has(word))) return;
+    if (!best || height > best.height * 1.1) best = { text, row, height };
+  };
   for (const row of page.rows) {
     if (row.page !== 1 || row.top > HEADER_ZONE) continue;
-    for (const segment of page.loose.get(row.index) ?? []) {
-      const text = withoutDocumentWords(segment.text);
-      const words = plainWords(text);
-      if (!isNameLike(text) || words.every((word) => DOCUMENT_WORDS.has(word))) continue;
-      const height = segmentHeight(segment);
-      if (!best || height > best.height * 1.1) best = { text, row: row.index, height };
+    for (const pair of page.pairs) {
+      if (pair.row === row.index && headings.has(pair))
+        consider(`${pair.label}: ${pair.value}`, row.index, row.height);
     }
+    for (const segment of page.loose.get(row.index) ?? [])
+      consider(segment.text, row.index, segmentHeight(segment));
   }
   return best && { text: best.text, row: best.row };
 }

@@ -8,6 +8,7 @@
  */
 import { type Box, type LayoutWord, type PageLayout, typesetLayout, unionBox } from '../../core/layout';
 import { layoutRows } from '../../core/layout-text';
+import { parseDate, splitDateTime } from '../../core/strategies/dates';
 import { PAGE_MARKER } from '../../core/strategies/ocr-text';
 
 /** What fills a segment that holds no text: a dotted leader, a run of underscores, an empty box. */
@@ -266,6 +267,36 @@ export function splitSegments(words: readonly LayoutWord[], glyph = glyphWidth(w
   return segments;
 }
 
+/** Words this much taller than others on one row are another line's (a value under its small label). */
+const MERGED_ROW_HEIGHT_RATIO = 1.25;
+
+/**
+ * A row as one or two rows: on a tilted photo OCR may read a small label row and the larger value row
+ * under it as one row, their words interleaved and overlapping. Such a row is split by word size, the
+ * smaller words (the labels) first.
+ */
+export function splitMergedRow(words: readonly LayoutWord[], glyph: number): LayoutWord[][] {
+  const overlaps = words.some((word, i) => i > 0 && word.box.left < rightOf(words[i - 1].box) - glyph);
+  if (!overlaps || words.length < 2) return [[...words]];
+  // Two sizes of text: the cut that best separates the words' (log) heights, as Otsu's threshold does.
+  const sizes = words.map((word) => Math.log(Math.max(word.box.height, 1e-6))).sort((a, b) => a - b);
+  let best: { cut: number; spread: number } | undefined;
+  for (let i = 1; i < sizes.length; i++) {
+    const low = sizes.slice(0, i);
+    const high = sizes.slice(i);
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const spread = low.length * high.length * (mean(high) - mean(low)) ** 2;
+    if (!best || spread > best.spread) best = { cut: sizes[i], spread };
+  }
+  if (!best) return [[...words]];
+  const cut = best.cut;
+  const small = words.filter((word) => Math.log(Math.max(word.box.height, 1e-6)) < cut);
+  const large = words.filter((word) => Math.log(Math.max(word.box.height, 1e-6)) >= cut);
+  const size = (group: readonly LayoutWord[]) => median(group.map((word) => word.box.height));
+  if (small.length === 0 || size(large) < MERGED_ROW_HEIGHT_RATIO * size(small)) return [[...words]];
+  return [small, large];
+}
+
 /**
  * The rows of the pages, top to bottom, page after page. Pages without a layout (a text given alone, as
  * in tests and the simulated OCR) are laid out from the text, column gaps kept as runs of spaces.
@@ -274,17 +305,20 @@ export function pageRows(pages: readonly PageLayout[]): PageRow[] {
   const rows: PageRow[] = [];
   pages.forEach((page, n) => {
     for (const row of layoutRows(page)) {
-      const glyph = glyphWidth(row.words);
-      rows.push({
-        page: n + 1,
-        index: rows.length,
-        words: row.words,
-        segments: splitSegments(row.words, glyph),
-        top: row.top,
-        bottom: row.bottom,
-        height: median(row.words.map((word) => word.box.height)),
-        glyph,
-      });
+      for (const words of splitMergedRow(row.words, glyphWidth(row.words))) {
+        const glyph = glyphWidth(words);
+        // Split rows keep the row's extent: the labels' row and the values' row touch.
+        rows.push({
+          page: n + 1,
+          index: rows.length,
+          words,
+          segments: splitSegments(words, glyph),
+          top: row.top,
+          bottom: row.bottom,
+          height: median(words.map((word) => word.box.height)),
+          glyph,
+        });
+      }
     }
   });
   return rows;
@@ -322,7 +356,7 @@ export function firstLanguage(label: string): string {
 }
 
 /** Words of a label that are label words; weak words count only when they are the whole label. */
-function labelWordCount(text: string): number {
+export function labelWordCount(text: string): number {
   const words = plainWords(firstLanguage(text));
   if (words.length === 1 && WEAK_LABEL_WORDS.has(words[0])) return 1;
   return words.filter((word) => LABEL_WORDS.has(word)).length;
@@ -444,6 +478,9 @@ const textOf = (words: readonly LayoutWord[]) =>
     .join(' ')
     .trim();
 
+/** Marks OCR reads from rules, specks and bars around a value (`~~ 8 August 2023`, `Brightside .`). */
+const VALUE_JUNK = /^[\s~|_=—–•·*^`'"]+|[\s~|_=—–•·*^`]+$/gu;
+
 function pairOf(
   row: PageRow,
   labelWords: LayoutWord[],
@@ -452,7 +489,7 @@ function pairOf(
 ): PagePair {
   return {
     label: cleanLabel(textOf(labelWords)),
-    value: textOf(valueWords),
+    value: textOf(valueWords).replace(VALUE_JUNK, ''),
     labelWords,
     valueWords,
     row: row.index,
@@ -557,12 +594,16 @@ export function isAmountText(text: string): boolean {
   return AMOUNT.test(text.trim());
 }
 
-/** `TOTAL $12.50` read as one segment (the gap was narrow): label words, then an amount at the end. */
+/**
+ * `TOTAL $12.50` or `Invoice Date 8 August 2023` read as one segment (the gap was narrow): label words,
+ * then an amount or a date to the end.
+ */
 function labelThenAmount(segment: Segment): InlinePair | undefined {
   const words = segment.words;
   for (let cut = 1; cut < words.length; cut++) {
-    const value = textOf(words.slice(cut));
-    if (!isAmountText(value)) continue;
+    const value = textOf(words.slice(cut)).replace(VALUE_JUNK, '');
+    if (!isAmountText(value) && parseDate(value) === undefined && splitDateTime(value) === undefined)
+      continue;
     const label = textOf(words.slice(0, cut));
     if (isColonlessLabel(label)) return { labelWords: words.slice(0, cut), valueWords: words.slice(cut) };
     return undefined;

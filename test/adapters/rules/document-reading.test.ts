@@ -165,6 +165,51 @@ describe('document reading on the page layout', () => {
     });
   });
 
+  it("reads an event ticket: the title with a colon is the event, not a field; numeric dates in the page's order", () => {
+    const kv = kvOf(
+      pageOf([
+        { y: 0.05, runs: [{ text: 'Summer Theatre: Hamlet', x: 0.05, size: 0.04 }] },
+        {
+          y: 0.15,
+          runs: [
+            { text: 'Venue: Civic Theatre', x: 0.05 },
+            { text: 'Date: 05/04/2025', x: 0.55 },
+          ],
+        },
+        {
+          y: 0.19,
+          runs: [
+            { text: 'Doors open: 7:30 PM', x: 0.05 },
+            { text: 'Row: 12', x: 0.55 },
+          ],
+        },
+        { y: 0.23, runs: [{ text: 'Booked: 13/03/2025', x: 0.05 }] },
+      ]),
+    );
+    expect(kv).toEqual({
+      Event: 'Summer Theatre: Hamlet',
+      Venue: 'Civic Theatre',
+      // 13/03/2025 on the same page puts the day first.
+      Date: 'Apr 05, 2025',
+      'Doors open': '7:30 PM',
+      Row: '12',
+      Booked: 'Mar 13, 2025',
+    });
+  });
+
+  it('names the header without the marks OCR read beside it, and skips a header that is no words', () => {
+    const header = (text: string) =>
+      kvOf(
+        pageOf([
+          { y: 0.04, runs: [{ text: 'ee a', x: 0.05, size: 0.05 }] },
+          { y: 0.1, runs: [{ text: text, x: 0.05, size: 0.035 }] },
+          { y: 0.3, runs: [{ text: 'Statement date: 2024-03-05', x: 0.05 }] },
+        ]),
+      ).Provider;
+    expect(header('Brightside Energy .')).toBe('Brightside Energy');
+    expect(header('| Brightside Energy')).toBe('Brightside Energy');
+  });
+
   it('reads an ID card: stacked bilingual labels under canonical names, the zone confirming them', () => {
     const kv = kvOf(
       pageOf([
@@ -218,6 +263,48 @@ describe('document reading on the page layout', () => {
       'Document Number': 'D23145890',
       'Expiry Date': 'Apr 15, 2012',
       Nationality: 'UTO',
+    });
+  });
+
+  it('knows an identity document by its labels when OCR missed its title, and a label whose slash it lost', () => {
+    const kv = kvOf(
+      pageOf([
+        {
+          y: 0.2,
+          runs: [
+            { text: 'Surname Nom', x: 0.3, size: 0.014 },
+            { text: 'Given names', x: 0.65, size: 0.014 },
+          ],
+        },
+        {
+          y: 0.222,
+          runs: [
+            { text: 'FISCHER', x: 0.3 },
+            { text: 'OMAR', x: 0.65 },
+          ],
+        },
+        {
+          y: 0.28,
+          runs: [
+            { text: 'Sex Sexe', x: 0.3, size: 0.014 },
+            { text: 'Date of birth', x: 0.65, size: 0.014 },
+          ],
+        },
+        {
+          y: 0.302,
+          runs: [
+            { text: 'M', x: 0.3 },
+            { text: '01.06.1995', x: 0.65 },
+          ],
+        },
+      ]),
+    );
+    expect(kv).toEqual({
+      Surname: 'FISCHER',
+      'Given names': 'OMAR',
+      'Full Name': 'OMAR FISCHER',
+      Sex: 'M',
+      'Date of Birth': 'Jun 01, 1995',
     });
   });
 });

@@ -231,6 +231,41 @@ describe('page rows', () => {
     expect(pairsOf(reading)).toEqual([]);
   });
 
+  it('splits a small label row and its value row that OCR read as one row (a tilted photo)', () => {
+    // Each small label sits just above its larger value, the words interleaved and overlapping.
+    const page = pageOf([
+      {
+        y: 0.3,
+        runs: [
+          { text: 'FROM', x: 0.05, size: 0.014 },
+          { text: 'GATE', x: 0.4, size: 0.014 },
+        ],
+      },
+      {
+        y: 0.3,
+        runs: [
+          { text: 'VIE', x: 0.045 },
+          { text: 'A5', x: 0.395 },
+        ],
+      },
+    ]);
+    expect(pairsOf(readPages([page]))).toEqual([
+      { label: 'FROM', value: 'VIE', style: 'table' },
+      { label: 'GATE', value: 'A5', style: 'table' },
+    ]);
+  });
+
+  it('reads a label and a date in one segment, and strips marks OCR read around a value', () => {
+    const reading = read([
+      { y: 0.1, runs: [{ text: 'Invoice Date ~~ Tuesday, 8 August 2023', x: 0.05 }] },
+      { y: 0.14, runs: [{ text: 'Reference: | AB-12 |', x: 0.05 }] },
+    ]);
+    expect(pairsOf(reading)).toEqual([
+      { label: 'Invoice Date', value: 'Tuesday, 8 August 2023', style: 'gap' },
+      { label: 'Reference', value: 'AB-12', style: 'colon' },
+    ]);
+  });
+
   it('does not stack a heading over the text below it', () => {
     const reading = read([
       { y: 0.1, runs: [{ text: 'Statement', x: 0.05, size: 0.04 }] },

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseDate, parseDate, parseTime, splitDateTime } from '../../../lambdas/core/strategies/dates';
+import {
+  normaliseDate,
+  numericDateOrder,
+  parseDate,
+  parseTime,
+  splitDateTime,
+} from '../../../lambdas/core/strategies/dates';
 
 describe('date normalisation to MMM DD, YYYY', () => {
   it.each([
@@ -23,6 +29,7 @@ describe('date normalisation to MMM DD, YYYY', () => {
     ['Wednesday, 25 September 2024', 'Sep 25, 2024'],
     ['Thurs. 7 March 2024', 'Mar 07, 2024'],
     ['Sat 2024-03-09', 'Mar 09, 2024'],
+    ['05.03.2024', 'Mar 05, 2024'],
   ])('rewrites %s as %s', (input, expected) => {
     expect(parseDate(input)).toBe(expected);
   });
@@ -39,6 +46,7 @@ describe('date normalisation to MMM DD, YYYY', () => {
     ['INV-2024-0042', 'an invoice number'],
     ['Monday, 5 March 2024', "a weekday that is not the date's (5 March 2024 is a Tuesday)"],
     ['Tue, 05/03/2024', 'a weekday does not settle an ambiguous order'],
+    ['05-03-2024', 'ambiguous with dashes too'],
     ['Tuesday', 'a weekday alone'],
   ])('leaves %s alone (%s)', (input) => {
     expect(parseDate(input)).toBeUndefined();
@@ -57,6 +65,16 @@ describe('date normalisation to MMM DD, YYYY', () => {
 
   it.each(['24:00', '13:00 PM', '9:75', '2024'])('reads no time in %s', (input) => {
     expect(parseTime(input)).toBeUndefined();
+  });
+
+  it('reads an ambiguous numeric date in the order another date on the page shows', () => {
+    expect(numericDateOrder(['Issued 13/03/2024', 'Due 05/04/2024'])).toBe('day-first');
+    expect(numericDateOrder(['03/13/2024'])).toBe('month-first');
+    expect(numericDateOrder(['13/03/2024', '03/13/2024'])).toBeUndefined();
+    expect(numericDateOrder(['05/04/2024', 'INV-13/03/20245'])).toBeUndefined();
+    expect(parseDate('05/04/2024', 'day-first')).toBe('Apr 05, 2024');
+    expect(parseDate('05/04/2024', 'month-first')).toBe('May 04, 2024');
+    expect(splitDateTime('05/04/2024 10:15', 'day-first')).toEqual({ date: 'Apr 05, 2024', time: '10:15' });
   });
 
   it('splits a date and a time printed together, and nothing else', () => {

@@ -13,7 +13,7 @@ import {
 import { TaskFailure } from '../core/errors';
 import { MAX_IMAGE_SIDE_PX } from '../core/images';
 import { type LayoutLine, type LayoutWord, lineOf, type PageLayout } from '../core/layout';
-import type { OcrEngine, OcrImage, OcrImageLimits, OcrPage } from '../core/ports';
+import type { CallOptions, OcrEngine, OcrImage, OcrImageLimits, OcrPage } from '../core/ports';
 import { boxInSentImage, type ReadFrame } from '../core/read-frame';
 import { MEASURED_CLEAN_UP, type PhotoCleanUp, preparePicture, upscaleFor } from './tesseract-cleanup';
 
@@ -65,8 +65,9 @@ export class TesseractOcr implements OcrEngine {
    * A layout pass finds the skew and the text size; the picture is enlarged when its text is small, read
    * turned straight, and every box mapped back into the image as sent.
    */
-  async recognize(image: OcrImage): Promise<OcrPage> {
+  async recognize(image: OcrImage, options: CallOptions = {}): Promise<OcrPage> {
     const scheduler = await this.pool();
+    const started = Date.now();
     try {
       const { width, height } = sizeOf(image.bytes);
       const sent = Buffer.from(image.bytes);
@@ -87,6 +88,11 @@ export class TesseractOcr implements OcrEngine {
             (survey.data as { layoutBlocks?: Page['blocks'] }).layoutBlocks,
             this.cleanUp.targetXHeightPx,
           );
+        if (
+          options.deadline !== undefined &&
+          !enlargedReadFits(Date.now() - started, scale, options.deadline)
+        )
+          scale = 1;
       }
       const prepared =
         scale > 1 || this.cleanUp.contrast
@@ -149,6 +155,16 @@ export class TesseractOcr implements OcrEngine {
     for (const worker of workers) scheduler.addWorker(worker);
     return scheduler;
   }
+}
+
+/**
+ * Whether a read of the picture enlarged by `scale` would still end before the task's deadline, judged by
+ * the survey that just took `surveyMs` (queueing included): a read costs about four surveys (measured: the
+ * layout pass is a fifth of a read), times the growth in pixels. On a loaded machine the task is read as
+ * sent rather than outlive its worker.
+ */
+function enlargedReadFits(surveyMs: number, scale: number, deadline: number): boolean {
+  return scale <= 1 || Date.now() + 4 * surveyMs * scale * scale <= deadline;
 }
 
 /** Pixels of the image as sent; an unreadable header leaves the decoding to tesseract, which says so. */

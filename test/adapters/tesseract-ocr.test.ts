@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MEASURED_CLEAN_UP } from '../../lambdas/adapters/tesseract-cleanup';
 import { TesseractOcr } from '../../lambdas/adapters/tesseract-ocr';
 import { TaskFailure } from '../../lambdas/core/errors';
 import { type PageLayout, pageText } from '../../lambdas/core/layout';
@@ -122,6 +123,19 @@ describe('TesseractOcr', () => {
     for (const word of ['INV-1001', '120.00', 'days']) {
       expect(offsetOf(layout, scan, word), word).toBeLessThan(0.01);
     }
+  });
+
+  it('reads as sent, not enlarged, when an enlarged read would end after the task deadline', async () => {
+    const scan = await skewedScan(LINES, { degrees: -3, dpi: 60 });
+    const image = { key: 'small.png', mediaType: 'image/png' as const, bytes: scan.bytes };
+    const late = await ocr.recognize(image, { deadline: Date.now() });
+    const straightOnly = new TesseractOcr({ poolSize: 1, cleanUp: { ...MEASURED_CLEAN_UP, upscale: false } });
+    try {
+      expect(late.layout).toEqual((await straightOnly.recognize(image)).layout);
+    } finally {
+      await straightOnly.close();
+    }
+    expect(pageText((await ocr.recognize(image)).layout)).not.toBe(pageText(late.layout));
   });
 
   it('fails an undecodable image with INPUT_UNREADABLE and keeps serving afterwards', async () => {

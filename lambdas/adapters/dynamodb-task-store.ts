@@ -194,10 +194,10 @@ export class DynamoDbTaskStore implements TaskStore {
     });
   }
 
-  claim(taskId: string, options: { now: string; leaseUntil: string }): Promise<Task> {
+  claim(taskId: string, options: { now: string; leaseUntil: string; claimId: string }): Promise<Task> {
     return this.update(taskId, {
       UpdateExpression:
-        'SET #status = :processing, #updatedAt = :now, #leaseUntil = :leaseUntil, #gsi2pk = :gsi2pk, #gsi2sk = :gsi2sk ADD #attempts :one',
+        'SET #status = :processing, #updatedAt = :now, #leaseUntil = :leaseUntil, #claimId = :claimId, #gsi2pk = :gsi2pk, #gsi2sk = :gsi2sk ADD #attempts :one',
       // ISO instants of one format compare correctly as strings.
       ConditionExpression:
         'attribute_exists(#pk) AND (#status = :pending OR (#status = :processing AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)))',
@@ -206,6 +206,7 @@ export class DynamoDbTaskStore implements TaskStore {
         '#status': 'status',
         '#updatedAt': 'updatedAt',
         '#leaseUntil': 'leaseUntil',
+        '#claimId': 'claimId',
         '#attempts': 'attempts',
         '#gsi2pk': byStatus.partitionKey,
         '#gsi2sk': byStatus.sortKey,
@@ -215,6 +216,7 @@ export class DynamoDbTaskStore implements TaskStore {
         ':pending': 'pending',
         ':now': options.now,
         ':leaseUntil': options.leaseUntil,
+        ':claimId': options.claimId,
         ':one': 1,
         ':gsi2pk': statusPartition('processing'),
         ':gsi2sk': statusSortKey(options.now, taskId),

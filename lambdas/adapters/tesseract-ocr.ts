@@ -6,6 +6,7 @@ import {
   createWorker,
   OEM,
   type Page,
+  PSM,
   type RecognizeOptions,
   type Scheduler,
   type Word,
@@ -13,7 +14,7 @@ import {
 import { TaskFailure } from '../core/errors';
 import { MAX_IMAGE_SIDE_PX } from '../core/images';
 import { type LayoutLine, type LayoutWord, lineOf, type PageLayout } from '../core/layout';
-import type { CallOptions, OcrEngine, OcrImage, OcrImageLimits, OcrPage } from '../core/ports';
+import type { CallOptions, OcrEngine, OcrImage, OcrImageLimits, OcrPage, TextLayout } from '../core/ports';
 import { boxInSentImage, type ReadFrame } from '../core/read-frame';
 import { MEASURED_CLEAN_UP, type PhotoCleanUp, preparePicture, upscaleFor } from './tesseract-cleanup';
 
@@ -53,7 +54,8 @@ export class TesseractOcr implements OcrEngine {
   private readonly poolSize: number;
   private readonly langPath: string;
   private readonly cleanUp: PhotoCleanUp;
-  private scheduler?: Promise<Scheduler>;
+  /** One pool per page segmentation mode: tesseract sets the mode per worker, not per image. */
+  private readonly schedulers = new Map<TextLayout, Promise<Scheduler>>();
 
   constructor(options: TesseractOcrOptions = {}) {
     this.poolSize = Math.max(1, options.poolSize ?? 2);
@@ -66,7 +68,9 @@ export class TesseractOcr implements OcrEngine {
    * turned straight, and every box mapped back into the image as sent.
    */
   async recognize(image: OcrImage, options: CallOptions = {}): Promise<OcrPage> {
-    const scheduler = await this.pool();
+    const scheduler = await this.pool('page');
+    // Forms are read as sparse text (PSM 11): the default mode drops labels beside drawn boxes and cells.
+    const reader = image.textLayout === 'sparse' ? await this.pool('sparse') : scheduler;
     const started = Date.now();
     try {
       const { width, height } = sizeOf(image.bytes);
@@ -99,7 +103,7 @@ export class TesseractOcr implements OcrEngine {
           ? await preparePicture(image.bytes, image.mediaType, { scale, contrast: this.cleanUp.contrast })
           : { bytes: image.bytes, scaleX: 1, scaleY: 1 };
       // `blocks` is off by default in tesseract.js 7: without it there are no words or boxes.
-      const { data } = await scheduler.addJob(
+      const { data } = await reader.addJob(
         'recognize',
         Buffer.from(prepared.bytes),
         { rotateRadians: radians },
@@ -124,22 +128,24 @@ export class TesseractOcr implements OcrEngine {
 
   /** Stops the workers; the next image starts a fresh pool. */
   async close(): Promise<void> {
-    const pending = this.scheduler;
-    this.scheduler = undefined;
-    if (!pending) return;
-    const scheduler = await pending.catch(() => undefined);
-    await scheduler?.terminate();
+    const pending = [...this.schedulers.values()];
+    this.schedulers.clear();
+    await Promise.all(pending.map(async (starting) => (await starting.catch(() => undefined))?.terminate()));
   }
 
-  private pool(): Promise<Scheduler> {
-    this.scheduler ??= this.startPool().catch((error: unknown) => {
-      this.scheduler = undefined;
-      throw new TaskFailure('OCR_FAILURE', 'the tesseract engine could not start', { cause: error });
-    });
-    return this.scheduler;
+  private pool(textLayout: TextLayout): Promise<Scheduler> {
+    let scheduler = this.schedulers.get(textLayout);
+    if (!scheduler) {
+      scheduler = this.startPool(textLayout).catch((error: unknown) => {
+        this.schedulers.delete(textLayout);
+        throw new TaskFailure('OCR_FAILURE', 'the tesseract engine could not start', { cause: error });
+      });
+      this.schedulers.set(textLayout, scheduler);
+    }
+    return scheduler;
   }
 
-  private async startPool(): Promise<Scheduler> {
+  private async startPool(textLayout: TextLayout): Promise<Scheduler> {
     const scheduler = createScheduler();
     const workers = await Promise.all(
       Array.from({ length: this.poolSize }, () =>
@@ -152,6 +158,10 @@ export class TesseractOcr implements OcrEngine {
         }),
       ),
     );
+    if (textLayout === 'sparse')
+      await Promise.all(
+        workers.map((worker) => worker.setParameters({ tessedit_pageseg_mode: PSM.SPARSE_TEXT })),
+      );
     for (const worker of workers) scheduler.addWorker(worker);
     return scheduler;
   }

@@ -60,7 +60,7 @@ export interface TaskStore {
    * Takes a task for processing: `pending` → `processing`, or `processing` whose lease has run out →
    * `processing` again; increments `attempts` and sets the lease. Throws TaskConflictError otherwise.
    */
-  claim(taskId: string, options: { now: string; leaseUntil: string }): Promise<Task>;
+  claim(taskId: string, options: { now: string; leaseUntil: string; claimId: string }): Promise<Task>;
   /**
    * Adds cache keys to a task while it is processed, before the entries are written, so a task ended by
    * anyone (the dead-letter handler, the sweeper) still names them for DELETE. Conditional on the task
@@ -167,7 +167,15 @@ export interface OcrImage {
    * stored at `key`: an engine must send the bytes, not point at the key.
    */
   rendered?: boolean;
+  /**
+   * How the text lies on the page: `sparse` for a form, whose labels and blanks are scattered rather than
+   * set in paragraphs. An engine that finds scattered text anyway (Textract) reads both alike.
+   * @default 'page'
+   */
+  textLayout?: TextLayout;
 }
+
+export type TextLayout = 'page' | 'sparse';
 
 /**
  * What an engine accepts (Textract's synchronous limits): a side of at most `maxSidePx` pixels; a stored

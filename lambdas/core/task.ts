@@ -61,6 +61,11 @@ export interface Task {
   attempts: number;
   /** A worker holds the task until this instant (ISO); after it, a redelivery may take it over. */
   leaseUntil?: string;
+  /**
+   * A token of the attempt holding the lease: a claim whose reply was lost (the SDK retried it, and the
+   * retry found the lease taken) recognises its own lease by it instead of calling the task busy.
+   */
+  claimId?: string;
   result?: unknown;
   /** Blob key of a result too large to keep in the task record. */
   resultKey?: string;

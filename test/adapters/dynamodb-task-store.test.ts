@@ -181,7 +181,7 @@ describe('transition', () => {
   it('records cache keys while the claimed attempt processes, and adds the end’s keys to them', async () => {
     const task = newTask();
     await store.create(task);
-    const claimed = await store.claim(task.taskId, { now: at(1), leaseUntil: at(90) });
+    const claimed = await store.claim(task.taskId, { now: at(1), leaseUntil: at(90), claimId: 'claim-1' });
     await store.recordCacheKeys(task.taskId, ['ocr:user:one'], { attempts: claimed.attempts });
     await store.recordCacheKeys(task.taskId, ['ocr:user:two', 'ocr:user:one'], {
       attempts: claimed.attempts,
@@ -203,9 +203,9 @@ describe('transition', () => {
   it('refuses to record cache keys for a task that ended, was taken over or is gone', async () => {
     const task = newTask();
     await store.create(task);
-    const claimed = await store.claim(task.taskId, { now: at(1), leaseUntil: at(2) });
+    const claimed = await store.claim(task.taskId, { now: at(1), leaseUntil: at(2), claimId: 'claim-1' });
     // Taken over by a redelivery once the lease ran out: the first attempt may no longer record.
-    const takenOver = await store.claim(task.taskId, { now: at(3), leaseUntil: at(90) });
+    const takenOver = await store.claim(task.taskId, { now: at(3), leaseUntil: at(90), claimId: 'claim-1' });
     await expect(
       store.recordCacheKeys(task.taskId, ['ocr:user:late'], { attempts: claimed.attempts }),
     ).rejects.toBeInstanceOf(TaskConflictError);
@@ -258,9 +258,9 @@ describe('transition', () => {
           ),
         ).rejects.toBeInstanceOf(TaskConflictError);
       }
-      await expect(store.claim(task.taskId, { now: at(9), leaseUntil: at(10) })).rejects.toBeInstanceOf(
-        TaskConflictError,
-      );
+      await expect(
+        store.claim(task.taskId, { now: at(9), leaseUntil: at(10), claimId: 'claim-1' }),
+      ).rejects.toBeInstanceOf(TaskConflictError);
       expect(await store.get(task.taskId)).toEqual(task);
     }
   });
@@ -278,19 +278,19 @@ describe('claim', () => {
   it('takes a pending task, counts the attempt and sets the lease', async () => {
     const task = newTask();
     await store.create(task);
-    const claimed = await store.claim(task.taskId, { now: at(1), leaseUntil: at(3) });
+    const claimed = await store.claim(task.taskId, { now: at(1), leaseUntil: at(3), claimId: 'claim-1' });
     expect(claimed).toMatchObject({ status: 'processing', attempts: 1, leaseUntil: at(3), updatedAt: at(1) });
   });
 
   it('takes over a processing task only after its lease ran out, and fences out the stale worker', async () => {
     const task = newTask();
     await store.create(task);
-    await store.claim(task.taskId, { now: at(1), leaseUntil: at(3) });
+    await store.claim(task.taskId, { now: at(1), leaseUntil: at(3), claimId: 'claim-1' });
 
-    await expect(store.claim(task.taskId, { now: at(2), leaseUntil: at(4) })).rejects.toBeInstanceOf(
-      TaskConflictError,
-    );
-    const takenOver = await store.claim(task.taskId, { now: at(4), leaseUntil: at(6) });
+    await expect(
+      store.claim(task.taskId, { now: at(2), leaseUntil: at(4), claimId: 'claim-1' }),
+    ).rejects.toBeInstanceOf(TaskConflictError);
+    const takenOver = await store.claim(task.taskId, { now: at(4), leaseUntil: at(6), claimId: 'claim-1' });
     expect(takenOver).toMatchObject({ status: 'processing', attempts: 2, leaseUntil: at(6) });
 
     const stale = store.transition(
@@ -308,9 +308,9 @@ describe('claim', () => {
   });
 
   it('refuses a task that does not exist', async () => {
-    await expect(store.claim(randomUUID(), { now: at(1), leaseUntil: at(2) })).rejects.toBeInstanceOf(
-      TaskConflictError,
-    );
+    await expect(
+      store.claim(randomUUID(), { now: at(1), leaseUntil: at(2), claimId: 'claim-1' }),
+    ).rejects.toBeInstanceOf(TaskConflictError);
   });
 });
 
@@ -338,7 +338,7 @@ describe('listStale (status index)', () => {
       (await store.listStale(status, old(20), 100)).map((stale) => stale.taskId);
     expect(await ids('pending')).toContain(task.taskId);
 
-    await store.claim(task.taskId, { now: old(11), leaseUntil: old(12) });
+    await store.claim(task.taskId, { now: old(11), leaseUntil: old(12), claimId: 'claim-1' });
     expect(await ids('pending')).not.toContain(task.taskId);
     expect(await ids('processing')).toContain(task.taskId);
 

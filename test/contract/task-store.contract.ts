@@ -55,7 +55,7 @@ export function taskStoreContract(name: string, store: () => TaskStore): void {
         TaskConflictError,
       );
       await expect(store().create({ ...task, createdAt: at(9) })).rejects.toBeInstanceOf(TaskConflictError);
-      await store().claim(task.taskId, { now: at(1), leaseUntil: at(90) });
+      await store().claim(task.taskId, { now: at(1), leaseUntil: at(90), claimId: 'claim-1' });
       await store().create(task);
       expect(await store().get(task.taskId)).toMatchObject({
         owner: task.owner,
@@ -77,7 +77,11 @@ export function taskStoreContract(name: string, store: () => TaskStore): void {
       await expect(store().transition(task.taskId, { from: ['pending'] }, patch)).rejects.toBeInstanceOf(
         TaskConflictError,
       );
-      const claimed = await store().claim(task.taskId, { now: at(1), leaseUntil: at(90) });
+      const claimed = await store().claim(task.taskId, {
+        now: at(1),
+        leaseUntil: at(90),
+        claimId: 'claim-1',
+      });
       await expect(store().transition(task.taskId, { from: ['pending'] }, patch)).rejects.toBeInstanceOf(
         TaskConflictError,
       );
@@ -102,26 +106,42 @@ export function taskStoreContract(name: string, store: () => TaskStore): void {
     it('claims a pending task, refuses a live lease, takes over a lapsed one', async () => {
       const task = aTask(randomUUID());
       await store().create(task);
-      const first = await store().claim(task.taskId, { now: at(10), leaseUntil: at(100) });
+      const first = await store().claim(task.taskId, {
+        now: at(10),
+        leaseUntil: at(100),
+        claimId: 'claim-1',
+      });
       expect(first).toMatchObject({
         status: 'processing',
         attempts: 1,
         leaseUntil: at(100),
+        claimId: 'claim-1',
         updatedAt: at(10),
       });
-      await expect(store().claim(task.taskId, { now: at(50), leaseUntil: at(140) })).rejects.toBeInstanceOf(
-        TaskConflictError,
-      );
-      const second = await store().claim(task.taskId, { now: at(101), leaseUntil: at(190) });
-      expect(second).toMatchObject({ status: 'processing', attempts: 2, leaseUntil: at(190) });
+      await expect(
+        store().claim(task.taskId, { now: at(50), leaseUntil: at(140), claimId: 'claim-2' }),
+      ).rejects.toBeInstanceOf(TaskConflictError);
+      // The lease's holder is readable, so a claim whose reply was lost can recognise its own.
+      expect((await store().get(task.taskId))?.claimId).toBe('claim-1');
+      const second = await store().claim(task.taskId, {
+        now: at(101),
+        leaseUntil: at(190),
+        claimId: 'claim-3',
+      });
+      expect(second).toMatchObject({
+        status: 'processing',
+        attempts: 2,
+        leaseUntil: at(190),
+        claimId: 'claim-3',
+      });
       await store().transition(
         task.taskId,
         { from: ['processing'] },
         { status: 'error', updatedAt: at(102) },
       );
-      await expect(store().claim(task.taskId, { now: at(300), leaseUntil: at(390) })).rejects.toBeInstanceOf(
-        TaskConflictError,
-      );
+      await expect(
+        store().claim(task.taskId, { now: at(300), leaseUntil: at(390), claimId: 'claim-1' }),
+      ).rejects.toBeInstanceOf(TaskConflictError);
     });
 
     it('lists an owner’s tasks newest first, in pages whose cursors resume after any item', async () => {
@@ -184,7 +204,11 @@ export function taskStoreContract(name: string, store: () => TaskStore): void {
       await expect(store().recordCacheKeys(task.taskId, ['ocr:a'], { attempts: 0 })).rejects.toBeInstanceOf(
         TaskConflictError,
       );
-      const claimed = await store().claim(task.taskId, { now: at(1), leaseUntil: at(90) });
+      const claimed = await store().claim(task.taskId, {
+        now: at(1),
+        leaseUntil: at(90),
+        claimId: 'claim-1',
+      });
       await store().recordCacheKeys(task.taskId, ['ocr:b', 'ocr:a'], { attempts: claimed.attempts });
       await store().recordCacheKeys(task.taskId, ['ocr:a'], { attempts: claimed.attempts });
       await expect(
@@ -215,7 +239,7 @@ export function taskStoreContract(name: string, store: () => TaskStore): void {
       for (const task of pending) await store().create(task);
       const processing = aTask(randomUUID(), old(0));
       await store().create(processing);
-      await store().claim(processing.taskId, { now: old(4), leaseUntil: old(5) });
+      await store().claim(processing.taskId, { now: old(4), leaseUntil: old(5), claimId: 'claim-1' });
       const finished = aTask(randomUUID(), old(0));
       await store().create(finished);
       await store().transition(

@@ -65,6 +65,7 @@ describe('endTask', () => {
     await world.tasks.claim(taskId, {
       now: world.clock.now().toISOString(),
       leaseUntil: '2026-01-01T01:00:00Z',
+      claimId: 'claim-1',
     });
     expect(await endTask(world, { task: read, ending, at: world.clock.now() })).toBeUndefined();
     expect((await world.tasks.get(taskId))?.status).toBe('processing');
@@ -81,6 +82,7 @@ describe('endTask', () => {
     const claimed = await world.tasks.claim(taskId, {
       now: world.clock.now().toISOString(),
       leaseUntil: 'z',
+      claimId: 'claim-1',
     });
     await world.tasks.recordCacheKeys(taskId, ['ocr:user-a:one'], { attempts: claimed.attempts });
     const told: Task[] = [];

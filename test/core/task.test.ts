@@ -67,6 +67,7 @@ describe('task state machine', () => {
             await store.claim('t1', {
               now: '2026-01-02T00:00:00.000Z',
               leaseUntil: '2026-01-01T00:00:00.000Z',
+              claimId: 'claim-1',
             });
           else await store.transition('t1', { from }, { status: to, updatedAt: '2026-01-02T00:00:00.000Z' });
         } catch (error) {

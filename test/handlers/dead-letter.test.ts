@@ -44,6 +44,7 @@ describe('dead-letter handler', () => {
     await world.tasks.claim(held, {
       now: world.clock.now().toISOString(),
       leaseUntil: '2026-01-01T00:01:30.000Z',
+      claimId: 'claim-1',
     });
     const event = sqsEvent([sqsRecord(JSON.stringify({ taskId: held }), 'docusnap-dlq', 6)]);
     const first = await handler(event);

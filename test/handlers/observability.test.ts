@@ -198,6 +198,7 @@ describe('sweeper metrics and logs', () => {
       await world.tasks.claim(taskId, {
         now: world.clock.now().toISOString(),
         leaseUntil: '2026-01-01T00:01:30.000Z',
+        claimId: 'claim-1',
       });
     }
     const pending = await submit(4);

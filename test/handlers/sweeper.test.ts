@@ -21,6 +21,7 @@ describe('sweeper handler', () => {
     await world.tasks.claim(processing, {
       now: '2026-01-01T00:00:00.000Z',
       leaseUntil: '2026-01-01T00:01:30.000Z',
+      claimId: 'claim-1',
     });
     world.queue.sent.length = 0;
     world.clock.advance(601);

@@ -30,6 +30,7 @@ describe('worker handler', () => {
     await world.tasks.claim(held, {
       now: '2026-01-01T00:00:00.000Z',
       leaseUntil: '2026-01-01T00:01:30.000Z',
+      claimId: 'claim-1',
     });
     const get = world.blobs.get.bind(world.blobs);
     world.blobs.get = async (key) => {

@@ -115,7 +115,7 @@ export class MemoryTaskStore implements TaskStore {
     this.tasks.set(taskId, { ...task, ...withCacheKeys(task, [...keys]) });
   }
 
-  async claim(taskId: string, options: { now: string; leaseUntil: string }): Promise<Task> {
+  async claim(taskId: string, options: { now: string; leaseUntil: string; claimId: string }): Promise<Task> {
     const task = this.tasks.get(taskId);
     const leaseOver = task?.status === 'processing' && (task.leaseUntil ?? '') <= options.now;
     if (!task || !(task.status === 'pending' || leaseOver)) {
@@ -126,6 +126,7 @@ export class MemoryTaskStore implements TaskStore {
       status: 'processing',
       attempts: task.attempts + 1,
       leaseUntil: options.leaseUntil,
+      claimId: options.claimId,
       updatedAt: options.now,
     };
     this.tasks.set(taskId, next);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { evidenceKey, resultKey } from '../blob-keys';
 import { llmCacheKey, ocrCacheKey } from '../cache-keys';
@@ -178,12 +179,15 @@ async function claimTask(deps: ProcessTaskDependencies, taskId: string): Promise
     return { outcome: 'busy' };
   }
   const leaseUntil = new Date(now.getTime() + deps.workerTimeoutSeconds * 1000).toISOString();
+  const claimId = randomUUID();
   try {
-    return await deps.tasks.claim(taskId, { now: now.toISOString(), leaseUntil });
+    return await deps.tasks.claim(taskId, { now: now.toISOString(), leaseUntil, claimId });
   } catch (error) {
     if (!(error instanceof TaskConflictError)) throw error;
-    // Someone moved it between our read and our claim: finished (duplicate) or taken (busy).
     const current = await deps.tasks.get(taskId);
+    // Our claim landed but its reply was lost, and the retry found our own lease: the task is ours.
+    if (current?.status === 'processing' && current.claimId === claimId) return current;
+    // Someone moved it between our read and our claim: finished (duplicate) or taken (busy).
     return !current || isTerminal(current.status) ? { outcome: 'skipped' } : { outcome: 'busy' };
   }
 }
@@ -333,7 +337,16 @@ async function readImages(
         if (failed) throw new TaskFailure('OCR_FAILURE', 'skipped: another page of this task failed');
         try {
           const { sourceSize, ...image } = page.image;
-          const read = await readImage(deps, task, progress, { ...image, key }, n, inputPages.length);
+          // A form's labels and blanks are scattered over the page, not set in paragraphs.
+          const textLayout = task.type === 'form' ? 'sparse' : 'page';
+          const read = await readImage(
+            deps,
+            task,
+            progress,
+            { ...image, key, textLayout },
+            n,
+            inputPages.length,
+          );
           // A photo scaled down to fit the engine is still the photo as sent: same boxes, its own size.
           if (!sourceSize) return read;
           return { ...read, page: { ...read.page, layout: { ...read.page.layout, ...sourceSize } } };
@@ -364,7 +377,7 @@ async function readImage(
   n: number,
   total: number,
 ): Promise<{ page: OcrPage; billed: boolean }> {
-  const key = ocrCacheKey(task.owner, sha256Hex(image.bytes));
+  const key = ocrCacheKey(task.owner, sha256Hex(image.bytes), image.textLayout);
   const cacheable = usesCaches(task);
   const cached = cacheable ? await deps.cache.get<OcrEntry>(key) : undefined;
   // An entry without a layout is of an older shape: read the image again.

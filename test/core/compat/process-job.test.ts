@@ -207,7 +207,7 @@ describe('POST /process: a new job', () => {
     await app.submit(job);
     const task = h.lastTask();
     const now = h.clock.now().toISOString();
-    const claimed = await h.tasks.claim(task.taskId, { now, leaseUntil: now });
+    const claimed = await h.tasks.claim(task.taskId, { now, leaseUntil: now, claimId: 'claim-1' });
     await h.tasks.transition(
       task.taskId,
       { from: ['processing'], attempts: claimed.attempts },
@@ -291,7 +291,7 @@ describe('POST /process: expiry and the processing timeout', () => {
 
   it('times a job out after 10 minutes and a late worker cannot resurrect it', async () => {
     const now = h.clock.now().toISOString();
-    const claimed = await h.tasks.claim(onlyTask().taskId, { now, leaseUntil: now });
+    const claimed = await h.tasks.claim(onlyTask().taskId, { now, leaseUntil: now, claimId: 'claim-1' });
     h.clock.advance(600);
     expect(await app.poll(job)).toEqual({
       status: 'error',

@@ -18,6 +18,7 @@ describe('failDeadTask', () => {
     await world.tasks.claim(taskId, {
       now: '2026-01-01T00:00:00.000Z',
       leaseUntil: '2026-01-01T00:01:30.000Z',
+      claimId: 'claim-1',
     });
     world.clock.advance(91);
     expect(await failDeadTask(world, taskId)).toEqual({ outcome: 'failed', type: 'document' });
@@ -45,6 +46,7 @@ describe('failDeadTask', () => {
     await world.tasks.claim(taskId, {
       now: '2026-01-01T00:00:00.000Z',
       leaseUntil: '2026-01-01T00:01:30.000Z',
+      claimId: 'claim-1',
     });
     world.clock.advance(30);
     expect(await failDeadTask(world, taskId)).toEqual({ outcome: 'busy' });
@@ -59,6 +61,7 @@ describe('failDeadTask', () => {
     await world.tasks.claim(taskId, {
       now: '2026-01-01T00:00:00.000Z',
       leaseUntil: '2026-01-01T00:01:30.000Z',
+      claimId: 'claim-1',
     });
     world.clock.advance(91);
     // Between the handler's read and its write, a redelivery claims the task (attempt 2).
@@ -71,6 +74,7 @@ describe('failDeadTask', () => {
           await tasks.claim(id, {
             now: world.clock.now().toISOString(),
             leaseUntil: '2026-01-01T00:03:01.000Z',
+            claimId: 'claim-1',
           });
           return read;
         },

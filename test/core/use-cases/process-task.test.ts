@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { modelCard } from '../../../lambdas/core/bedrock-models';
-import { TaskFailure } from '../../../lambdas/core/errors';
+import { TaskConflictError, TaskFailure } from '../../../lambdas/core/errors';
 import { typesetLayout } from '../../../lambdas/core/layout';
 import type { CallOptions, LlmRequest, OcrEngine, OcrImage, OcrPage } from '../../../lambdas/core/ports';
 import { SubmitFormFillingRequest, SubmitImagesRequest } from '../../../lambdas/core/schemas/tasks';
@@ -98,6 +98,19 @@ describe('processTask', () => {
     expect(await processTask(world, taskId)).toEqual({ outcome: 'skipped' });
   });
 
+  it('processes a task whose claim landed but whose reply was lost (the retry found its own lease)', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [1]);
+    const claim = world.tasks.claim.bind(world.tasks);
+    world.tasks.claim = async (id, options) => {
+      await claim(id, options);
+      // What the SDK's retry of a claim that did land answers: the condition no longer holds.
+      throw new TaskConflictError(id, 'the conditional request failed');
+    };
+    expect((await processTask(world, taskId)).outcome).toBe('completed');
+    expect(await world.tasks.get(taskId)).toMatchObject({ status: 'completed', attempts: 1 });
+  });
+
   it('lets only one of two workers racing for a pending task process it', async () => {
     const world = memoryWorld();
     const taskId = await submit(world, 'user-a', [1]);
@@ -141,6 +154,20 @@ describe('processTask', () => {
     expect((await getTask(world, 'user-a', second)).result).toEqual(
       (await getTask(world, 'user-a', first)).result,
     );
+  });
+
+  it('asks for a form to be read as sparse text, and keeps that reading apart in the OCR cache', async () => {
+    const world = memoryWorld();
+    await processTask(world, await submit(world, 'user-a', [7], 'document'));
+    await processTask(world, await submit(world, 'user-a', [7], 'form'));
+    // The same photo is read twice: once as a page, once as a form's scattered labels.
+    expect(world.ocr.calls.map((image) => image.textLayout)).toEqual(['page', 'sparse']);
+    const ocrKeys = [...world.cache.entries.keys()].filter((key) => key.startsWith('ocr:'));
+    expect(ocrKeys).toHaveLength(2);
+    expect(ocrKeys.filter((key) => key.includes(':sparse:'))).toHaveLength(1);
+    // A second form of the same photo is answered from its own reading.
+    await processTask(world, await submit(world, 'user-a', [7], 'form'));
+    expect(world.ocr.calls).toHaveLength(2);
   });
 
   it('never answers one user from another user’s cache', async () => {

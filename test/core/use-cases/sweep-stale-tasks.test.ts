@@ -48,12 +48,14 @@ describe('sweepStaleTasks', () => {
     await world.tasks.claim(stuck, {
       now: '2026-01-01T00:00:00.000Z',
       leaseUntil: '2026-01-01T00:01:30.000Z',
+      claimId: 'claim-1',
     });
     world.clock.advance(500);
     const recent = await submit(world, 2);
     await world.tasks.claim(recent, {
       now: world.clock.now().toISOString(),
       leaseUntil: '2026-01-01T00:09:50.000Z',
+      claimId: 'claim-1',
     });
     const finished = await submit(world, 3);
     await processTask(world, finished);
@@ -82,6 +84,7 @@ describe('sweepStaleTasks', () => {
     await world.tasks.claim(stuck, {
       now: world.clock.now().toISOString(),
       leaseUntil: '2026-01-01T00:01:30.000Z',
+      claimId: 'claim-1',
     });
     const first = await submit(world, 2);
     const second = await submit(world, 3);

@@ -90,6 +90,7 @@ export function compatHarness(keys: KeyPair) {
       const claimed = await tasks.claim(taskId, {
         now,
         leaseUntil: new Date(Date.parse(now) + 90_000).toISOString(),
+        claimId: 'claim-1',
       });
       return tasks.transition(
         taskId,

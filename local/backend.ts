@@ -76,6 +76,8 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       host: HOST,
       credentials: developer?.credentials,
       region: developer?.region,
+      // Beside the handlers on one thread, the emulators' work would queue behind theirs (docs/performance.md).
+      inThread: true,
     });
     stops.push(() => emulators.stop());
 

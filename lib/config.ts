@@ -1,6 +1,11 @@
 import * as z from 'zod';
 import { modelCard } from '../lambdas/core/bedrock-models';
-import { DEFAULT_BEDROCK_MODEL_ID, DEFAULT_RETENTION_DAYS } from '../lambdas/core/shared-facts';
+import {
+  DEFAULT_BEDROCK_MODEL_ID,
+  DEFAULT_RETENTION_DAYS,
+  UNGROUNDED_VALUE_POLICIES,
+  type UngroundedValuePolicy,
+} from '../lambdas/core/shared-facts';
 import { splitWorkerConcurrency } from './concurrency';
 
 /**
@@ -43,6 +48,7 @@ const contextSchema = z
     monthlyBudgetUsd: z.coerce.number().positive().max(1_000_000).optional(),
     retainData: contextBoolean.optional(),
     console: contextBoolean.default(false),
+    ungroundedValues: z.enum(UNGROUNDED_VALUE_POLICIES).default('keep'),
   })
   .superRefine((value, ctx) => {
     const known = modelCard(value.bedrockModelId);
@@ -110,6 +116,8 @@ export interface DocusnapConfig {
   readonly retainData: boolean;
   /** Deploy the web console (S3 + CloudFront) beside the API. */
   readonly console: boolean;
+  /** Keep (flagged) or drop the `kv` values no OCR words support. */
+  readonly ungroundedValues: UngroundedValuePolicy;
 }
 
 export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof DocusnapContext)[];
@@ -153,5 +161,6 @@ export function parseConfig(context: Record<string, unknown>): DocusnapConfig {
     monthlyBudgetUsd: value.monthlyBudgetUsd,
     retainData: value.retainData ?? isProductionStage(value.stage),
     console: value.console,
+    ungroundedValues: value.ungroundedValues,
   };
 }

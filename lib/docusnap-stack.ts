@@ -99,6 +99,7 @@ export class DocusnapStack extends Stack {
       queueConcurrency: config.queueConcurrency,
       bedrockModelId: config.bedrockModelId,
       bedrockMaxOutputTokens: config.bedrockMaxOutputTokens,
+      ungroundedValues: config.ungroundedValues,
       keyWrappingKey: this.compat?.keyWrappingKey,
       webhooks: this.webhooks,
     });

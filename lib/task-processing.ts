@@ -5,6 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import type { UngroundedValuePolicy } from '../lambdas/core/shared-facts';
 import {
   DEFAULT_PENDING_TIMEOUT_SECONDS,
   DEFAULT_PROCESSING_TIMEOUT_SECONDS,
@@ -38,6 +39,8 @@ export interface TaskProcessingProps {
   readonly bedrockModelId: string;
   /** That model's output-token limit; the worker clamps every request's maxTokens to it. */
   readonly bedrockMaxOutputTokens: number;
+  /** @default 'keep' */
+  readonly ungroundedValues?: UngroundedValuePolicy;
   /**
    * The key that wraps compat clients' AES keys; the worker unwraps it to seal results.
    * @default - compat routes off, no key
@@ -80,6 +83,7 @@ export class TaskProcessing extends Construct {
         // Only the worker calls the model: every request's maxTokens is clamped to this.
         DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS: String(props.bedrockMaxOutputTokens),
         DOCUSNAP_WORKER_TIMEOUT_S: String(props.timeout.toSeconds()),
+        DOCUSNAP_UNGROUNDED_VALUES: props.ungroundedValues ?? 'keep',
         ...(props.keyWrappingKey ? { DOCUSNAP_KMS_KEY_ID: props.keyWrappingKey.keyArn } : {}),
       },
     });

@@ -9,7 +9,9 @@ import { type LayoutWord, type PageLayout, unionBox } from './layout';
 import { layoutRows } from './layout-text';
 import type { Evidence, FillEvidence, PageSize, ValueEvidence } from './schemas/evidence';
 import type { Library } from './schemas/library';
+import { amountInCents } from './strategies/amounts';
 import { formatDate, parseDate } from './strategies/dates';
+import { derivedValues } from './strategies/field-names';
 import { FORM_TYPE_KEY } from './strategies/form';
 import { itemValues } from './strategies/library-summary';
 import { cleanText, isRecord, type Scalar, stringValue } from './strategies/normalise';
@@ -35,15 +37,18 @@ const FUZZY_BUDGET_CELLS = 10_000_000;
 const MAX_DATE_WORDS = 4;
 
 export interface GroundingOptions {
-  /** Drop `kv` values no words support (`Form Type` stays: a form always has one). */
+  /**
+   * Drop `kv` values no words support (`Form Type` stays: a form always has one), and filled values no
+   * key of their cited library item supports.
+   */
   dropUngrounded: boolean;
 }
 
 export interface Grounding {
-  /** The result, without ungrounded `kv` values when they are dropped. */
+  /** The result, without ungrounded values when they are dropped. */
   result: unknown;
   evidence: Evidence;
-  /** `kv` values no words support (counted before any are dropped). */
+  /** `kv` values no words support, or filled values their item does not (counted before any are dropped). */
   ungrounded: number;
 }
 
@@ -61,18 +66,6 @@ function segmentsOf(text: string): string[] {
 }
 
 const compact = (text: string) => segmentsOf(text).join('');
-
-/** A printed amount ("£1,234.50", "178,80", "42") as a number of cents, or undefined. */
-function amountOf(text: string): number | undefined {
-  const match = /^[^\d-]{0,4}?(-?)(\d{1,3}(?:[,.' ]\d{3})+|\d+)(?:([.,])(\d{1,2}))?[^\d]{0,4}$/.exec(
-    text.trim(),
-  );
-  if (!match) return undefined;
-  const whole = Number(match[2].replace(/[,.' ]/g, ''));
-  const cents = match[4] === undefined ? 0 : Number(match[4].padEnd(2, '0'));
-  const value = whole * 100 + cents;
-  return Number.isFinite(value) ? (match[1] ? -value : value) : undefined;
-}
 
 /** Every `MMM DD, YYYY` a printed date may mean: one when certain, both readings of `05/03/2024`. */
 function dateReadings(text: string): { date: string; certain: boolean }[] {
@@ -198,7 +191,7 @@ function amountsOf(page: PageIndex): Map<number, number[]> {
   if (page.amounts) return page.amounts;
   const amounts = new Map<number, number[]>();
   page.tokens.forEach((token, tokenIndex) => {
-    const amount = amountOf(token.word.text);
+    const amount = amountInCents(token.word.text);
     if (amount !== undefined) amounts.set(amount, [...(amounts.get(amount) ?? []), tokenIndex]);
   });
   page.amounts = amounts;
@@ -310,7 +303,7 @@ function valueMatches(pages: PageIndex[], text: string, budget: { cells: number 
   const needle = segments.join('');
   const short = needle.length <= SHORT_VALUE_CHARS;
   const date = parseDate(text);
-  const amount = date === undefined ? amountOf(text) : undefined;
+  const amount = date === undefined ? amountInCents(text) : undefined;
   let matches = pages.flatMap((page) => exactMatches(page, needle));
   if (matches.length === 0 && date !== undefined)
     matches = pages.flatMap((page) => datesOf(page).get(date) ?? []);
@@ -384,8 +377,8 @@ function supportOf(filled: string, stored: string): number {
   if (compact(filled) !== '' && compact(filled) === compact(stored)) return 0.95;
   const date = parseDate(filled);
   if (date !== undefined && dateReadings(stored).some((reading) => reading.date === date)) return 0.9;
-  const amount = amountOf(filled);
-  if (amount !== undefined && amount === amountOf(stored)) return 0.9;
+  const amount = amountInCents(filled);
+  if (amount !== undefined && amount === amountInCents(stored)) return 0.9;
   // Part of a stored value ("Doe" of "Jane Doe").
   const storedWords = segmentsOf(stored);
   const filledWords = segmentsOf(filled);
@@ -393,7 +386,13 @@ function supportOf(filled: string, stored: string): number {
   return 0;
 }
 
-/** The key of the cited item that holds the value; confidence from the value's support and the key's name. */
+/** A value derived from others (monthly from annual income) is supported a little less than a stated one. */
+const DERIVED_SUPPORT = 0.85;
+
+/**
+ * The key of the cited item that holds the value (for a derived value, the first key it was derived
+ * from); confidence from the value's support and the key's name.
+ */
 function fillEvidence(
   library: Library,
   field: string,
@@ -405,14 +404,22 @@ function fillEvidence(
   const item = list.find((candidate) => String(candidate.id) === source.resource_id);
   const resourceId = source.resource_id;
   if (!item) return { resourceId, confidence: 0 };
+  const values = itemValues(item);
   let best: { key: string; support: number; similarity: number } | undefined;
-  for (const [key, raw] of Object.entries(itemValues(item))) {
-    const stored = stringValue(raw);
-    const support = stored === undefined ? 0 : supportOf(value, stored);
-    if (support === 0) continue;
-    const similarity = nameSimilarity(field, key);
+  const consider = (key: string, support: number, similarity: number) => {
+    if (support === 0) return;
     if (!best || support + 0.2 * similarity > best.support + 0.2 * best.similarity) {
       best = { key, support, similarity };
+    }
+  };
+  for (const [key, raw] of Object.entries(values)) {
+    const stored = stringValue(raw);
+    consider(key, stored === undefined ? 0 : supportOf(value, stored), nameSimilarity(field, key));
+  }
+  if (!best) {
+    for (const derived of derivedValues(values)) {
+      const support = supportOf(value, derived.value) * DERIVED_SUPPORT;
+      consider(derived.keys[0], support, nameSimilarity(field, derived.field));
     }
   }
   if (!best) return { resourceId, confidence: 0 };
@@ -452,7 +459,24 @@ export function groundResult(
       const cited = fillEvidence(library, field, filled.value, filled.source);
       return cited ? [[field, cited] as const] : [];
     });
-    return { result, evidence: { ...evidence, fill: Object.fromEntries(fill) }, ungrounded: 0 };
+    // A value no key of its cited item supports (nor derives) has no source: possibly invented.
+    const unsupported = new Set(
+      fill.filter(([, cited]) => cited.sourceKey === undefined).map(([field]) => field),
+    );
+    if (!options.dropUngrounded || unsupported.size === 0) {
+      return {
+        result,
+        evidence: { ...evidence, fill: Object.fromEntries(fill) },
+        ungrounded: unsupported.size,
+      };
+    }
+    const kept = Object.entries(result).filter(([field]) => !unsupported.has(field));
+    const keptFill = fill.filter(([field]) => !unsupported.has(field));
+    return {
+      result: Object.fromEntries(kept),
+      evidence: { ...evidence, fill: Object.fromEntries(keptFill) },
+      ungrounded: unsupported.size,
+    };
   }
   const index = pages.map((page, n) => indexPage(page, n + 1));
   const budget = { cells: FUZZY_BUDGET_CELLS };

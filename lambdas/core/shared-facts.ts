@@ -76,3 +76,7 @@ export function decodeTaskMessage(body: string): TaskMessage | undefined {
     return undefined;
   }
 }
+
+/** What the worker does with a `kv` value no words support: keep it (flagged `grounded: false`) or drop it. */
+export const UNGROUNDED_VALUE_POLICIES = ['keep', 'drop'] as const;
+export type UngroundedValuePolicy = (typeof UNGROUNDED_VALUE_POLICIES)[number];

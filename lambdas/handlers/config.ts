@@ -6,6 +6,7 @@ import {
   DEFAULT_PROCESSING_TIMEOUT_SECONDS,
   DEFAULT_RETENTION_DAYS,
   DEFAULT_WORKER_TIMEOUT_SECONDS,
+  UNGROUNDED_VALUE_POLICIES,
 } from '../core/shared-facts';
 import type { ProviderNames } from '../core/usage';
 import {
@@ -106,7 +107,7 @@ const Environment = z.object({
         return z.NEVER;
       }
     }),
-  DOCUSNAP_UNGROUNDED_VALUES: z.enum(['keep', 'drop']).default('keep'),
+  DOCUSNAP_UNGROUNDED_VALUES: z.enum(UNGROUNDED_VALUE_POLICIES).default('keep'),
   DOCUSNAP_KMS_KEY_ID: optional,
   DOCUSNAP_MASTER_KEY_FILE: optional,
   AWS_ENDPOINT_URL_S3: optional,

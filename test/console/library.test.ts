@@ -9,7 +9,11 @@ import {
 } from '../../console/src/library';
 import { Library } from '../../lambdas/core/schemas/library';
 
-const base = { priority: 'normal', createdAt: '2026-12-01T07:00:00.000Z' } as const;
+const base = {
+  priority: 'normal',
+  createdAt: '2026-12-01T07:00:00.000Z',
+  updatedAt: '2026-12-01T07:00:01.000Z',
+} as const;
 
 describe('the library the console sends with a form filling', () => {
   it('turns completed documents and forms into library items the API accepts', () => {

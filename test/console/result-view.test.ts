@@ -8,6 +8,7 @@ const task = (overrides: Partial<TaskView>): TaskView => ({
   status: 'completed',
   priority: 'normal',
   createdAt: '2026-12-01T07:00:00.000Z',
+  updatedAt: '2026-12-01T07:00:01.000Z',
   ...overrides,
 });
 
@@ -22,6 +23,7 @@ describe('result rows of a task view', () => {
           kv: { Total: 149.9, Vendor: 'Acme', Paid: false },
         },
         evidence: {
+          pages: [{ page: 1, width: 1000, height: 1400 }],
           kv: {
             Total: { page: 1, text: 'Total: 149.90', box, confidence: 0.93, grounded: true },
             Vendor: { page: 1, text: '', confidence: 0, grounded: false },
@@ -65,7 +67,10 @@ describe('result rows of a task view', () => {
       task({
         type: 'form',
         result: { kv: { 'Form Type': 'Membership' }, fields: ['Full Name', 'Email'] },
-        evidence: { fields: { 'Full Name': { page: 2, text: 'Full Name:', box, grounded: true } } },
+        evidence: {
+          pages: [],
+          fields: { 'Full Name': { page: 2, text: 'Full Name:', box, confidence: 0.9, grounded: true } },
+        },
       }),
     );
     expect(summary.rows.map((row) => [row.number, row.kind, row.label, row.page])).toEqual([
@@ -80,7 +85,10 @@ describe('result rows of a task view', () => {
       task({
         type: 'form_filling',
         result: { 'Full Name': { value: 'Jane Doe', source: { type: 'doc', resource_id: 'id-card' } } },
-        evidence: { fill: { 'Full Name': { resourceId: 'id-card', sourceKey: 'Name', confidence: 0.8 } } },
+        evidence: {
+          pages: [],
+          fill: { 'Full Name': { resourceId: 'id-card', sourceKey: 'Name', confidence: 0.8 } },
+        },
       }),
     );
     expect(summary.rows).toEqual([
@@ -122,7 +130,10 @@ describe('result rows of a task view', () => {
       task({
         result: { kv: { A: 'x' } },
         evidence: {
-          kv: { A: { page: 1, box: { left: 0, top: 0, width: 0.5, height: 0.5 }, grounded: false } },
+          pages: [],
+          kv: {
+            A: { page: 1, box: { left: 0, top: 0, width: 0.5, height: 0.5 }, confidence: 0, grounded: false },
+          },
         },
       }),
     ).rows[0];

@@ -217,4 +217,39 @@ describe('groundResult: form filling', () => {
     expect(named).toEqual({ resourceId: 'p1', sourceKey: 'Date of Birth', confidence: 1 });
     expect(evidence.fill?.['Given Name']?.confidence).toBeLessThan(0.75);
   });
+
+  it('cites the key a derived value came from, a little less sure than of a stated one', () => {
+    const payslip: Library = {
+      docs: [
+        {
+          id: 's1',
+          name: 'Payslip',
+          extractedInfo: { 'Annual Salary': '54,000', 'Given Names': 'Jane', Surname: 'Doe' },
+        },
+      ],
+      forms: [],
+    };
+    const result = {
+      'Monthly Income': { value: '4,500.00', source: { type: 'doc', resource_id: 's1' } },
+      'Full Name': { value: 'Jane Doe', source: { type: 'doc', resource_id: 's1' } },
+    };
+    const { evidence, ungrounded } = groundResult('form_filling', result, [], payslip, keep);
+    expect(evidence.fill?.['Monthly Income']).toMatchObject({ resourceId: 's1', sourceKey: 'Annual Salary' });
+    expect(evidence.fill?.['Full Name']).toMatchObject({ resourceId: 's1', sourceKey: 'Given Names' });
+    expect(evidence.fill?.['Monthly Income']?.confidence).toBeGreaterThan(0.6);
+    expect(evidence.fill?.['Monthly Income']?.confidence).toBeLessThanOrEqual(0.85);
+    expect(ungrounded).toBe(0);
+  });
+
+  it('counts fills their item does not support, and drops them when asked', () => {
+    const result = {
+      Surname: { value: 'Doe', source: { type: 'doc', resource_id: 'p1' } },
+      Nickname: { value: 'JD', source: { type: 'doc', resource_id: 'p1' } },
+    };
+    expect(groundResult('form_filling', result, [], library, keep)).toMatchObject({ result, ungrounded: 1 });
+    const dropped = groundResult('form_filling', result, [], library, { dropUngrounded: true });
+    expect(dropped.ungrounded).toBe(1);
+    expect(dropped.result).toEqual({ Surname: result.Surname });
+    expect(Object.keys(dropped.evidence.fill ?? {})).toEqual(['Surname']);
+  });
 });

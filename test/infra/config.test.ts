@@ -33,6 +33,7 @@ describe('configuration from CDK context', () => {
       apiBurstLimit: '40',
       bedrockModelId: 'eu.amazon.nova-lite-v1:0',
       alarmEmail: 'ops@example.com',
+      ungroundedValues: 'drop',
     });
     expect(config).toMatchObject({
       stage: 'qa',
@@ -42,7 +43,9 @@ describe('configuration from CDK context', () => {
       apiThrottle: { rateLimit: 20, burstLimit: 40 },
       bedrockModelId: 'eu.amazon.nova-lite-v1:0',
       alarmEmail: 'ops@example.com',
+      ungroundedValues: 'drop',
     });
+    expect(() => parseConfig({ ungroundedValues: 'hide' })).toThrow(/ungroundedValues/);
   });
 
   it('splits the worker pool between the queues without exceeding it', () => {

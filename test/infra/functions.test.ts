@@ -84,6 +84,8 @@ describe('Lambda functions', () => {
       // Nova Lite's model card: requests asking for more are clamped to it.
       DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS: '5000',
       DOCUSNAP_WORKER_TIMEOUT_S: '90',
+      // Invented values are kept, flagged, unless `-c ungroundedValues=drop`.
+      DOCUSNAP_UNGROUNDED_VALUES: 'keep',
     });
     expect(synth.stack.compat).toBeDefined();
     expect(

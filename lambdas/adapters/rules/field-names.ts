@@ -2,7 +2,7 @@
  * Similarity of field names as people write them ("DOB", "Date of birth", "Birth date"): case,
  * punctuation and word order do not matter, and a few common synonyms mean the same thing.
  */
-import { IDENTITY_FIELD_NAMES } from '../../core/strategies/prompts';
+import { canonicalFieldName, IDENTITY_FIELD_NAMES, nameVariants } from '../../core/strategies/field-names';
 
 /** Dice similarity at or above which two field names are taken to mean the same field. */
 export const FIELD_MATCH_THRESHOLD = 0.8;
@@ -96,57 +96,6 @@ function nearlyEqual(a: string, b: string): boolean {
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-type IdentityFieldName = (typeof IDENTITY_FIELD_NAMES)[number];
-
-/**
- * Field names forms print for the same fact, under one canonical name (the identity ones are those of
- * IDENTITY_FIELD_NAMES). Two names of one group match; names of two different groups never do, so an
- * employee's own name is not the "Employer Name". Names are compared lower-cased, punctuation as spaces.
- */
-export const FIELD_NAME_SYNONYMS: Partial<Record<IdentityFieldName, string[]>> & Record<string, string[]> = {
-  'Full Name': [
-    'Name',
-    'Full Name',
-    'Complete Name',
-    'Name in Full',
-    'Employee Name',
-    "Employee's Name",
-    'Name of Employee',
-  ],
-  'Date of Birth': ['Date of Birth', 'DOB', 'Birth Date', 'Birthdate', 'Birthday'],
-  Nationality: ['Nationality', 'Citizenship', 'Country of Citizenship', 'Citizen of'],
-  Employer: [
-    'Employer',
-    'Current Employer',
-    'Present Employer',
-    'Employer Name',
-    'Name of Employer',
-    "Employer's Name",
-    'Current Employer Name',
-    'Employed By',
-  ],
-  'Postal Code': ['Postal Code', 'Post Code', 'Postcode', 'ZIP', 'ZIP Code', 'Zipcode', 'PIN Code'],
-  'Account Holder Name': [
-    'Account Holder Name',
-    'Account Holder',
-    "Account Holder's Name",
-    'Name of Account Holder',
-    'Account Name',
-  ],
-  'Policyholder Name': [
-    'Policyholder Name',
-    'Policyholder',
-    'Policy Holder',
-    'Policy Holder Name',
-    "Policyholder's Name",
-    'Name of Policyholder',
-    'Insured',
-    'Insured Person',
-    'Insured Name',
-    'Name of Insured',
-  ],
-};
-
 /**
  * Words that name another party than the item's subject: an employment letter's "Name" is the
  * employee's, so "employer" must not qualify it into an "Employer Name".
@@ -172,35 +121,37 @@ export const PARTY_WORDS = new Set([
   'vendor',
   'sender',
   'recipient',
+  'colleague',
+  'referee',
+  'witness',
+  'doctor',
+  'mother',
+  'father',
 ]);
 
-const printedForm = (name: string) =>
-  name
-    .toLowerCase()
-    .replace(/['’]s\b/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-
-const CANONICAL_BY_PRINTED = new Map(
-  Object.entries(FIELD_NAME_SYNONYMS).flatMap(([canonical, names]) =>
-    (names ?? []).map((name) => [printedForm(name), canonical] as const),
-  ),
-);
-
-/** The canonical name of a field the synonym table knows (`Post Code` → `Postal Code`), or undefined. */
-export function canonicalFieldName(name: string): string | undefined {
-  return CANONICAL_BY_PRINTED.get(printedForm(name));
+/** The party words of a name, in order, as one key ("" for none). */
+function partiesOf(name: string): string {
+  return [...fieldNameWords(name)]
+    .filter((word) => PARTY_WORDS.has(word))
+    .sort()
+    .join(' ');
 }
 
 /**
- * How alike two field names are, 0..1: 1 or 0 when the synonym table knows both, else the Dice
- * coefficient of their word sets (0 = nothing shared, 1 = the same words).
+ * How alike two field names are, 0..1: 1 or 0 when the canonical table (core/strategies/field-names)
+ * knows both, else the Dice coefficient of their word sets (0 = nothing shared, 1 = the same words), and
+ * 0 when they name different parties ("Emergency Contact Phone" is not the "Phone").
  */
 export function fieldNameSimilarity(a: string, b: string): number {
   const canonicalA = canonicalFieldName(a);
   const canonicalB = canonicalFieldName(b);
   if (canonicalA !== undefined && canonicalB !== undefined) return canonicalA === canonicalB ? 1 : 0;
-  return wordSimilarity(a, b);
+  // "Bank Account (IBAN)" is as alike as the closest of its alternatives.
+  let best = 0;
+  for (const left of nameVariants(a))
+    for (const right of nameVariants(b))
+      if (partiesOf(left) === partiesOf(right)) best = Math.max(best, wordSimilarity(left, right));
+  return best;
 }
 
 function wordSimilarity(a: string, b: string): number {

@@ -4,6 +4,10 @@ import { MAX_LIBRARY_DEPTH, nestsDeeperThan } from '../nesting';
 /** Upper bound on the serialized library (DESIGN §3). */
 export const MAX_LIBRARY_BYTES = 256 * 1024;
 
+// TextEncoder, not Buffer: these schemas are also the console's types, and the page has no Buffer.
+const utf8 = new TextEncoder();
+const utf8Bytes = (text: string) => utf8.encode(text).byteLength;
+
 /** The Android app sends some list and map fields as JSON strings; accept both forms, keep the parsed one. */
 function jsonStringOr<T extends z.ZodType>(schema: T) {
   return z.preprocess((value, ctx) => {
@@ -141,7 +145,7 @@ export const Library = z.preprocess(
         code: 'custom',
         message: `library must not nest deeper than ${MAX_LIBRARY_DEPTH} levels`,
       });
-    } else if (value !== undefined && Buffer.byteLength(JSON.stringify(value)) > MAX_LIBRARY_BYTES) {
+    } else if (value !== undefined && utf8Bytes(JSON.stringify(value)) > MAX_LIBRARY_BYTES) {
       ctx.addIssue({ code: 'custom', message: `library must be at most ${MAX_LIBRARY_BYTES} bytes` });
     } else {
       const canonical = canonicalLibrary(value);

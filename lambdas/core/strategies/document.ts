@@ -42,7 +42,7 @@ export function normaliseDocumentFields(
 
 export const documentStrategy: Strategy<DocumentResult> = {
   type: 'document',
-  promptVersion: 'document-2',
+  promptVersion: 'document-3',
   resultSchema: DocumentResult,
   toolName: 'record_document',
   toolDescription: 'Records the title, tags, description, key facts and related library items of a document.',

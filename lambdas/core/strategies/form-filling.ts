@@ -1,6 +1,9 @@
 import type { StrategyContext } from '../ports';
+import type { LibraryItem } from '../schemas/library';
 import { FormFillingResult } from '../schemas/results';
-import { isRecord, labelKey, readReference, stringValue } from './normalise';
+import { fieldType, valueFitsType } from './field-names';
+import { otherPeoplesItems } from './library-people';
+import { isRecord, labelKey, type RelatedRef, readReference, stringValue } from './normalise';
 import { formFillingPrompt } from './prompts';
 import type { Strategy } from './strategy';
 import { WRAPPED_RESULT_KEY } from './tool-schema';
@@ -22,15 +25,24 @@ function isFillingShaped(raw: unknown): raw is Record<string, unknown> {
   return isRecord(raw) && (!(WRAPPED_RESULT_KEY in raw) || isRecord(raw[WRAPPED_RESULT_KEY]));
 }
 
+/** The library item a reference names (its list by the reference's type). */
+function itemOf(context: StrategyContext, source: RelatedRef): LibraryItem | undefined {
+  const list = source.type === 'form' ? context.library.forms : context.library.docs;
+  return list.find((item) => String(item.id) === source.resource_id);
+}
+
 /**
  * Only keys that name one of the form's fields (case- and whitespace-insensitively; written back exactly
- * as given), a non-empty string value, and a source that is a library item (typed by its list).
+ * as given), a non-empty string value (dates written `MMM DD, YYYY`) of the kind the field takes (a date
+ * field a date, an email field an email), and a source that is a library item (typed by its list) about
+ * the library's own person, not someone else's document in it.
  */
 export function normaliseFormFilling(
   raw: Record<string, unknown>,
   context: StrategyContext,
 ): FormFillingResult {
   const fieldByKey = new Map((context.fields ?? []).map((field) => [labelKey(field), field]));
+  const others = otherPeoplesItems(context.library);
   // A Map, then own properties: a field called `constructor` or `__proto__` is a field like any other.
   const result = new Map<string, FormFillingResult[string]>();
   for (const [key, answer] of Object.entries(filledValues(raw))) {
@@ -39,6 +51,9 @@ export function normaliseFormFilling(
     const value = stringValue(answer.value);
     const source = readReference(context.library, answer.source);
     if (value === undefined || source === undefined) continue;
+    const item = itemOf(context, source);
+    if (item !== undefined && others.has(item)) continue;
+    if (!valueFitsType(fieldType(field), value)) continue;
     result.set(field, { value, source });
   }
   return Object.fromEntries(result);
@@ -46,7 +61,7 @@ export function normaliseFormFilling(
 
 export const formFillingStrategy: Strategy<FormFillingResult> = {
   type: 'form_filling',
-  promptVersion: 'form-filling-1',
+  promptVersion: 'form-filling-2',
   resultSchema: FormFillingResult,
   toolName: 'fill_form',
   toolDescription: "Gives values for a form's fields, each with the library item it was taken from.",

@@ -38,7 +38,7 @@ export function normaliseForm(
 
 export const formStrategy: Strategy<FormResult> = {
   type: 'form',
-  promptVersion: 'form-2',
+  promptVersion: 'form-3',
   resultSchema: FormResult,
   toolName: 'record_form',
   toolDescription:

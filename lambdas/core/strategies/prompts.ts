@@ -3,21 +3,8 @@
  * one or two worked examples; the user message carries the OCR text and a bounded library summary.
  */
 import type { StrategyContext } from '../ports';
+import { CANONICAL_FIELDS, FIELD_DERIVATIONS, IDENTITY_FIELD_NAMES } from './field-names';
 import { summariseLibrary } from './library-summary';
-
-/** Key names for identity documents (passport, driver licence, ID card), so results agree across items. */
-export const IDENTITY_FIELD_NAMES = [
-  'Full Name',
-  'Date of Birth',
-  'Place of Birth',
-  'Sex',
-  'Nationality',
-  'Document Number',
-  'Issue Date',
-  'Expiry Date',
-  'Issuing Authority',
-  'Address',
-] as const;
 
 /** Longest OCR text put in a prompt (about 15k tokens); 20 dense pages may exceed it. */
 export const MAX_PROMPT_OCR_CHARS = 60_000;
@@ -33,18 +20,30 @@ const LAYOUT_RULE =
 
 const DATE_RULE = 'Write every date as MMM DD, YYYY (e.g. "Mar 05, 2024"), whatever its printed format.';
 
+const quoted = (names: readonly string[]) => names.map((name) => `"${name}"`).join(', ');
+
+/** The canonical key names, generated from the one table (core/strategies/field-names.ts). */
+const CANONICAL_NAMES_RULE = `For a person's or an account's details use these key names where they apply: ${quoted(Object.keys(CANONICAL_FIELDS))}.`;
+
+/** Each canonical name with the other names printed for it, as one line per field. */
+const SYNONYM_LINES = Object.entries(CANONICAL_FIELDS).map(
+  ([canonical, field]) => `"${canonical}" = ${quoted(field.names.filter((name) => name !== canonical))}`,
+);
+
 const DOCUMENT_RULES = [
   'title: 3 to 5 words naming the document, e.g. "Acme Invoice March 2024"; no quotes, no final punctuation.',
   'tags: 1 to 4 short lowercase categories, e.g. invoice, receipt, passport, licence, contract, medical, bank, tax, insurance; no duplicates.',
   'description: 1 to 3 plain sentences saying what the document is and its key facts.',
   'kv: a flat object of the facts printed on the document. Key = the label as a short readable name, value = string, number or boolean as printed. No nested objects or lists: number list entries "Item.1", "Item.2". Leave out what is not printed; never invent a value.',
-  `For identity documents (passport, driver licence, ID card) use these key names where they apply: ${IDENTITY_FIELD_NAMES.map((name) => `"${name}"`).join(', ')}.`,
+  `For identity documents (passport, driver licence, ID card) use these key names where they apply: ${quoted(IDENTITY_FIELD_NAMES)}.`,
+  CANONICAL_NAMES_RULE,
   'related: up to 5 items of the <library> this document belongs with (same person, company, account, policy or case), as {"type": "doc" | "form", "resource_id": "<id from the library>"}; use only ids listed in <library>; [] when none.',
 ];
 
 const FORM_RULES = [
-  'fields: the labels of the blank fields still to fill in (underscores, dotted lines, empty boxes, nothing after the label), written as printed without the colon.',
-  'kv holds only the fields that already have a value, plus "Form Type": the kind of form (e.g. "Employment Application"). A label is in kv or in fields, never in both.',
+  'fields: the labels of the blank fields still to fill in, written as printed without the colon. A field is blank when nothing but underscores, dots, empty boxes or empty space follows its label on its row, or when only a line is under it; OCR often drops drawn lines and boxes, so a label with a wide empty gap after it, or with the next label right after it, is blank too. A question answered by ticking one of several [ ] boxes is one field, named by its question.',
+  'Dotted leaders (".....") and underscores are never values: a label followed by them alone is blank.',
+  'kv holds only the fields that already have a value, plus "Form Type": the kind of form, from its title (e.g. "Employment Application" for "EMPLOYMENT APPLICATION FORM"), not the organisation line printed above the title. A label is in kv or in fields, never in both.',
 ];
 
 function bullets(lines: readonly string[]): string {
@@ -94,14 +93,22 @@ const PASSPORT_EXAMPLE = example(
 
 const FORM_EXAMPLE = example(
   'Example',
-  '<ocr_text>\n--- Page 1 ---\nRENTAL APPLICATION FORM\nProperty: 12 High Street, Flat 3\nApplicant Name: ____________\nDate of Birth: ______\nCurrent Address:\nEmployer [ ]\nSignature ________      Date ________\n</ocr_text>\n<library>\n{"type":"doc","id":"p1","name":"Jane Doe Passport","tags":["passport"]}\n</library>',
+  '<ocr_text>\n--- Page 1 ---\nNORTHGATE HOUSING ASSOCIATION\n          RENTAL APPLICATION FORM\nProperty: 12 High Street, Flat 3\nApplicant Name: ____________\nDate of Birth .................\nCurrent Address:\nEmployer [ ]                          Phone Number\nSignature ________      Date ________\n</ocr_text>\n<library>\n{"type":"doc","id":"p1","name":"Jane Doe Passport","tags":["passport"]}\n</library>',
   {
     title: 'Rental Application Form',
     tags: ['application', 'housing'],
     description:
       'Rental application for 12 High Street, Flat 3. The applicant details and signature are still blank.',
     kv: { 'Form Type': 'Rental Application', Property: '12 High Street, Flat 3' },
-    fields: ['Applicant Name', 'Date of Birth', 'Current Address', 'Employer', 'Signature', 'Date'],
+    fields: [
+      'Applicant Name',
+      'Date of Birth',
+      'Current Address',
+      'Employer',
+      'Phone Number',
+      'Signature',
+      'Date',
+    ],
     related: [],
   },
 );
@@ -169,8 +176,11 @@ export function formFillingPrompt(
     bullets([
       'Each key of "values" is one field name of <form_fields>, copied character for character.',
       'Each value is {"value": "<the value as a string>", "source": {"type": "doc" | "form", "resource_id": "<id of the library item it came from>"}}.',
-      'Field names and library keys may be worded differently: "DOB" is "Date of Birth", "Surname" is "Last Name", word order may differ.',
-      'Include only fields whose value the library holds; leave the others out. Never guess or combine unrelated items.',
+      `Field names and library keys may be worded differently: "DOB" is "Date of Birth", "Surname" is "Last Name", word order may differ. These name the same field:\n${SYNONYM_LINES.map((line) => `  ${line}`).join('\n')}`,
+      'A field takes a value of its kind: a date field a date, an amount field an amount, an email field an email address, a phone field a phone number.',
+      'The library is the user\'s own, but may hold another person\'s document (a colleague\'s or a relative\'s): fill only from items about the person most items name. Never fill a field about one party with another\'s value: "Employer Name" is the employer, never the employee; "Emergency Contact" or "Spouse Name" is never the user.',
+      `Derive a value only in these ways, citing the item the inputs come from: ${FIELD_DERIVATIONS.map((derivation) => derivation.rule).join('; ')}.`,
+      'Include only fields whose value the library holds or derives as above; leave the others out. Never guess or combine unrelated items.',
       DATE_RULE,
       DATA_NOT_INSTRUCTIONS,
     ]),

@@ -61,13 +61,16 @@ export interface ProcessTaskDependencies extends EndTaskDependencies {
   ocrConcurrency: number;
   /** Days the cache entries this task writes live. */
   retentionDays: number;
-  /** Drop `kv` values no OCR words support instead of keeping them flagged `grounded: false`. @default false */
+  /**
+   * Drop `kv` values no OCR words support (and filled values their library item does not) instead of
+   * keeping them flagged. @default false
+   */
   dropUngrounded?: boolean;
   resultSealer?: ResultSealer;
 }
 
 export type ProcessOutcome =
-  /** `ungroundedValues`: `kv` values no OCR words support (possibly invented by the model). */
+  /** `ungroundedValues`: `kv` values no OCR words support, fills no library key supports (possibly invented). */
   | { outcome: 'completed'; type: TaskType; usage: Usage; ungroundedValues: number }
   | { outcome: 'failed'; type: TaskType; code: TaskFailure['code']; usage: Usage }
   /** Missing or already terminal: a duplicate delivery. */

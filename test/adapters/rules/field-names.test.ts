@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  canonicalFieldName,
   FIELD_MATCH_THRESHOLD,
   fieldNameSimilarity,
   identityFieldName,
 } from '../../../lambdas/adapters/rules/field-names';
+import { canonicalFieldName } from '../../../lambdas/core/strategies/field-names';
 
 describe('fieldNameSimilarity', () => {
   it.each([
@@ -25,7 +25,9 @@ describe('fieldNameSimilarity', () => {
 
   it.each([
     ['First Name', 'Full Name'],
-    ['Home Address', 'Address'],
+    ['Previous Address', 'Address'],
+    ['Emergency Contact Phone', 'Phone'],
+    ['Spouse Name', 'Name'],
     ['Account Number', 'Policy Number'],
     ['Licence Number', 'Passport Document Number'],
     ['Blood Group', 'Date of Birth'],
@@ -87,7 +89,7 @@ describe('canonicalFieldName: the synonym table', () => {
 
   it('knows nothing of names outside the table', () => {
     expect(canonicalFieldName('Blood Group')).toBeUndefined();
-    expect(canonicalFieldName('Home Address')).toBeUndefined();
+    expect(canonicalFieldName('Previous Address')).toBeUndefined();
   });
 
   it('matches names of one group and never names of two groups', () => {

@@ -183,7 +183,7 @@ describe('RulesLlm', () => {
         // An employment letter: its Name is the employee's, not the employer's.
         { id: 'letter-1', name: 'Employer letter', tags: ['employer'], extractedInfo: { Name: 'Jane Doe' } },
         { id: 'payslip-4', name: 'Payslip', extractedInfo: { 'Current Employer': 'Acme Ltd', ZIP: '90210' } },
-        { id: 'policy-7', name: 'Insurance policy', extractedInfo: { 'Policy Holder': 'John Roe' } },
+        { id: 'policy-7', name: 'Insurance policy', extractedInfo: { 'Policy Holder': 'Jane Doe' } },
         { id: 'statement-2', name: 'Bank statement', extractedInfo: { 'Account Name': 'Jane Doe' } },
         { id: 'passport-1', name: 'Passport', extractedInfo: { Citizenship: 'Irish', DOB: 'Jul 14, 1990' } },
       ],
@@ -206,7 +206,7 @@ describe('RulesLlm', () => {
       'Post Code': { value: '90210', source: { type: 'doc', resource_id: 'payslip-4' } },
       Nationality: { value: 'Irish', source: { type: 'doc', resource_id: 'passport-1' } },
       'Date of Birth': { value: 'Jul 14, 1990', source: { type: 'doc', resource_id: 'passport-1' } },
-      'Policyholder Name': { value: 'John Roe', source: { type: 'doc', resource_id: 'policy-7' } },
+      'Policyholder Name': { value: 'Jane Doe', source: { type: 'doc', resource_id: 'policy-7' } },
       'Account Holder Name': { value: 'Jane Doe', source: { type: 'doc', resource_id: 'statement-2' } },
     });
   });
@@ -229,6 +229,88 @@ describe('RulesLlm', () => {
     const outcome = await runStrategy(strategyFor(type), context, llm);
     expect(FormFillingResult.parse(outcome.result)).toEqual({
       Name: { value: 'Jane Doe', source: { type: 'doc', resource_id: 'letter-1' } },
+    });
+  });
+
+  async function fill(library: Library, fields: string[]) {
+    const type = 'form_filling' as const;
+    const outcome = await runStrategy(
+      strategyFor(type),
+      { type, ocrText: '', pages: [], library, fields },
+      llm,
+    );
+    return FormFillingResult.parse(outcome.result);
+  }
+
+  it("fills only from the library's own person: a colleague's ID card in it is never used", async () => {
+    const withColleague: Library = {
+      docs: [
+        { id: 'passport-1', name: 'Passport', extractedInfo: { Surname: 'Doe', 'Given Names': 'Jane' } },
+        {
+          id: 'bill-2',
+          name: 'Electricity Bill',
+          extractedInfo: { 'Account Holder': 'Jane Doe', Town: 'Leeds' },
+        },
+        {
+          id: 'colleague-3',
+          name: 'ID Card',
+          extractedInfo: {
+            'Full Name': 'Max Roe',
+            'Date of Birth': 'Feb 02, 1980',
+            'Driving Licence Number': 'DL123456',
+          },
+        },
+      ],
+      forms: [],
+    };
+    expect(await fill(withColleague, ['Full Name', 'DOB', 'Driving Licence Number', 'City'])).toEqual({
+      // Joined from the passport's given names and surname.
+      'Full Name': { value: 'Jane Doe', source: { type: 'doc', resource_id: 'passport-1' } },
+      City: { value: 'Leeds', source: { type: 'doc', resource_id: 'bill-2' } },
+    });
+  });
+
+  it("takes only a value of the field's kind: a date field a date, an email field an email", async () => {
+    const sloppy: Library = {
+      docs: [
+        {
+          id: 'notes-1',
+          name: 'Notes',
+          extractedInfo: { 'Date of Birth': 'see page 2', Email: 'on file', Phone: 'ask reception' },
+        },
+        {
+          id: 'form-2',
+          name: 'Signup',
+          extractedInfo: { 'E-mail': 'jane@example.com', Mobile: '+44 7700 900123' },
+        },
+      ],
+      forms: [],
+    };
+    expect(await fill(sloppy, ['Date of Birth', 'Email Address', 'Telephone'])).toEqual({
+      'Email Address': { value: 'jane@example.com', source: { type: 'doc', resource_id: 'form-2' } },
+      Telephone: { value: '+44 7700 900123', source: { type: 'doc', resource_id: 'form-2' } },
+    });
+  });
+
+  it('derives monthly from annual income and reads a field by its alternatives', async () => {
+    const payslip: Library = {
+      docs: [
+        {
+          id: 'payslip-1',
+          name: 'Payslip',
+          extractedInfo: { 'Gross Annual Pay': '54,000', Company: 'Acme Ltd', IBAN: 'NL91ABNA0417164300' },
+        },
+      ],
+      forms: [],
+    };
+    const fields = ['Gross Monthly Income', 'Current Employer', 'Bank Account (IBAN)', 'Employer Contact'];
+    expect(await fill(payslip, fields)).toEqual({
+      'Gross Monthly Income': { value: '4,500.00', source: { type: 'doc', resource_id: 'payslip-1' } },
+      'Current Employer': { value: 'Acme Ltd', source: { type: 'doc', resource_id: 'payslip-1' } },
+      'Bank Account (IBAN)': {
+        value: 'NL91ABNA0417164300',
+        source: { type: 'doc', resource_id: 'payslip-1' },
+      },
     });
   });
 

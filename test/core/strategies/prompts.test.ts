@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { StrategyContext } from '../../../lambdas/core/ports';
 import type { Library } from '../../../lambdas/core/schemas/library';
+import {
+  CANONICAL_FIELDS,
+  FIELD_DERIVATIONS,
+  IDENTITY_FIELD_NAMES,
+} from '../../../lambdas/core/strategies/field-names';
 import { summariseLibrary } from '../../../lambdas/core/strategies/library-summary';
-import { IDENTITY_FIELD_NAMES, MAX_PROMPT_OCR_CHARS } from '../../../lambdas/core/strategies/prompts';
+import { MAX_PROMPT_OCR_CHARS } from '../../../lambdas/core/strategies/prompts';
 import { strategyFor } from '../../../lambdas/core/strategies/registry';
 
 const library: Library = {
@@ -44,10 +49,27 @@ describe('prompts', () => {
     },
   );
 
+  it('lists the canonical names, their synonyms and derivations from the one table', () => {
+    for (const type of ['document', 'form'] as const) {
+      const { system } = strategyFor(type).buildPrompt(context(type));
+      for (const name of Object.keys(CANONICAL_FIELDS)) expect(system).toContain(`"${name}"`);
+    }
+    const { system } = strategyFor('form_filling').buildPrompt(context('form_filling'));
+    for (const [canonical, field] of Object.entries(CANONICAL_FIELDS)) {
+      const line = system.split('\n').find((text) => text.includes(`"${canonical}" = `));
+      for (const name of field.names.filter((other) => other !== canonical))
+        expect(line).toContain(`"${name}"`);
+    }
+    for (const derivation of FIELD_DERIVATIONS) expect(system).toContain(derivation.rule);
+    expect(system).toContain('"Employer Name" is the employer, never the employee');
+  });
+
   it('form prompt states the blank-field and Form Type rules', () => {
     const { system } = strategyFor('form').buildPrompt(context('form'));
     expect(system).toContain('"Form Type"');
     expect(system).toMatch(/never in both/);
+    expect(system).toMatch(/not the organisation line/);
+    expect(system).toMatch(/Dotted leaders .* are never values/);
   });
 
   it('form filling: fields, synonyms, a worked example and the library values', () => {

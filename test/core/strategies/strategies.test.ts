@@ -136,8 +136,33 @@ describe('form filling normalisation', () => {
     });
   });
 
+  it("drops a value not of the field's kind, and a value from another person's item", () => {
+    const people: Library = {
+      docs: [
+        { id: 'me-1', extractedInfo: { 'Full Name': 'Jane Doe' } },
+        { id: 'me-2', extractedInfo: { 'Account Holder': 'Jane Doe' } },
+        { id: 'colleague', extractedInfo: { 'Full Name': 'Max Roe', 'Date of Birth': 'Feb 02, 1980' } },
+      ],
+      forms: [],
+    };
+    const answer = {
+      values: {
+        'Date of Birth': { value: 'Feb 02, 1980', source: { type: 'doc', resource_id: 'colleague' } },
+        Phone: { value: 'ask at reception', source: { type: 'doc', resource_id: 'me-1' } },
+        'Last Name': { value: 'Doe', source: { type: 'doc', resource_id: 'me-1' } },
+      },
+    };
+    const result = strategyFor('form_filling').normalise(answer, {
+      ...context('form_filling', fields),
+      library: people,
+    });
+    expect(FormFillingResult.parse(result)).toEqual({
+      'Last Name': { value: 'Doe', source: { type: 'doc', resource_id: 'me-1' } },
+    });
+  });
+
   it('accepts a bare map, but not a wrapper around something else', () => {
-    const bare = { Phone: { value: '1', source: { type: 'form', resource_id: 'f1' } } };
+    const bare = { Phone: { value: '+1 555 0100', source: { type: 'form', resource_id: 'f1' } } };
     expect(normalise(bare)).toEqual(bare);
     const normaliseRaw = (raw: unknown) =>
       strategyFor('form_filling').normalise(raw, context('form_filling', fields));

@@ -152,6 +152,10 @@ async function startBackend(
       child.kill('SIGINT');
       await exited;
       await rm(home, { recursive: true, force: true });
+      // What the runtime logged (retries, timeouts) is kept for reading after the run.
+      const logFile = path.join(tmpdir(), `docusnap-load-${label}.log`);
+      await writeFile(logFile, output);
+      console.log(`${label}: the runtime's log is in ${logFile}`);
     },
   };
 }

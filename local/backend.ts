@@ -5,9 +5,9 @@ import { startEmulators } from './emulators';
 import { parseFaults } from './faults';
 import { startHttpApi } from './http-api';
 import { ensureLocalKeys } from './keys';
+import { type PoolHandle, startWorkerPoolInThread } from './pool-thread';
 import type { RequeueReport } from './requeue-on-start';
 import { localRoutes } from './routes';
-import { startWorkerPool, type WorkerPool } from './worker-pool';
 
 export interface LocalBackendOptions {
   /** State directory (keys, DynamoDB, S3); overrides DOCUSNAP_HOME. */
@@ -30,7 +30,8 @@ export interface LocalBackend {
   env: Record<string, string>;
   /** A bearer token the local API accepts for `user`. */
   token(user: string): Promise<string>;
-  worker: Pick<WorkerPool, 'stats' | 'completions' | 'faults' | 'deadLetters' | 'sweep'>;
+  /** The worker pool (on its own thread): its counters at one moment, and a sweep on demand. */
+  worker: Pick<PoolHandle, 'snapshot' | 'sweep'>;
   /** What the startup re-send of the previous run's unfinished tasks did. */
   requeued: RequeueReport;
   stop(): Promise<void>;
@@ -60,7 +61,8 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     if (options.home !== undefined) requested.DOCUSNAP_HOME = options.home;
     if (options.port !== undefined) requested.PORT = String(options.port);
     const config = parseLocalConfig(requested);
-    const faults = parseFaults(config.faults);
+    // Checked here, so a bad DOCUSNAP_FAULTS fails the start before anything runs.
+    parseFaults(config.faults);
     // Before anything starts, and before the emulators' environment could shadow the developer's own.
     const developer = usesRealAws(requested) ? await resolveDeveloperCredentials(requested) : undefined;
     if (developer?.expiresAt) {
@@ -99,17 +101,21 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     // The handlers read their configuration from the environment when they first load, as in Lambda.
     Object.assign(process.env, env);
 
-    const worker = await startWorkerPool({
-      queueUrl: emulators.env.DOCUSNAP_QUEUE_URL as string,
-      highQueueUrl: emulators.env.DOCUSNAP_HIGH_QUEUE_URL as string,
-      deadLetterQueueUrl: emulators.env.DOCUSNAP_DLQ_URL as string,
-      webhookQueueUrl: emulators.env.DOCUSNAP_WEBHOOK_QUEUE_URL as string,
-      concurrency: config.workerConcurrency,
-      workerTimeoutSeconds: config.workerTimeoutSeconds,
-      sweepIntervalSeconds: config.sweepIntervalSeconds,
-      faults,
+    // On a thread of its own, as the worker functions are other Lambda functions than the API's: their
+    // CPU does not hold up the API's answers (docs/performance.md).
+    const worker = await startWorkerPoolInThread(
+      {
+        queueUrl: emulators.env.DOCUSNAP_QUEUE_URL as string,
+        highQueueUrl: emulators.env.DOCUSNAP_HIGH_QUEUE_URL as string,
+        deadLetterQueueUrl: emulators.env.DOCUSNAP_DLQ_URL as string,
+        webhookQueueUrl: emulators.env.DOCUSNAP_WEBHOOK_QUEUE_URL as string,
+        concurrency: config.workerConcurrency,
+        workerTimeoutSeconds: config.workerTimeoutSeconds,
+        sweepIntervalSeconds: config.sweepIntervalSeconds,
+        faults: config.faults,
+      },
       log,
-    });
+    );
     stops.push(() => worker.stop());
     // The queues start empty (fauxqs keeps messages in memory): resume the previous run's unfinished tasks.
     const requeued = await worker.requeueOnStart();

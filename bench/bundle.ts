@@ -43,6 +43,7 @@ const TRANSLATED = new Set<keyof BundlingOptions>([
   'bundleAwsSDK',
   'externalModules',
   'logLevel',
+  'esbuildArgs',
   // Run by bundleHandler after esbuild, as NodejsFunction runs them.
   'commandHooks',
 ]);
@@ -60,6 +61,18 @@ export function esbuildOptions(bundling: BundlingOptions, entry: string, outdir:
   if (!bundling.target) throw new Error('BUNDLING must name its esbuild target');
   if (bundling.sourceMapMode) throw new Error('bench/bundle.ts does not translate sourceMapMode');
   const esm = bundling.format === 'esm';
+  const args = Object.entries(bundling.esbuildArgs ?? {});
+  const unknownArgs = args.filter(([key]) => key !== '--alias').map(([key]) => key);
+  if (unknownArgs.length > 0) {
+    throw new Error(`bench/bundle.ts does not translate the esbuild argument(s) ${unknownArgs.join(', ')}`);
+  }
+  // NodejsFunction passes `--alias` as `--alias:<package>=<path>`.
+  const alias = Object.fromEntries(
+    args.map(([, value]) => {
+      const [from = '', to = ''] = String(value).split('=');
+      return [from, to];
+    }),
+  );
   return {
     absWorkingDir: PROJECT_ROOT,
     entryPoints: [entry],
@@ -76,6 +89,7 @@ export function esbuildOptions(bundling: BundlingOptions, entry: string, outdir:
     logLevel: bundling.logLevel ?? 'warning',
     banner: bundling.banner ? { js: bundling.banner } : undefined,
     mainFields: bundling.mainFields,
+    ...(args.length > 0 && { alias }),
   };
 }
 
@@ -114,9 +128,19 @@ export async function bundleHandler(
   return { outfile, bytes, totalBytes, metafile: result.metafile };
 }
 
-/** Input files of a bundle that belong to `packageName` (e.g. `@aws-sdk/client-textract`). */
+/**
+ * Input files of `packageName` (e.g. `@aws-sdk/client-textract`) whose code is in the bundle: esbuild also
+ * lists files it read and then shook out entirely, which the bundle does not carry.
+ */
 export function inputsFrom(metafile: Metafile, packageName: string): string[] {
-  return Object.keys(metafile.inputs).filter((input) => input.includes(`node_modules/${packageName}/`));
+  const carried = new Set(
+    Object.values(metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([file]) => file),
+    ),
+  );
+  return [...carried].filter((input) => input.includes(`node_modules/${packageName}/`));
 }
 
 /** Packages a bundle leaves to be resolved at run time (e.g. `@aws-sdk/client-s3`). */

@@ -43,6 +43,11 @@ export interface HandlerFunctionProps {
  */
 export const NEVER_BUNDLED_MODULES = ['tesseract.js', '@tesseract.js-data/eng'];
 
+/** The SDK's default credential chain, which every client's runtime configuration imports. */
+export const DEFAULT_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
+/** What the bundles import in its place, from the project root. */
+export const LAMBDA_CREDENTIALS = './lambdas/handlers/lambda-credentials.ts';
+
 /** CommonJS dependencies call require(); an ESM bundle has none unless it is recreated here. */
 const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
@@ -71,6 +76,9 @@ export const BUNDLING: BundlingOptions = {
   // default externals, so it is what actually keeps `@aws-sdk/*` in the bundle: see leaveAwsSdkToRuntime.
   bundleAwsSDK: true,
   externalModules: NEVER_BUNDLED_MODULES,
+  // Lambda gives every function its credentials in the environment: the SDK's default chain is replaced
+  // by its first link (lambdas/handlers/lambda-credentials.ts), ~110 KB less to parse per cold start.
+  esbuildArgs: { '--alias': `${DEFAULT_CREDENTIAL_CHAIN}=${LAMBDA_CREDENTIALS}` },
   // Warnings and errors only: the per-file size listing drowns synth and test output.
   logLevel: LogLevel.WARNING,
 };

@@ -101,6 +101,73 @@ describe('Lambda bundles', () => {
     expect(pages[0].layout.lines[0].text).toBe('Invoice Number: INV-1');
   });
 
+  it.each(['getTask', 'listTasks', 'deleteTask'] as const)(
+    '%s carries no queue client, no upload signer and no page counter: only what its route uses',
+    async (name) => {
+      const { metafile } = await bundle(name);
+      for (const pkg of ['@aws-sdk/client-sqs', '@aws-sdk/s3-presigned-post', 'pdf-lib', 'utif2', 'mupdf']) {
+        expect(inputsFrom(metafile, pkg), pkg).toEqual([]);
+      }
+      expect(inputsFrom(metafile, '@aws-sdk/client-dynamodb').length).toBeGreaterThan(0);
+    },
+  );
+
+  it('compat /clear carries no key-management, secrets or queue client: it only deletes', async () => {
+    const { metafile } = await bundle('compatClear');
+    for (const pkg of ['@aws-sdk/client-kms', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-sqs']) {
+      expect(inputsFrom(metafile, pkg), pkg).toEqual([]);
+    }
+    const process = await bundle('compatProcess');
+    expect(inputsFrom(process.metafile, '@aws-sdk/client-kms').length).toBeGreaterThan(0);
+  });
+
+  it('only the uploads route carries the upload signer, and it neither queues nor counts pages', async () => {
+    const upload = await bundle('createUpload');
+    expect(inputsFrom(upload.metafile, '@aws-sdk/s3-presigned-post').length).toBeGreaterThan(0);
+    for (const pkg of ['@aws-sdk/client-sqs', 'pdf-lib', 'utif2']) {
+      expect(inputsFrom(upload.metafile, pkg), pkg).toEqual([]);
+    }
+    for (const name of ['submitDocument', 'worker'] as const) {
+      expect(inputsFrom((await bundle(name)).metafile, '@aws-sdk/s3-presigned-post'), name).toEqual([]);
+    }
+  });
+
+  it('no bundle carries the SDK’s default credential chain; a bundled client reads the environment', async () => {
+    const { metafile } = await bundle('getTask');
+    for (const pkg of [
+      '@aws-sdk/credential-provider-node',
+      '@aws-sdk/credential-provider-sso',
+      '@aws-sdk/nested-clients',
+    ]) {
+      expect(inputsFrom(metafile, pkg), pkg).toEqual([]);
+    }
+    const outdir = path.join(scratch, 'credentials');
+    const entry = path.join(outdir, 'entry.ts');
+    mkdirSync(outdir, { recursive: true });
+    writeFileSync(
+      entry,
+      "import { S3Client } from '@aws-sdk/client-s3';\nexport const credentials = () => new S3Client({ region: 'us-east-1' }).config.credentials();\n",
+    );
+    await build(esbuildOptions(BUNDLING, entry, outdir));
+    const bundled = await import(pathToFileURL(path.join(outdir, 'index.mjs')).href);
+    const saved = { ...process.env };
+    try {
+      // As Lambda sets them for the function's role.
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEROLEKEY',
+        AWS_SECRET_ACCESS_KEY: 'role-secret',
+        AWS_SESSION_TOKEN: 'role-session',
+      });
+      expect(await bundled.credentials()).toMatchObject({
+        accessKeyId: 'ASIAEXAMPLEROLEKEY',
+        secretAccessKey: 'role-secret',
+        sessionToken: 'role-session',
+      });
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('the SDK-from-runtime variant differs from the stack only in leaving @aws-sdk/* external', async () => {
     const bundled = await bundle('worker');
     const runtime = await bundle('worker', 'runtime');

@@ -97,6 +97,10 @@ export interface BlobStore {
   delete(keys: readonly string[]): Promise<void>;
   /** Copies an object within the store; false when `fromKey` does not exist. */
   copy(fromKey: string, toKey: string): Promise<boolean>;
+}
+
+/** Signs uploads into the blob store; apart from it, so only the uploads route carries a signer. */
+export interface UploadSigner {
   /** A presigned POST bound to one key, content type and a byte-length range. */
   presignPost(
     key: string,
@@ -203,6 +207,8 @@ export interface LlmResponse {
 export interface LlmClient {
   /** Reported in `usage.llmModel`. */
   readonly model: string;
+  /** The model's output-token limit, when it has one: no task asks for more (core/task-budget.ts). */
+  readonly maxOutputTokens?: number;
   /** Throws TaskFailure('LLM_FAILURE') when the model cannot be reached within the retry budget or the deadline. */
   complete(request: LlmRequest, options?: CallOptions): Promise<LlmResponse>;
 }

@@ -1,13 +1,15 @@
 /**
- * The storage every composition root starts from: the task store, blob store, caches, queues and
- * idempotency records on the configured table, bucket and queues, and the clock. No OCR or LLM client here:
- * only the worker adds those (worker-dependencies.ts).
+ * The storage adapters every composition root builds from: the task store, blob store, caches, queues and
+ * idempotency records on the configured table, bucket and queues, and the clock. One factory per port, so
+ * a handler builds (and its bundle carries) only the clients its use case takes. No OCR or LLM client
+ * here: only the worker adds those (worker-dependencies.ts).
  */
 import { DynamoDbCache } from '../adapters/dynamodb-cache';
 import { DynamoDbIdempotencyStore } from '../adapters/dynamodb-idempotency';
 import { DynamoDbTaskStore } from '../adapters/dynamodb-task-store';
 import { DynamoDbUploadClaims } from '../adapters/dynamodb-upload-claims';
 import { S3BlobStore } from '../adapters/s3-blob-store';
+import { S3UploadSigner } from '../adapters/s3-upload-signer';
 import { SqsTaskQueue } from '../adapters/sqs-task-queue';
 import type {
   BlobStore,
@@ -17,6 +19,7 @@ import type {
   TaskQueue,
   TaskStore,
   UploadClaims,
+  UploadSigner,
 } from '../core/ports';
 import { documentClient, s3Client, sqsClient } from './aws-clients';
 import type { Config } from './config';
@@ -32,16 +35,34 @@ export interface StorageDependencies {
   clock: Clock;
 }
 
-/** SDK clients open no connection before their first call, so a handler pays only for what it uses. */
+/** The stores on the table share one client: pass it to each of them. */
+export type TableClient = ReturnType<typeof documentClient>;
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export const taskStore = (config: Config, doc: TableClient = documentClient()): TaskStore =>
+  new DynamoDbTaskStore(doc, config.table);
+export const cacheStore = (config: Config, doc: TableClient = documentClient()): Cache =>
+  new DynamoDbCache(doc, config.table);
+export const idempotencyStore = (config: Config, doc: TableClient = documentClient()): IdempotencyStore =>
+  new DynamoDbIdempotencyStore(doc, config.table);
+export const uploadClaims = (config: Config, doc: TableClient = documentClient()): UploadClaims =>
+  new DynamoDbUploadClaims(doc, config.table);
+export const blobStore = (config: Config): BlobStore => new S3BlobStore(s3Client(config), config.bucket);
+export const uploadSigner = (config: Config): UploadSigner =>
+  new S3UploadSigner(s3Client(config), config.bucket);
+export const taskQueue = (config: Config): TaskQueue => new SqsTaskQueue(sqsClient(), config.queueUrls);
+
+/** Every storage port (worker, compat). SDK clients open no connection before their first call. */
 export function storageFromConfig(config: Config): StorageDependencies {
   const doc = documentClient();
   return {
-    tasks: new DynamoDbTaskStore(doc, config.table),
-    blobs: new S3BlobStore(s3Client(config), config.bucket),
-    cache: new DynamoDbCache(doc, config.table),
-    queue: new SqsTaskQueue(sqsClient(), config.queueUrls),
-    idempotency: new DynamoDbIdempotencyStore(doc, config.table),
-    uploads: new DynamoDbUploadClaims(doc, config.table),
-    clock: { now: () => new Date() },
+    tasks: taskStore(config, doc),
+    blobs: blobStore(config),
+    cache: cacheStore(config, doc),
+    queue: taskQueue(config),
+    idempotency: idempotencyStore(config, doc),
+    uploads: uploadClaims(config, doc),
+    clock: systemClock,
   };
 }

@@ -4,14 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { S3BlobStore } from '../../lambdas/adapters/s3-blob-store';
+import { S3UploadSigner } from '../../lambdas/adapters/s3-upload-signer';
 import { startEmulators } from '../../local/emulators';
 import { applyEnv, createS3Client, useEmulators } from '../support/emulators';
 
 const emulators = useEmulators();
 let blobs: S3BlobStore;
+let signer: S3UploadSigner;
 
 beforeAll(() => {
   blobs = new S3BlobStore(emulators.s3(), emulators.env.DOCUSNAP_BUCKET);
+  signer = new S3UploadSigner(emulators.s3(), emulators.env.DOCUSNAP_BUCKET);
 });
 
 const PNG_BYTES = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5, 6, 7, 8]);
@@ -83,7 +86,7 @@ describe('S3BlobStore', () => {
   it('presigns a POST that a multipart form upload can use, bound to the key and type', async () => {
     const key = `uploads/alice/${randomUUID()}`;
     const before = Date.now();
-    const post = await blobs.presignPost(key, {
+    const post = await signer.presignPost(key, {
       contentType: 'image/png',
       minBytes: 1,
       maxBytes: 10 * 1024 * 1024,

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { BlobStore } from '../../lambdas/core/ports';
+import type { BlobStore, UploadSigner } from '../../lambdas/core/ports';
 
-/** The BlobStore contract (ports.ts), run against the memory twin and the S3 adapter on s3rver. */
-export function blobStoreContract(name: string, store: () => BlobStore): void {
+/**
+ * The BlobStore contract (ports.ts), with the UploadSigner that signs uploads into that store, run against
+ * the memory twin and the S3 adapters on s3rver.
+ */
+export function blobStoreContract(name: string, store: () => BlobStore, signer: () => UploadSigner): void {
   describe(`BlobStore contract: ${name}`, () => {
     const key = () => `inputs/contract/${randomUUID()}/0`;
 
@@ -39,7 +42,7 @@ export function blobStoreContract(name: string, store: () => BlobStore): void {
     it('presigns a POST for one key and content type, expiring when asked', async () => {
       const upload = `uploads/contract/${randomUUID()}`;
       const before = Date.now();
-      const post = await store().presignPost(upload, {
+      const post = await signer().presignPost(upload, {
         contentType: 'image/jpeg',
         minBytes: 1,
         maxBytes: 1024,

@@ -8,6 +8,7 @@ import { DynamoDbCompatStore } from '../../lambdas/adapters/dynamodb-compat-stor
 import { DynamoDbIdempotencyStore } from '../../lambdas/adapters/dynamodb-idempotency';
 import { DynamoDbTaskStore } from '../../lambdas/adapters/dynamodb-task-store';
 import { S3BlobStore } from '../../lambdas/adapters/s3-blob-store';
+import { S3UploadSigner } from '../../lambdas/adapters/s3-upload-signer';
 import { SqsTaskQueue } from '../../lambdas/adapters/sqs-task-queue';
 import type { Priority } from '../../lambdas/core/task';
 import { MemoryCompatStore } from '../core/compat/support/memory-compat-store';
@@ -36,7 +37,11 @@ const manualClock = () => new ManualClock(new Date().toISOString());
 const memoryTasks = new MemoryTaskStore();
 taskStoreContract('memory', () => memoryTasks);
 const memoryBlobs = new MemoryBlobStore();
-blobStoreContract('memory', () => memoryBlobs);
+blobStoreContract(
+  'memory',
+  () => memoryBlobs,
+  () => memoryBlobs,
+);
 cacheContract('memory', () => {
   const clock = manualClock();
   return { cache: new MemoryCache(clock), clock };
@@ -61,7 +66,11 @@ compatStoreContract('memory', () => {
 
 // ── adapters on the emulators (dynalite, s3rver, fauxqs) ──────────────────────
 taskStoreContract('DynamoDB', () => new DynamoDbTaskStore(emulators.documentClient(), table()));
-blobStoreContract('S3', () => new S3BlobStore(emulators.s3(), emulators.env.DOCUSNAP_BUCKET));
+blobStoreContract(
+  'S3',
+  () => new S3BlobStore(emulators.s3(), emulators.env.DOCUSNAP_BUCKET),
+  () => new S3UploadSigner(emulators.s3(), emulators.env.DOCUSNAP_BUCKET),
+);
 cacheContract('DynamoDB', () => {
   const clock = manualClock();
   return { cache: new DynamoDbCache(emulators.documentClient(), table(), clock), clock };

@@ -1,7 +1,10 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_PAGES_PER_TASK } from '../../lambdas/core/images';
 import { DEFAULT_WORKER_TIMEOUT_SECONDS as WORKER_TIMEOUT_SECONDS } from '../../lambdas/core/shared-facts';
+import { strategyFor } from '../../lambdas/core/strategies/registry';
+import { taskBudget } from '../../lambdas/core/task-budget';
 import { handlerSourcePath } from '../../lib/handler-entries';
 import { TaskQueues } from '../../lib/queues';
 import { Storage } from '../../lib/storage';
@@ -23,6 +26,21 @@ describe('queues', () => {
     expect(t.of(stack.taskProcessing.worker).Properties.Timeout).toBe(WORKER_TIMEOUT_SECONDS);
     for (const queue of [stack.queues.normal, stack.queues.high]) {
       expect(t.of(queue).Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * WORKER_TIMEOUT_SECONDS);
+    }
+  });
+
+  it('let the longest task (50 pages) end its OCR and model calls inside the worker timeout it is told', () => {
+    const worker = t.of(stack.taskProcessing.worker).Properties;
+    const told = Number(worker.Environment.Variables.DOCUSNAP_WORKER_TIMEOUT_S);
+    expect(told).toBe(worker.Timeout);
+    const longest = taskBudget(MAX_PAGES_PER_TASK, strategyFor('document'), {
+      workerTimeoutSeconds: told,
+      maxOutputTokens: Number(worker.Environment.Variables.DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS),
+    });
+    expect(longest.deadlineMs).toBeLessThan(worker.Timeout * 1000);
+    expect(longest.maxTokens).toBe(5_000);
+    for (const queue of [stack.queues.normal, stack.queues.high]) {
+      expect(t.of(queue).Properties.VisibilityTimeout).toBeGreaterThan(longest.deadlineMs / 1000);
     }
   });
 

@@ -31,6 +31,7 @@ import type {
   TaskStore,
   TransitionCondition,
   UploadClaims,
+  UploadSigner,
   WebhookStore,
 } from '../../lambdas/core/ports';
 import { DEFAULT_PRICING } from '../../lambdas/core/pricing';
@@ -173,7 +174,7 @@ function withCacheKeys(task: Task, added: string[] | undefined): Pick<Task, 'cac
   return { cacheKeys: [...new Set([...(task.cacheKeys ?? []), ...added])].sort() };
 }
 
-export class MemoryBlobStore implements BlobStore {
+export class MemoryBlobStore implements BlobStore, UploadSigner {
   readonly blobs = new Map<string, { body: Uint8Array; contentType: string }>();
 
   async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
@@ -375,6 +376,8 @@ export function validAnswer(request: LlmRequest): unknown {
 /** An LLM that answers through `answer` (valid by default), counting calls and tokens. */
 export class FakeLlm implements LlmClient {
   readonly model: string;
+  /** As a Bedrock model's card gives it; unset, as for an offline model. */
+  maxOutputTokens?: number;
   readonly calls: LlmRequest[] = [];
   /** The options of each call, in the order of `calls` (the task deadline). */
   readonly options: (CallOptions | undefined)[] = [];
@@ -478,11 +481,13 @@ export function memoryWorld() {
   const pauses = new ManualPauses(clock);
   const ocr = new FakeOcr();
   const llm = new FakeLlm();
+  const blobs = new MemoryBlobStore();
   return {
     pauses,
     pause: pauses.pause,
     tasks: new MemoryTaskStore(),
-    blobs: new MemoryBlobStore(),
+    blobs,
+    uploadSigner: blobs,
     queue: new MemoryQueue(),
     cache: new MemoryCache(clock),
     idempotency: new MemoryIdempotencyStore(clock),

@@ -48,6 +48,8 @@ export const documentStrategy: Strategy<DocumentResult> = {
   toolDescription: 'Records the title, tags, description, key facts and related library items of a document.',
   // A dense page yields a few hundred kv entries at most; 4096 leaves room without inviting rambling.
   maxTokens: 4096,
+  // Each further page brings its own facts.
+  maxTokensPerExtraPage: 1024,
   buildPrompt: (context) => documentPrompt(context, documentStrategy.toolName),
   // Anything but an object is left as it is, to fail validation and be repaired.
   normalise: (raw, context) => (isRecord(raw) ? normaliseDocumentFields(raw, context, 'document') : raw),

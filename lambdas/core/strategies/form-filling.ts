@@ -67,6 +67,8 @@ export const formFillingStrategy: Strategy<FormFillingResult> = {
   toolDescription: "Gives values for a form's fields, each with the library item it was taken from.",
   // Up to 200 fields of short values with their sources.
   maxTokens: 8192,
+  // Its answer grows with the form's fields, not with pages (it reads none).
+  maxTokensPerExtraPage: 0,
   buildPrompt: (context) => formFillingPrompt(context, formFillingStrategy.toolName),
   normalise: (raw, context) => (isFillingShaped(raw) ? normaliseFormFilling(raw, context) : raw),
 };

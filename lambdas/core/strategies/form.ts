@@ -44,6 +44,8 @@ export const formStrategy: Strategy<FormResult> = {
   toolDescription:
     'Records the title, tags, description, pre-filled values, blank fields and related library items of a form.',
   maxTokens: 4096,
+  // Each further page brings its own fields and pre-filled values.
+  maxTokensPerExtraPage: 1024,
   buildPrompt: (context) => formPrompt(context, formStrategy.toolName),
   normalise: (raw, context) => (isRecord(raw) ? normaliseForm(raw, context) : raw),
 };

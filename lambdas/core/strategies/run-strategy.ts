@@ -84,6 +84,8 @@ export async function runStrategy(
   strategy: Strategy,
   context: StrategyContext,
   llm: LlmClient,
+  /** The task's output budget (core/task-budget.ts). @default the strategy's one-page budget */
+  maxTokens: number = strategy.maxTokens,
 ): Promise<StrategyOutcome> {
   const prompt = strategy.buildPrompt(context);
   const { inputSchema, wrapKey } = toolInputShape(strategy.resultSchema);
@@ -91,7 +93,7 @@ export async function runStrategy(
     strategy: strategy.type,
     system: prompt.system,
     tool: { name: strategy.toolName, description: strategy.toolDescription, inputSchema },
-    maxTokens: strategy.maxTokens,
+    maxTokens,
     context,
   };
   const question = { role: 'user' as const, text: prompt.user };

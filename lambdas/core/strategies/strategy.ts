@@ -15,8 +15,10 @@ export interface Strategy<Result = unknown> {
   /** Name and description of the tool the model answers through. */
   readonly toolName: string;
   readonly toolDescription: string;
-  /** Explicit output budget for the model. */
+  /** Explicit output budget for the model, for a task of one page (or none). */
   readonly maxTokens: number;
+  /** Output tokens each further page adds to that budget (core/task-budget.ts caps the sum). */
+  readonly maxTokensPerExtraPage: number;
   /** System prompt and first user message for this input. */
   buildPrompt(context: StrategyContext): { system: string; user: string };
   /**

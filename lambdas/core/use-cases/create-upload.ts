@@ -1,7 +1,7 @@
 import { uploadKey } from '../blob-keys';
 import { ImageRejected } from '../errors';
 import { checkImageSize } from '../images';
-import type { BlobStore, IdGenerator } from '../ports';
+import type { IdGenerator, UploadSigner } from '../ports';
 import {
   type CreateUploadRequest,
   type CreateUploadResponse,
@@ -13,13 +13,13 @@ import {
 export const UPLOAD_EXPIRY_SECONDS = 15 * 60;
 
 export interface CreateUploadDependencies {
-  blobs: BlobStore;
+  uploadSigner: UploadSigner;
   ids: IdGenerator;
 }
 
 /** Route `createUpload`: a presigned POST for one image under the caller's own prefix. */
 export async function createUpload(
-  { blobs, ids }: CreateUploadDependencies,
+  { uploadSigner, ids }: CreateUploadDependencies,
   owner: string,
   request: CreateUploadRequest,
 ): Promise<CreateUploadResponse> {
@@ -31,7 +31,7 @@ export async function createUpload(
   }
   checkImageSize(request.contentLength, 'the upload');
   const uploadId = ids.newId();
-  const post = await blobs.presignPost(uploadKey(owner, uploadId), {
+  const post = await uploadSigner.presignPost(uploadKey(owner, uploadId), {
     contentType: request.contentType,
     minBytes: 1,
     maxBytes: MAX_IMAGE_BYTES,

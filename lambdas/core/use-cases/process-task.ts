@@ -28,13 +28,7 @@ import { EMPTY_LIBRARY, Library } from '../schemas/library';
 import { strategyFor } from '../strategies/registry';
 import { runStrategy } from '../strategies/run-strategy';
 import { isTerminal, type Task, type TaskRequestDetails, type TaskType, type Usage } from '../task';
-
-/**
- * Share of the worker timeout a task may spend before its OCR and LLM calls must be over (the task deadline).
- * The rest is left for sealing, storing and completing the result, so a slow dependency ends the task
- * `error` (OCR_FAILURE / LLM_FAILURE) instead of letting the Lambda time out under it.
- */
-export const TASK_DEADLINE_SHARE = 0.85;
+import { plannedPages, type TaskBudget, taskBudget } from '../task-budget';
 
 /** A result (with its evidence) larger than this goes to the blob store; DynamoDB items stop at 400 KB. */
 export const MAX_INLINE_RESULT_BYTES = 300 * 1000;
@@ -95,7 +89,9 @@ interface Progress {
   cacheKeys: Set<string>;
   /** The entries this attempt wrote (each recorded on the task first). */
   writtenKeys: Set<string>;
-  /** Epoch ms by which the OCR and LLM calls must be over (TASK_DEADLINE_SHARE of the worker timeout). */
+  /** Time and output tokens for this task's pages (core/task-budget.ts). */
+  budget: TaskBudget;
+  /** Epoch ms by which the OCR and LLM calls must be over: the start plus the budget's time. */
   deadline: number;
 }
 
@@ -119,6 +115,10 @@ export async function processTask(deps: ProcessTaskDependencies, taskId: string)
   const claimed = await claimTask(deps, taskId);
   if (!('taskId' in claimed)) return claimed;
 
+  const budget = taskBudget(plannedPages(claimed), strategyFor(claimed.type), {
+    workerTimeoutSeconds: deps.workerTimeoutSeconds,
+    maxOutputTokens: deps.llm.maxOutputTokens,
+  });
   const progress: Progress = {
     pages: 0,
     billedPages: 0,
@@ -128,7 +128,8 @@ export async function processTask(deps: ProcessTaskDependencies, taskId: string)
     cacheHit: false,
     cacheKeys: new Set(),
     writtenKeys: new Set(),
-    deadline: startedAt + deps.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE,
+    budget,
+    deadline: startedAt + budget.deadlineMs,
   };
   let ending: TaskEnding;
   let failure: TaskFailure | undefined;
@@ -253,7 +254,12 @@ async function strategyResult(
       return cached.result;
     }
   }
-  const answer = await runStrategy(strategy, context, llmWithDeadline(deps, progress.deadline));
+  const answer = await runStrategy(
+    strategy,
+    context,
+    llmWithDeadline(deps, progress),
+    progress.budget.maxTokens,
+  );
   progress.inputTokens = answer.inputTokens;
   progress.outputTokens = answer.outputTokens;
   if (cacheable) {
@@ -367,7 +373,7 @@ async function readImage(
   if (deps.clock.now().getTime() >= progress.deadline) {
     throw new TaskFailure(
       'OCR_FAILURE',
-      outOfTime(deps, `page ${n + 1} of ${total} could not be read before its deadline`),
+      outOfTime(deps, progress, `page ${n + 1} of ${total} could not be read before its deadline`),
     );
   }
   const page = await deps.ocr.recognize(image, { deadline: progress.deadline });
@@ -386,21 +392,26 @@ function usesCaches(task: Task): boolean {
 }
 
 /** The LLM with the task deadline: every call (a repair included) gets it, and none starts once it passed. */
-function llmWithDeadline(deps: ProcessTaskDependencies, deadline: number): LlmClient {
+function llmWithDeadline(deps: ProcessTaskDependencies, progress: Progress): LlmClient {
+  const { deadline } = progress;
   return {
     model: deps.llm.model,
     complete: async (request: LlmRequest) => {
       if (deps.clock.now().getTime() >= deadline) {
-        throw new TaskFailure('LLM_FAILURE', outOfTime(deps, 'no time was left for the model call'));
+        throw new TaskFailure(
+          'LLM_FAILURE',
+          outOfTime(deps, progress, 'no time was left for the model call'),
+        );
       }
       return deps.llm.complete(request, { deadline });
     },
   };
 }
 
-function outOfTime(deps: ProcessTaskDependencies, what: string): string {
-  const budget = Math.round(deps.workerTimeoutSeconds * TASK_DEADLINE_SHARE);
-  return `the task ran out of time: ${what} (a task has ${budget} s of the ${deps.workerTimeoutSeconds} s worker timeout)`;
+function outOfTime(deps: ProcessTaskDependencies, progress: Progress, what: string): string {
+  const { pages, deadlineMs } = progress.budget;
+  const seconds = Math.round(deadlineMs / 1000);
+  return `the task ran out of time: ${what} (a task of ${pages} page${pages === 1 ? '' : 's'} has ${seconds} s of the ${deps.workerTimeoutSeconds} s worker timeout)`;
 }
 
 async function sealed(deps: ProcessTaskDependencies, task: Task, result: unknown): Promise<unknown> {

@@ -1,7 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { CreateUploadRequest } from '../../core/schemas/uploads';
 import { createUpload } from '../../core/use-cases/create-upload';
+import { uploadSigner } from '../storage-dependencies';
 import { apiHandler, jsonBody, ownerOf } from './api-handler';
-import { dependencies } from './dependencies';
+import { routeDependencies } from './dependencies';
+
+const dependencies = routeDependencies((config) => ({
+  uploadSigner: uploadSigner(config),
+  ids: { newId: () => randomUUID() },
+}));
 
 /** Route `createUpload` (handlers/route-table.ts): a presigned POST for one image. */
 export const handler = apiHandler(async (event) => {

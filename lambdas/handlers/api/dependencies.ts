@@ -1,46 +1,42 @@
 /**
- * Composition root of the API handlers: the shared storage only (no Textract, Bedrock or tesseract here,
- * so the API bundles stay small). Built on first use, once per cold start; tests and
- * the local runtime may replace it first with `useApiDependencies(...)`.
+ * How the API routes get their dependencies. Each route's handler builds only what its use case takes (a
+ * `getTask` needs no queue, upload signer or page counter), so each bundle carries only those clients;
+ * no Textract, Bedrock or tesseract anywhere here. Built on first use, once per cold start; tests may give
+ * every route one set with `useApiDependencies(...)`.
  */
-import { randomUUID } from 'node:crypto';
-import { DocumentPageCounter } from '../../adapters/document-page-counter';
+import type { CreateUploadDependencies } from '../../core/use-cases/create-upload';
 import type { DeleteTaskDependencies } from '../../core/use-cases/delete-task';
-import type { WaitDependencies } from '../../core/use-cases/get-task';
+import type { GetTaskDependencies, WaitDependencies } from '../../core/use-cases/get-task';
+import type { ListTasksDependencies } from '../../core/use-cases/list-tasks';
 import type { SubmitTaskDependencies } from '../../core/use-cases/submit-task';
 import { type Config, environmentConfig } from '../config';
-import { storageFromConfig } from '../storage-dependencies';
 
-/** Everything the API's use cases need (each takes the part it uses). */
-export type ApiDependencies = SubmitTaskDependencies & DeleteTaskDependencies & WaitDependencies;
+/** Everything the API's use cases need (each route takes the part it uses). */
+export type ApiDependencies = SubmitTaskDependencies &
+  DeleteTaskDependencies &
+  GetTaskDependencies &
+  WaitDependencies &
+  ListTasksDependencies &
+  CreateUploadDependencies;
 
-let current: ApiDependencies | undefined;
+let replaced: ApiDependencies | undefined;
 
-/** Replaces the dependencies (tests, local runtime); `undefined` goes back to building from the environment. */
+/** Replaces every route's dependencies (tests); `undefined` goes back to building from the environment. */
 export function useApiDependencies(dependencies: ApiDependencies | undefined): void {
-  current = dependencies;
+  replaced = dependencies;
 }
 
-export function dependencies(): ApiDependencies {
-  current ??= fromConfig(environmentConfig());
-  return current;
-}
-
-export function fromConfig(config: Config): ApiDependencies {
-  const { tasks, blobs, queue, idempotency, uploads, cache, clock } = storageFromConfig(config);
-  return {
-    tasks,
-    blobs,
-    queue,
-    idempotency,
-    uploads,
-    // DELETE removes the cache entries that copy a task's OCR text and result.
-    cache,
-    clock,
-    ids: { newId: () => randomUUID() },
-    pageCounter: new DocumentPageCounter(),
-    // A long poll's pause between reads of the task (GET /v1/tasks/{taskId}?waitSeconds=).
-    pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    retentionDays: config.retentionDays,
+/** A route's dependencies: the replaced ones, else those `build` makes from the environment, once. */
+export function routeDependencies<Route extends keyof ApiDependencies>(
+  build: (config: Config) => Pick<ApiDependencies, Route>,
+): () => Pick<ApiDependencies, Route> {
+  let built: Pick<ApiDependencies, Route> | undefined;
+  return () => {
+    if (replaced) return replaced;
+    built ??= build(environmentConfig());
+    return built;
   };
 }
+
+/** A long poll's pause between reads of the task (GET /v1/tasks/{taskId}?waitSeconds=). */
+export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

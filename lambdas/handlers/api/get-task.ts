@@ -2,8 +2,17 @@ import { GetTaskQuery } from '../../core/schemas/tasks';
 import { isTerminal } from '../../core/task';
 import { getTask } from '../../core/use-cases/get-task';
 import { annotateTask } from '../powertools';
+import { blobStore, systemClock, taskStore } from '../storage-dependencies';
 import { apiHandler, ownerOf, pathParameter, validate } from './api-handler';
-import { dependencies } from './dependencies';
+import { pause, routeDependencies } from './dependencies';
+
+const dependencies = routeDependencies((config) => ({
+  tasks: taskStore(config),
+  // A result too large for the task record is read from the bucket.
+  blobs: blobStore(config),
+  clock: systemClock,
+  pause,
+}));
 
 /** What a client that polls should wait before asking again about a task that has not ended. */
 export const RETRY_AFTER_SECONDS = 2;

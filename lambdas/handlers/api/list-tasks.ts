@@ -1,7 +1,13 @@
 import { ListTasksQuery } from '../../core/schemas/tasks';
 import { listTasks } from '../../core/use-cases/list-tasks';
+import { blobStore, taskStore } from '../storage-dependencies';
 import { apiHandler, MAX_LIST_PAGE_BYTES, ownerOf, validate } from './api-handler';
-import { dependencies } from './dependencies';
+import { routeDependencies } from './dependencies';
+
+const dependencies = routeDependencies((config) => ({
+  tasks: taskStore(config),
+  blobs: blobStore(config),
+}));
 
 /** Route `listTasks` (handlers/route-table.ts), `?limit=&cursor=`: the caller's tasks, newest first. */
 export const handler = apiHandler(async (event) => {

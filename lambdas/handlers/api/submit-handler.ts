@@ -1,9 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { DocumentPageCounter } from '../../adapters/document-page-counter';
 import { type SubmitTaskInput, submitTask } from '../../core/use-cases/submit-task';
+import { documentClient } from '../aws-clients';
 import { TASK_METRICS } from '../metric-names';
 import { annotateTask, countForType } from '../powertools';
 import { routePath } from '../route-table';
+import {
+  blobStore,
+  idempotencyStore,
+  systemClock,
+  taskQueue,
+  taskStore,
+  uploadClaims,
+} from '../storage-dependencies';
 import { type ApiEvent, apiHandler, idempotencyKeyOf, ownerOf } from './api-handler';
-import { dependencies } from './dependencies';
+import { routeDependencies } from './dependencies';
+
+/** The submission routes' dependencies: the only API routes that send messages or count pages. */
+const dependencies = routeDependencies((config) => {
+  const doc = documentClient();
+  return {
+    tasks: taskStore(config, doc),
+    blobs: blobStore(config),
+    queue: taskQueue(config),
+    idempotency: idempotencyStore(config, doc),
+    uploads: uploadClaims(config, doc),
+    clock: systemClock,
+    ids: { newId: () => randomUUID() },
+    pageCounter: new DocumentPageCounter(),
+    retentionDays: config.retentionDays,
+  };
+});
 
 /**
  * The three submission routes differ only in how they read their body: `readSubmission` pairs the task

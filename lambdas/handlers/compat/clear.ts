@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { type ClearAnswer, clearCompatJobs } from '../../core/compat/clear-jobs';
 import { NOT_JSON, parseJsonBody } from '../../core/compat/json-body';
 import { logger, tracedHandler } from '../powertools';
-import { type CompatDependencies, compatDependencies } from './dependencies';
+import { type CompatClearRouteDependencies, compatClearDependencies } from './dependencies';
 
 function respond(answer: ClearAnswer): APIGatewayProxyStructuredResultV2 {
   return {
@@ -18,9 +18,9 @@ export const handler = tracedHandler(clearRequest);
 async function clearRequest(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const body = parseJsonBody(event.body, event.isBase64Encoded);
   if (body === NOT_JSON) return respond({ status: 'error', error_detail: 'INVALID_JSON' });
-  let deps: CompatDependencies | undefined;
+  let deps: CompatClearRouteDependencies | undefined;
   try {
-    deps = compatDependencies();
+    deps = compatClearDependencies();
     return respond(await clearCompatJobs(deps, body));
   } catch (error) {
     (deps?.logger ?? logger).error('compat /clear failed', {

@@ -21,7 +21,7 @@ import type { KeyWrapper } from '../../core/ports';
 import { CLIENT_TIMEOUTS, documentClient, requestHandler } from '../aws-clients';
 import { type Config, environmentConfig } from '../config';
 import { logger, tracedClient } from '../powertools';
-import { storageFromConfig } from '../storage-dependencies';
+import { blobStore, cacheStore, storageFromConfig, taskStore } from '../storage-dependencies';
 import { taskEventsFrom } from '../task-events';
 
 export interface CompatDependencies extends CompatProcessDependencies, CompatClearDependencies {
@@ -44,6 +44,28 @@ export function useCompatDependencies(dependencies: CompatDependencies | undefin
 export function compatDependencies(): CompatDependencies {
   current ??= fromEnvironment(environmentConfig());
   return current;
+}
+
+/** What /clear takes: the stores only, so its bundle carries no KMS, Secrets Manager or SQS client. */
+export type CompatClearRouteDependencies = CompatClearDependencies & { logger: Logger };
+
+let clearing: CompatClearRouteDependencies | undefined;
+
+export function compatClearDependencies(): CompatClearRouteDependencies {
+  if (current) return current;
+  clearing ??= clearFromEnvironment(environmentConfig());
+  return clearing;
+}
+
+function clearFromEnvironment(config: Config): CompatClearRouteDependencies {
+  const doc = documentClient();
+  return {
+    tasks: taskStore(config, doc),
+    blobs: blobStore(config),
+    cache: cacheStore(config, doc),
+    compat: new DynamoDbCompatStore(doc, config.table),
+    logger,
+  };
 }
 
 function fromEnvironment(config: Config): CompatDependencies {

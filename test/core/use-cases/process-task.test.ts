@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { modelCard } from '../../../lambdas/core/bedrock-models';
 import { TaskFailure } from '../../../lambdas/core/errors';
 import { typesetLayout } from '../../../lambdas/core/layout';
 import type { CallOptions, LlmRequest, OcrEngine, OcrImage, OcrPage } from '../../../lambdas/core/ports';
 import { SubmitFormFillingRequest, SubmitImagesRequest } from '../../../lambdas/core/schemas/tasks';
+import { strategyFor } from '../../../lambdas/core/strategies/registry';
 import type { TaskType } from '../../../lambdas/core/task';
+import { TASK_DEADLINE_SHARE, taskBudget } from '../../../lambdas/core/task-budget';
 import { getTask } from '../../../lambdas/core/use-cases/get-task';
-import { processTask, TASK_DEADLINE_SHARE } from '../../../lambdas/core/use-cases/process-task';
+import { processTask } from '../../../lambdas/core/use-cases/process-task';
 import { submitTask } from '../../../lambdas/core/use-cases/submit-task';
+import { textPdf } from '../../support/documents';
 import { base64, pngImage } from '../../support/events';
 import { type ManualClock, type MemoryWorld, memoryWorld, validAnswer } from '../../support/memory-ports';
 
@@ -282,15 +286,38 @@ class CountingOcr implements OcrEngine {
 const seeds = (count: number) => Array.from({ length: count }, (_, n) => n + 1);
 
 describe('processTask time limits', () => {
-  it('gives every OCR and LLM call the task deadline: a share of the worker timeout from the start', async () => {
+  it('gives every OCR and LLM call the task deadline: the budget of its pages from the start', async () => {
     const world = memoryWorld();
     const taskId = await submit(world, 'user-a', [1, 2]);
     const start = world.clock.now().getTime();
     await processTask(world, taskId);
-    const deadline = start + world.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE;
+    const budget = taskBudget(2, strategyFor('document'), world);
+    const deadline = start + budget.deadlineMs;
     expect(deadline).toBeLessThan(start + world.workerTimeoutSeconds * 1000);
     expect(world.ocr.options).toEqual([{ deadline }, { deadline }]);
     expect(world.llm.options).toEqual([{ deadline }]);
+    expect(world.llm.calls[0]?.maxTokens).toBe(budget.maxTokens);
+  });
+
+  it('gives a 30-page task a later deadline and a larger maxTokens than a 1-page one, capped by the model', async () => {
+    const asked = async (pages: number) => {
+      const world = memoryWorld();
+      world.llm.maxOutputTokens = modelCard(world.llm.model)?.maxOutputTokens;
+      const pdf = await textPdf(seeds(pages).map((n) => [`Page Reference: REF-${n}`]));
+      const request = SubmitImagesRequest.parse({ images: [{ data: base64(pdf) }] });
+      const { taskId } = (await submitTask(world, 'user-a', { type: 'document', request })).summary;
+      const start = world.clock.now().getTime();
+      expect((await processTask(world, taskId)).outcome).toBe('completed');
+      const deadline = world.llm.options[0]?.deadline ?? Number.NaN;
+      return { seconds: (deadline - start) / 1000, maxTokens: world.llm.calls[0]?.maxTokens };
+    };
+    const one = await asked(1);
+    const thirty = await asked(30);
+    expect(one).toEqual({ seconds: 46, maxTokens: 4096 });
+    // Nova Lite writes at most 5,000 tokens: more would be a ValidationException.
+    expect(thirty).toEqual({ seconds: 75, maxTokens: 5_000 });
+    const fifty = await asked(50);
+    expect(fifty.seconds).toBe(memoryWorld().workerTimeoutSeconds * TASK_DEADLINE_SHARE);
   });
 
   it('ends a task whose OCR is too slow OCR_FAILURE before the worker timeout, reading no image after the deadline', async () => {
@@ -299,10 +326,10 @@ describe('processTask time limits', () => {
     const deps = { ...world, ocr, ocrConcurrency: 1 };
     const taskId = await submit(world, 'user-a', seeds(20));
     const start = world.clock.now().getTime();
-    const deadline = start + deps.workerTimeoutSeconds * 1000 * TASK_DEADLINE_SHARE;
+    const deadline = start + taskBudget(20, strategyFor('document'), deps).deadlineMs;
 
     expect(await processTask(deps, taskId)).toMatchObject({ outcome: 'failed', code: 'OCR_FAILURE' });
-    // 20 s per image: images 1-4 start at 0, 20, 40 and 60 s; image 5's turn comes at 80 s, past 76.5 s.
+    // 20 s per image: images 1-4 start at 0, 20, 40 and 60 s; image 5's turn comes at 80 s, past 65 s.
     expect(ocr.startedAt).toHaveLength(4);
     for (const startedAt of ocr.startedAt) expect(startedAt).toBeLessThan(deadline);
     expect(world.llm.calls).toHaveLength(0);

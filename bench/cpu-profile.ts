@@ -80,6 +80,8 @@ export interface ProfileSummary {
   /** Milliseconds the thread was busy (not idle). */
   busyMs: number;
   byCategory: Map<Category, number>;
+  /** Which thread of the local runtime this was, from the modules it ran. */
+  thread: 'API' | 'worker pool' | 'emulators' | 'other';
 }
 
 export function summariseProfile(profile: Profile): ProfileSummary {
@@ -103,7 +105,16 @@ export function summariseProfile(profile: Profile): ProfileSummary {
     category ??= 'other';
     byCategory.set(category, (byCategory.get(category) ?? 0) + ms);
   }
-  return { busyMs, byCategory };
+  const urls = profile.nodes.map((node) => node.callFrame.url);
+  const ran = (file: string) => urls.some((url) => url.endsWith(file));
+  const thread = ran('local/queue-poller.ts')
+    ? 'worker pool'
+    : ran('local/http-api.ts')
+      ? 'API'
+      : urls.some((url) => url.includes('node_modules/dynalite/'))
+        ? 'emulators'
+        : 'other';
+  return { busyMs, byCategory, thread };
 }
 
 /** Every profile in `dir` (one per thread), each summarised. */

@@ -27,7 +27,7 @@ import { ROUTES, routePath } from '../lambdas/handlers/route-table';
 import { issueLocalToken } from '../local/auth';
 import { ensureLocalKeys } from '../local/keys';
 import { AndroidClient, firstPostBody, httpTransport } from '../test/support/android-client';
-import { CATEGORIES, type Category, type ProfileSummary, summariseProfiles } from './cpu-profile';
+import { CATEGORIES, type Category, summariseProfiles } from './cpu-profile';
 
 const OCR_MS = 300;
 const LLM_MS = 1000;
@@ -451,19 +451,10 @@ async function profileSection(
   const columns: { label: string; perJob: Map<Category, number>; busy: number }[] = [];
   for (const name of scenarios) {
     const summaries = await summariseProfiles(path.join(options.cpuProfDir as string, name));
-    // The busiest thread is the runtime's main one; the emulator thread is the one the emulators fill.
-    const ranked = [...summaries].sort((a, b) => b.busyMs - a.busyMs);
-    const emulatorShare = (summary: ProfileSummary) =>
-      [...summary.byCategory]
-        .filter(([category]) => category.includes('emulator'))
-        .reduce((sum, [, ms]) => sum + ms, 0) / Math.max(1, summary.busyMs);
-    const emulator = ranked.find((summary) => emulatorShare(summary) > 0.5);
-    const main = ranked.find((summary) => summary !== emulator);
-    for (const [label, summary] of [
-      [`${name}: main thread`, main],
-      [`${name}: emulator thread`, emulator],
-    ] as const) {
+    for (const thread of ['API', 'worker pool', 'emulators'] as const) {
+      const summary = summaries.find((candidate) => candidate.thread === thread);
       if (!summary) continue;
+      const label = `${name}: ${thread} thread`;
       const perJob = new Map<Category, number>();
       let busy = 0;
       for (const [category, ms] of summary.byCategory) {
@@ -482,7 +473,7 @@ async function profileSection(
     `${value.toFixed(1)} ms (${Math.round((100 * value) / busy)} %)`;
   return [
     '<!-- bench:load-profile:start -->',
-    `Profiled ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench:load -- --only ${scenarios.join(',')} --cpu-prof <dir>\` (the runtime under \`node --cpu-prof\`, one profile per thread; load average ${load1.toFixed(1)}), the load of the table below: CPU milliseconds per job by what ran, self time, a native frame charged to its JavaScript caller. Profiling slows everything a little; the shares are what matters.`,
+    `Profiled ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench:load -- --only ${scenarios.join(',')} --cpu-prof <dir>\` (the runtime under \`node --cpu-prof\`, one profile per thread; load average ${load1.toFixed(1)}), the load of the table above: CPU milliseconds per job by what ran, self time, a native frame charged to its JavaScript caller. Profiling slows everything a little; the shares are what matters.`,
     '',
     `| what ran | ${columns.map((column) => column.label).join(' | ')} |`,
     `|---|${columns.map(() => '---|').join('')}`,

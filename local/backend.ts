@@ -5,7 +5,7 @@ import { startEmulators } from './emulators';
 import { parseFaults } from './faults';
 import { startHttpApi } from './http-api';
 import { ensureLocalKeys } from './keys';
-import { type PoolHandle, startWorkerPoolInThread } from './pool-thread';
+import { type PoolHandle, startWorkerPoolHere, startWorkerPoolInThread } from './pool-thread';
 import type { RequeueReport } from './requeue-on-start';
 import { localRoutes } from './routes';
 
@@ -21,6 +21,11 @@ export interface LocalBackendOptions {
    */
   env?: Record<string, string>;
   log?: (message: string) => void;
+  /**
+   * `false` runs the worker pool on this thread, where a test's module mocks (aws-sdk-client-mock) reach
+   * the worker's clients; everything else stays as `npm start` runs it. @default true
+   */
+  poolInThread?: boolean;
 }
 
 export interface LocalBackend {
@@ -103,19 +108,20 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
 
     // On a thread of its own, as the worker functions are other Lambda functions than the API's: their
     // CPU does not hold up the API's answers (docs/performance.md).
-    const worker = await startWorkerPoolInThread(
-      {
-        queueUrl: emulators.env.DOCUSNAP_QUEUE_URL as string,
-        highQueueUrl: emulators.env.DOCUSNAP_HIGH_QUEUE_URL as string,
-        deadLetterQueueUrl: emulators.env.DOCUSNAP_DLQ_URL as string,
-        webhookQueueUrl: emulators.env.DOCUSNAP_WEBHOOK_QUEUE_URL as string,
-        concurrency: config.workerConcurrency,
-        workerTimeoutSeconds: config.workerTimeoutSeconds,
-        sweepIntervalSeconds: config.sweepIntervalSeconds,
-        faults: config.faults,
-      },
-      log,
-    );
+    const poolOptions = {
+      queueUrl: emulators.env.DOCUSNAP_QUEUE_URL as string,
+      highQueueUrl: emulators.env.DOCUSNAP_HIGH_QUEUE_URL as string,
+      deadLetterQueueUrl: emulators.env.DOCUSNAP_DLQ_URL as string,
+      webhookQueueUrl: emulators.env.DOCUSNAP_WEBHOOK_QUEUE_URL as string,
+      concurrency: config.workerConcurrency,
+      workerTimeoutSeconds: config.workerTimeoutSeconds,
+      sweepIntervalSeconds: config.sweepIntervalSeconds,
+      faults: config.faults,
+    };
+    const worker =
+      options.poolInThread === false
+        ? await startWorkerPoolHere(poolOptions, log)
+        : await startWorkerPoolInThread(poolOptions, log);
     stops.push(() => worker.stop());
     // The queues start empty (fauxqs keeps messages in memory): resume the previous run's unfinished tasks.
     const requeued = await worker.requeueOnStart();

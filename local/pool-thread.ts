@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { FaultCounters } from './faults';
+import { type FaultCounters, parseFaults } from './faults';
 import type { PollerStats } from './queue-poller';
 import type { RequeueReport } from './requeue-on-start';
-import type { WorkerPool, WorkerPoolOptions } from './worker-pool';
+import { startWorkerPool, type WorkerPool, type WorkerPoolOptions } from './worker-pool';
 
 /** What the pool thread is started with: the pool's options as plain data (faults as DOCUSNAP_FAULTS). */
 export type PoolThreadOptions = Omit<WorkerPoolOptions, 'faults' | 'random' | 'log'> & { faults: string };
@@ -100,5 +100,19 @@ export async function startWorkerPoolInThread(
       })();
       return stopping;
     },
+  };
+}
+
+/** The same pool on this thread (`poolInThread: false`), behind the same handle. */
+export async function startWorkerPoolHere(
+  options: PoolThreadOptions,
+  log: (message: string) => void,
+): Promise<PoolHandle> {
+  const pool = await startWorkerPool({ ...options, faults: parseFaults(options.faults), log });
+  return {
+    requeueOnStart: () => pool.requeueOnStart(),
+    sweep: () => pool.sweep(),
+    snapshot: async () => poolSnapshot(pool),
+    stop: () => pool.stop(),
   };
 }

@@ -112,6 +112,16 @@ describe('Lambda bundles', () => {
     },
   );
 
+  it.each(['listWebhooks', 'deleteWebhook'] as const)(
+    '%s carries no KMS client: only registering a webhook wraps a secret',
+    async (name) => {
+      const { metafile } = await bundle(name);
+      expect(inputsFrom(metafile, '@aws-sdk/client-kms')).toEqual([]);
+      const register = await bundle('createWebhook');
+      expect(inputsFrom(register.metafile, '@aws-sdk/client-kms').length).toBeGreaterThan(0);
+    },
+  );
+
   it('compat /clear carries no key-management, secrets or queue client: it only deletes', async () => {
     const { metafile } = await bundle('compatClear');
     for (const pkg of ['@aws-sdk/client-kms', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-sqs']) {

@@ -9,6 +9,7 @@ import {
 import { modelCard } from '../core/bedrock-models';
 import { TaskFailure } from '../core/errors';
 import type { CallOptions, LlmClient, LlmRequest, LlmResponse } from '../core/ports';
+import { writingTimeMs } from '../core/task-budget';
 // The text-answer parser lives with the OpenAI adapter, which has no dependencies to drag in.
 import { jsonFromModelText } from './openai-llm';
 import {
@@ -26,7 +27,10 @@ export interface BedrockLlmOptions {
   retry?: RetryTuning;
   /** Time for all attempts of one completion. @default 60000 */
   budgetMs?: number;
-  /** One Converse call is aborted after this long. @default 25000 */
+  /**
+   * One Converse call is aborted after this long.
+   * @default 25 s, or the time the request's maxTokens take to write when that is longer (core/task-budget.ts)
+   */
   attemptTimeoutMs?: number;
   /** @default 0 */
   temperature?: number;
@@ -36,6 +40,9 @@ export interface BedrockLlmOptions {
    */
   maxOutputTokens?: number;
 }
+
+/** An answer of ordinary length is written well inside this. */
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 25_000;
 
 /** Errors that no retry can fix (a bad request, a missing grant, an unknown model id) and what to check. */
 const CONFIGURATION_ERRORS: Record<string, (model: string) => string> = {
@@ -62,7 +69,7 @@ const DATA_KEYS = new Set(['const', 'enum', 'default', 'examples']);
 export class BedrockLlm implements LlmClient {
   readonly model: string;
   private readonly budgetMs: number;
-  private readonly attemptTimeoutMs: number;
+  private readonly attemptTimeoutMs: number | undefined;
   private readonly retry: RetryTuning;
   private readonly temperature: number;
   /** Bedrock refuses a maxTokens above the model's limit (ValidationException), so no request asks for more. */
@@ -75,7 +82,7 @@ export class BedrockLlm implements LlmClient {
   ) {
     this.model = modelId;
     this.budgetMs = options.budgetMs ?? 60_000;
-    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 25_000;
+    this.attemptTimeoutMs = options.attemptTimeoutMs;
     this.retry = options.retry ?? {};
     this.temperature = options.temperature ?? 0;
     this.maxOutputTokens = options.maxOutputTokens ?? modelCard(modelId)?.maxOutputTokens;
@@ -83,7 +90,16 @@ export class BedrockLlm implements LlmClient {
 
   /** Retries within its budget, or within what is left until `options.deadline` when that comes first. */
   async complete(request: LlmRequest, options: CallOptions = {}): Promise<LlmResponse> {
-    const budget = callBudget(this.budgetMs, options.deadline, this.retry.now ?? Date.now);
+    const maxTokens = Math.min(request.maxTokens, this.maxOutputTokens ?? request.maxTokens);
+    // A long answer takes its time to write: one attempt, and so the call's budget, allow for it; the
+    // task's deadline still caps both.
+    const attemptTimeoutMs =
+      this.attemptTimeoutMs ?? Math.max(DEFAULT_ATTEMPT_TIMEOUT_MS, writingTimeMs(maxTokens));
+    const budget = callBudget(
+      Math.max(this.budgetMs, attemptTimeoutMs),
+      options.deadline,
+      this.retry.now ?? Date.now,
+    );
     if (budget.budgetMs <= 0) {
       throw new TaskFailure(
         'LLM_FAILURE',
@@ -95,7 +111,7 @@ export class BedrockLlm implements LlmClient {
       system: [{ text: request.system }],
       messages: conversation(request.messages),
       inferenceConfig: {
-        maxTokens: Math.min(request.maxTokens, this.maxOutputTokens ?? request.maxTokens),
+        maxTokens,
         temperature: this.temperature,
       },
       toolConfig: {
@@ -117,7 +133,7 @@ export class BedrockLlm implements LlmClient {
         maxAttempts: 5,
         baseDelayMs: 500,
         maxDelayMs: 8_000,
-        attemptTimeoutMs: this.attemptTimeoutMs,
+        attemptTimeoutMs,
         isRetryable: isTransient,
         ...this.retry,
         budgetMs: budget.budgetMs,

@@ -25,6 +25,14 @@ export const DEADLINE_SECONDS_PER_PAGE = 1;
  */
 export const MIN_OUTPUT_TOKENS_PER_SECOND = 200;
 
+/** Time a model may take before its first output token (reading a long prompt included). */
+export const FIRST_TOKEN_ALLOWANCE_MS = 5_000;
+
+/** How long one model call may take to write `maxTokens`: an attempt timeout below it cuts long answers. */
+export function writingTimeMs(maxTokens: number): number {
+  return FIRST_TOKEN_ALLOWANCE_MS + Math.ceil((maxTokens / MIN_OUTPUT_TOKENS_PER_SECOND) * 1000);
+}
+
 export interface TaskBudget {
   /** Pages the budget was sized for. */
   pages: number;

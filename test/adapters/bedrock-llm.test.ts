@@ -10,7 +10,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-bedrock-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BedrockLlm } from '../../lambdas/adapters/bedrock-llm';
 import { TaskFailure } from '../../lambdas/core/errors';
 import type { LlmRequest } from '../../lambdas/core/ports';
@@ -288,6 +288,25 @@ describe('BedrockLlm', () => {
     expect(failure.message).toContain(MODEL);
     expect(failure.message).toContain(hint);
     expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(1);
+  });
+
+  it('gives a long answer the time to be written: a 5,000-token call may take 28 s in one attempt', async () => {
+    vi.useFakeTimers();
+    try {
+      bedrock
+        .on(ConverseCommand)
+        .callsFake(() => new Promise((resolve) => setTimeout(() => resolve(toolAnswer), 28_000)));
+      // Clamped to Nova Lite's 5,000: 5 s to the first token and 25 s at 200 tokens/s.
+      const answered = new BedrockLlm(new BedrockRuntimeClient({}), MODEL, { budgetMs: 27_000 }).complete({
+        ...request,
+        maxTokens: 8_000,
+      });
+      await vi.advanceTimersByTimeAsync(28_000);
+      expect((await answered).output).toEqual({ title: 'ACME Invoice 42' });
+      expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('aborts a hung call after the per-attempt timeout and fails with LLM_FAILURE', async () => {

@@ -25,9 +25,21 @@ export function webhookDependencies(): WebhookDependencies {
   return current;
 }
 
+/** What listing and deleting take: the store only, so those bundles carry no KMS client or address checks. */
+let storeOnly: Pick<WebhookDependencies, 'webhooks'> | undefined;
+
+export function webhookStoreDependencies(): Pick<WebhookDependencies, 'webhooks'> {
+  if (current) return current;
+  storeOnly ??= { webhooks: webhookStore(environmentConfig()) };
+  return storeOnly;
+}
+
+const webhookStore = (settings: Config) =>
+  new DynamoDbWebhookStore(documentClient(), settings.table, settings.retentionDays);
+
 export function fromConfig(settings: Config): WebhookDependencies {
   return {
-    webhooks: new DynamoDbWebhookStore(documentClient(), settings.table, settings.retentionDays),
+    webhooks: webhookStore(settings),
     webhookSecrets: webhookSecretsFrom(settings),
     resolveHost,
     destinations: settings.webhooks.allowLoopback ? LOCAL_DESTINATIONS : AWS_DESTINATIONS,

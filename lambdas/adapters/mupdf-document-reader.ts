@@ -1,15 +1,17 @@
 /**
  * Reads PDF, TIFF and photos into pages with MuPDF (WASM, so it runs in the ARM64 Lambda bundle without a
  * native build): a PDF page with a text layer becomes its exact layout; a page without one, and every TIFF
- * page, is rendered for OCR; a JPEG with an EXIF orientation is turned upright first (MuPDF applies it).
+ * page, is rendered for OCR; a JPEG with an EXIF orientation is turned upright first (MuPDF applies it); a
+ * picture over the OCR engine's limits (pixels a side, bytes) is scaled down and re-encoded to fit.
  */
 import exifr from 'exifr';
+import { imageSize } from 'image-size';
 import { TaskFailure } from '../core/errors';
+import { MAX_DECODED_PIXELS } from '../core/images';
 import type { Box, LayoutLine, LayoutWord, PageLayout } from '../core/layout';
-import type { DocumentReader, InputPage } from '../core/ports';
+import type { DocumentReader, InputPage, OcrImageLimits } from '../core/ports';
 import type { ImageInput } from '../core/task';
-
-type MuPdf = typeof import('mupdf');
+import { encodeWithin, loadMupdf, type MuPdf, openPhoto } from './mupdf-images';
 
 /** Scanned pages are rendered at this resolution: enough for OCR of body text, small enough to send. */
 export const RENDER_DPI = 200;
@@ -19,21 +21,31 @@ const MAX_RENDER_PIXELS = 24_000_000;
 /** A page whose text layer holds fewer letters or digits than this is treated as scanned. */
 const MIN_TEXT_LAYER_CHARS = 3;
 
-let loading: Promise<MuPdf> | undefined;
-// Loaded on first use: a photo-only task never compiles the 10 MB WASM module.
-const mupdfModule = () => {
-  loading ??= import('mupdf');
-  return loading;
+/** No limit: an engine that takes any picture (a photo then passes as sent unless it needs turning). */
+export const NO_IMAGE_LIMITS: OcrImageLimits = {
+  maxSidePx: Number.POSITIVE_INFINITY,
+  maxBytes: Number.POSITIVE_INFINITY,
+  maxRenderedBytes: Number.POSITIVE_INFINITY,
 };
+
+export interface MupdfDocumentReaderOptions {
+  /** What the OCR engine accepts; larger pictures are scaled down to fit. @default NO_IMAGE_LIMITS */
+  limits?: OcrImageLimits;
+}
 
 export class MupdfDocumentReader implements DocumentReader {
   readonly textLayerName = 'pdf-text';
+  private readonly limits: OcrImageLimits;
+
+  constructor(options: MupdfDocumentReaderOptions = {}) {
+    this.limits = options.limits ?? NO_IMAGE_LIMITS;
+  }
 
   async pages(input: { mediaType: ImageInput['mediaType']; bytes: Uint8Array }): Promise<InputPage[]> {
     const { mediaType, bytes } = input;
-    if (mediaType === 'image/png') return [{ kind: 'image', image: { mediaType, bytes } }];
-    if (mediaType === 'image/jpeg') return [await uprightJpeg(bytes)];
-    const mupdf = await mupdfModule();
+    if (mediaType === 'image/png' || mediaType === 'image/jpeg')
+      return [await photoPage(bytes, mediaType, this.limits)];
+    const mupdf = await loadMupdf();
     const label = mediaType === 'application/pdf' ? 'PDF' : 'TIFF';
     let document: InstanceType<MuPdf['Document']>;
     try {
@@ -52,7 +64,11 @@ export class MupdfDocumentReader implements DocumentReader {
         try {
           const page = document.loadPage(n);
           const layout = mediaType === 'application/pdf' ? textLayer(page) : undefined;
-          pages.push(layout ? { kind: 'text-layer', layout } : { kind: 'image', image: render(mupdf, page) });
+          pages.push(
+            layout
+              ? { kind: 'text-layer', layout }
+              : { kind: 'image', image: render(mupdf, page, this.limits) },
+          );
           page.destroy();
         } catch (cause) {
           if (cause instanceof TaskFailure) throw cause;
@@ -68,39 +84,72 @@ export class MupdfDocumentReader implements DocumentReader {
   }
 }
 
-/** A JPEG as sent, or, when its EXIF orientation says it is stored sideways, rendered upright. */
-async function uprightJpeg(bytes: Uint8Array): Promise<InputPage> {
-  const orientation = await exifr.orientation(bytes).catch(() => undefined);
-  if (orientation === undefined || orientation === 1) {
-    return { kind: 'image', image: { mediaType: 'image/jpeg', bytes } };
+/**
+ * A photo as sent; or, when its EXIF orientation says it is stored sideways or it is over the engine's
+ * limits, rendered upright and scaled down to fit (its upright size kept as `sourceSize`).
+ */
+async function photoPage(
+  bytes: Uint8Array,
+  mediaType: 'image/jpeg' | 'image/png',
+  limits: OcrImageLimits,
+): Promise<InputPage> {
+  const asSent: InputPage = { kind: 'image', image: { mediaType, bytes } };
+  const orientation =
+    mediaType === 'image/jpeg' ? await exifr.orientation(bytes).catch(() => undefined) : undefined;
+  const sideways = orientation !== undefined && orientation !== 1;
+  const size = pixelSize(bytes);
+  // A header the engine cannot read either: it says so itself (INPUT_UNREADABLE).
+  if (size === undefined && !sideways) return asSent;
+  const fits =
+    size !== undefined &&
+    Math.max(size.width, size.height) <= limits.maxSidePx &&
+    bytes.byteLength <= limits.maxBytes;
+  if (fits && !sideways) return asSent;
+  // Checked at submit too; here for photos that came in before that check, so a decode never exhausts memory.
+  if (size !== undefined && size.width * size.height > MAX_DECODED_PIXELS) {
+    throw new TaskFailure(
+      'INPUT_UNREADABLE',
+      `this photo has ${size.width}x${size.height} px, more than the ${MAX_DECODED_PIXELS / 1_000_000} megapixels that can be scaled down for OCR`,
+    );
   }
-  const mupdf = await mupdfModule();
-  let document: InstanceType<MuPdf['Document']>;
+  const photo = await openPhoto(bytes, mediaType);
   try {
-    document = mupdf.Document.openDocument(bytes, 'image/jpeg');
-  } catch (cause) {
-    throw new TaskFailure('INPUT_UNREADABLE', 'this JPEG cannot be decoded', { cause });
-  }
-  try {
-    const page = document.loadPage(0);
-    const image = new mupdf.Image(bytes);
-    // The image page is laid out at its declared DPI: scale back to the photo's own pixels.
-    const [x0, y0, x1, y1] = page.getBounds();
-    const scale = Math.max(image.getWidth(), image.getHeight()) / Math.max(x1 - x0, y1 - y0);
-    const pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceRGB, false, true);
-    const upright = pixmap.asJPEG(90, false);
-    pixmap.destroy();
-    page.destroy();
-    return { kind: 'image', image: { mediaType: 'image/jpeg', bytes: upright, rendered: true } };
+    const scale = Math.min(1, limits.maxSidePx / Math.max(photo.width, photo.height));
+    const fitted = encodeWithin((s) => photo.render(s, 'rgb'), scale, limits.maxRenderedBytes);
+    return {
+      kind: 'image',
+      image: {
+        mediaType: fitted.mediaType,
+        bytes: fitted.bytes,
+        rendered: true,
+        sourceSize: { width: photo.width, height: photo.height },
+      },
+    };
   } finally {
-    document.destroy();
+    photo.close();
+  }
+}
+
+function pixelSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  try {
+    const { width = 0, height = 0 } = imageSize(bytes);
+    return width > 0 && height > 0 ? { width, height } : undefined;
+  } catch {
+    return undefined;
   }
 }
 
 type Page = ReturnType<InstanceType<MuPdf['Document']>['loadPage']>;
 
-/** The page rendered to grayscale PNG at RENDER_DPI, smaller when the page is huge. */
-function render(mupdf: MuPdf, page: Page): { mediaType: 'image/png'; bytes: Uint8Array; rendered: true } {
+/**
+ * The page rendered to grayscale PNG at RENDER_DPI, smaller when the page is huge; a PNG over the engine's
+ * byte limit becomes a JPEG, drawn smaller until it fits.
+ */
+function render(
+  mupdf: MuPdf,
+  page: Page,
+  limits: OcrImageLimits,
+): { mediaType: 'image/png' | 'image/jpeg'; bytes: Uint8Array; rendered: true } {
   const [x0, y0, x1, y1] = page.getBounds();
   const width = x1 - x0;
   const height = y1 - y0;
@@ -108,11 +157,12 @@ function render(mupdf: MuPdf, page: Page): { mediaType: 'image/png'; bytes: Uint
     RENDER_DPI / 72,
     MAX_RENDER_SIDE_PX / Math.max(width, height),
     Math.sqrt(MAX_RENDER_PIXELS / Math.max(1, width * height)),
+    limits.maxSidePx / Math.max(width, height),
   );
-  const pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceGray, false, true);
-  const bytes = pixmap.asPNG();
-  pixmap.destroy();
-  return { mediaType: 'image/png', bytes, rendered: true };
+  const draw = (s: number) =>
+    page.toPixmap(mupdf.Matrix.scale(s, s), mupdf.ColorSpace.DeviceGray, false, true);
+  const { mediaType, bytes } = encodeWithin(draw, scale, limits.maxRenderedBytes, { png: true });
+  return { mediaType, bytes, rendered: true };
 }
 
 /** The page's text layer as a layout (lines and words with boxes, confidence 1), or undefined if it has none. */

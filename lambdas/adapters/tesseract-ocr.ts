@@ -1,17 +1,43 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { imageSize } from 'image-size';
-import { createScheduler, createWorker, OEM, type Page, type Scheduler, type Word } from 'tesseract.js';
+import {
+  createScheduler,
+  createWorker,
+  OEM,
+  type Page,
+  type RecognizeOptions,
+  type Scheduler,
+  type Word,
+} from 'tesseract.js';
 import { TaskFailure } from '../core/errors';
-import { type LayoutLine, type LayoutWord, lineOf, type PageLayout, pageBox } from '../core/layout';
-import type { OcrEngine, OcrImage, OcrPage } from '../core/ports';
+import { MAX_IMAGE_SIDE_PX } from '../core/images';
+import { type LayoutLine, type LayoutWord, lineOf, type PageLayout } from '../core/layout';
+import type { CallOptions, OcrEngine, OcrImage, OcrImageLimits, OcrPage } from '../core/ports';
+import { boxInSentImage, type ReadFrame } from '../core/read-frame';
+import { MEASURED_CLEAN_UP, type PhotoCleanUp, preparePicture, upscaleFor } from './tesseract-cleanup';
 
 export interface TesseractOcrOptions {
   /** Workers in the pool; each holds a WebAssembly engine (~40 MB), so keep it near the core count. */
   poolSize?: number;
   /** Directory holding `eng.traineddata.gz`; defaults to the npm package `@tesseract.js-data/eng`. */
   langPath?: string;
+  /** Clean-up steps before reading (docs/accuracy.md). @default MEASURED_CLEAN_UP */
+  cleanUp?: PhotoCleanUp;
 }
+
+/**
+ * Tesseract reads the picture in memory (no byte limit); a side is kept within Textract's 10,000 px, which
+ * bounds its time and memory the same way.
+ */
+const TESSERACT_IMAGE_LIMITS: OcrImageLimits = {
+  maxSidePx: MAX_IMAGE_SIDE_PX,
+  maxBytes: Number.POSITIVE_INFINITY,
+  maxRenderedBytes: Number.POSITIVE_INFINITY,
+};
+
+/** Tesseract's layout analysis alone (no recognition): text lines and their heights, a fifth of a read. */
+const LAYOUT_ONLY = { layoutBlocks: true, text: false, blocks: false, hocr: false, tsv: false };
 
 /** The traineddata ships in an npm package, so OCR needs neither apt nor the network. */
 function bundledLangPath(): string {
@@ -23,22 +49,72 @@ function bundledLangPath(): string {
 /** Offline OCR port: tesseract.js on a small pool of workers, created on the first image. */
 export class TesseractOcr implements OcrEngine {
   readonly name = 'tesseract';
+  readonly imageLimits = TESSERACT_IMAGE_LIMITS;
   private readonly poolSize: number;
   private readonly langPath: string;
+  private readonly cleanUp: PhotoCleanUp;
   private scheduler?: Promise<Scheduler>;
 
   constructor(options: TesseractOcrOptions = {}) {
     this.poolSize = Math.max(1, options.poolSize ?? 2);
     this.langPath = options.langPath ?? bundledLangPath();
+    this.cleanUp = options.cleanUp ?? MEASURED_CLEAN_UP;
   }
 
-  async recognize(image: OcrImage): Promise<OcrPage> {
+  /**
+   * A layout pass finds the skew and the text size; the picture is enlarged when its text is small, read
+   * turned straight, and every box mapped back into the image as sent.
+   */
+  async recognize(image: OcrImage, options: CallOptions = {}): Promise<OcrPage> {
     const scheduler = await this.pool();
+    const started = Date.now();
     try {
+      const { width, height } = sizeOf(image.bytes);
+      const sent = Buffer.from(image.bytes);
+      let radians = 0;
+      let scale = 1;
+      if (this.cleanUp.deskew || this.cleanUp.upscale) {
+        const survey = await scheduler.addJob(
+          'recognize',
+          sent,
+          // Its layout analysis prints a resolution guess for every picture without a DPI: not worth a log line.
+          { rotateAuto: this.cleanUp.deskew, debug_file: '/dev/null' } as Partial<RecognizeOptions>,
+          LAYOUT_ONLY,
+        );
+        radians = survey.data.rotateRadians ?? 0;
+        // tesseract.js 7 returns the layout blocks beside its typed fields.
+        if (this.cleanUp.upscale)
+          scale = upscaleFor(
+            (survey.data as { layoutBlocks?: Page['blocks'] }).layoutBlocks,
+            this.cleanUp.targetXHeightPx,
+          );
+        if (
+          options.deadline !== undefined &&
+          !enlargedReadFits(Date.now() - started, scale, options.deadline)
+        )
+          scale = 1;
+      }
+      const prepared =
+        scale > 1 || this.cleanUp.contrast
+          ? await preparePicture(image.bytes, image.mediaType, { scale, contrast: this.cleanUp.contrast })
+          : { bytes: image.bytes, scaleX: 1, scaleY: 1 };
       // `blocks` is off by default in tesseract.js 7: without it there are no words or boxes.
-      const { data } = await scheduler.addJob('recognize', Buffer.from(image.bytes), {}, { blocks: true });
-      return { layout: layoutOf(data, image.bytes), pages: 1 };
+      const { data } = await scheduler.addJob(
+        'recognize',
+        Buffer.from(prepared.bytes),
+        { rotateRadians: radians },
+        { blocks: true },
+      );
+      const frame = {
+        width,
+        height,
+        scaleX: prepared.scaleX,
+        scaleY: prepared.scaleY,
+        radians: data.rotateRadians ?? radians,
+      };
+      return { layout: layoutOf(data, frame), pages: 1 };
     } catch (error) {
+      if (error instanceof TaskFailure) throw error;
       // tesseract.js rejects with a plain string when the image cannot be decoded.
       throw new TaskFailure('INPUT_UNREADABLE', `image ${image.key} could not be read by tesseract`, {
         cause: error,
@@ -81,17 +157,35 @@ export class TesseractOcr implements OcrEngine {
   }
 }
 
-/** Tesseract's boxes are pixels of the image and its confidences percentages; the layout's are fractions. */
-function layoutOf(data: Page, bytes: Uint8Array): PageLayout {
-  const { width = 0, height = 0 } = imageSize(bytes);
+/**
+ * Whether a read of the picture enlarged by `scale` would still end before the task's deadline, judged by
+ * the survey that just took `surveyMs` (queueing included): a read costs about four surveys (measured: the
+ * layout pass is a fifth of a read), times the growth in pixels. On a loaded machine the task is read as
+ * sent rather than outlive its worker.
+ */
+function enlargedReadFits(surveyMs: number, scale: number, deadline: number): boolean {
+  return scale <= 1 || Date.now() + 4 * surveyMs * scale * scale <= deadline;
+}
+
+/** Pixels of the image as sent; an unreadable header leaves the decoding to tesseract, which says so. */
+function sizeOf(bytes: Uint8Array): { width: number; height: number } {
+  try {
+    const { width = 0, height = 0 } = imageSize(bytes);
+    return { width, height };
+  } catch {
+    return { width: 0, height: 0 };
+  }
+}
+
+/**
+ * Tesseract's boxes are pixels of the picture it read and its confidences percentages; the layout's boxes
+ * are fractions of the image as sent.
+ */
+function layoutOf(data: Page, frame: ReadFrame): PageLayout {
+  const { width, height } = frame;
   const toWord = (word: Word): LayoutWord => ({
     text: word.text.trim(),
-    box: pageBox(
-      word.bbox.x0 / width,
-      word.bbox.y0 / height,
-      (word.bbox.x1 - word.bbox.x0) / width,
-      (word.bbox.y1 - word.bbox.y0) / height,
-    ),
+    box: boxInSentImage(frame, word.bbox.x0, word.bbox.y0, word.bbox.x1, word.bbox.y1),
     confidence: Math.round(Math.max(0, Math.min(100, word.confidence)) * 10) / 1000,
   });
   const lines: LayoutLine[] = [];

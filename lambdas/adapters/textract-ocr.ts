@@ -6,8 +6,9 @@ import {
 } from '@aws-sdk/client-textract';
 import { imageSize } from 'image-size';
 import { TaskFailure } from '../core/errors';
+import { MAX_IMAGE_SIDE_PX } from '../core/images';
 import { type LayoutLine, type LayoutWord, lineOf, type PageLayout, pageBox } from '../core/layout';
-import type { CallOptions, OcrEngine, OcrImage, OcrPage } from '../core/ports';
+import type { CallOptions, OcrEngine, OcrImage, OcrImageLimits, OcrPage } from '../core/ports';
 import {
   AttemptTimeoutError,
   type CallBudget,
@@ -36,6 +37,22 @@ export interface TextractOcrOptions {
 
 export type TextractDocumentSource = 's3' | 'bytes';
 
+/** Textract's synchronous limits: 10 MB for a document it reads from S3, 5 MB for one sent as bytes. */
+const MAX_S3_DOCUMENT_BYTES = 10_000_000;
+const MAX_BYTES_DOCUMENT_BYTES = 5_000_000;
+
+/**
+ * What Textract takes in the given mode: a stored image goes by S3 (10 MB) unless everything is sent as
+ * bytes; what the worker made itself is always sent as bytes (5 MB); 10,000 px a side either way.
+ */
+export function textractImageLimits(document: TextractDocumentSource): OcrImageLimits {
+  return {
+    maxSidePx: MAX_IMAGE_SIDE_PX,
+    maxBytes: document === 's3' ? MAX_S3_DOCUMENT_BYTES : MAX_BYTES_DOCUMENT_BYTES,
+    maxRenderedBytes: MAX_BYTES_DOCUMENT_BYTES,
+  };
+}
+
 /** Textract's answers for an image it cannot read: the input is at fault, so retrying is pointless. */
 const UNREADABLE_INPUT = new Set([
   'InvalidParameterException',
@@ -52,6 +69,7 @@ export class TextractOcr implements OcrEngine {
   private readonly attemptTimeoutMs: number;
   private readonly retry: RetryTuning;
   readonly document: TextractDocumentSource;
+  readonly imageLimits: OcrImageLimits;
 
   constructor(
     private readonly client: TextractClient,
@@ -62,6 +80,7 @@ export class TextractOcr implements OcrEngine {
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 8_000;
     this.retry = options.retry ?? {};
     this.document = options.document ?? 's3';
+    this.imageLimits = textractImageLimits(this.document);
   }
 
   /** Retries within its budget, or within what is left until `options.deadline` when that comes first. */

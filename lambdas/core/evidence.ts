@@ -5,6 +5,7 @@
  * across words or rows still meets its words. What no words support is `grounded: false`: possibly
  * invented. Form-filling values cite the library item and the key in it that holds the value.
  */
+import { icaoCheckDigit } from './check-digit';
 import { type LayoutWord, type PageLayout, unionBox } from './layout';
 import { layoutRows } from './layout-text';
 import type { Evidence, FillEvidence, PageSize, ValueEvidence } from './schemas/evidence';
@@ -65,6 +66,34 @@ function segmentsOf(text: string): string[] {
   );
 }
 
+/** A line of a passport's or ID card's machine-readable zone (`P<UTOERIKSSON<<ANNA…`, `7408122F1204159UTO<<<`). */
+const ZONE_WORD = /^[A-Z0-9<]{20,}$/;
+
+/**
+ * The runs of a word, a zone line's fields apart: its runs split where letters meet digits, so a
+ * nationality (`UTO`) or a name packed between digits and fillers is a run of its own.
+ */
+function wordSegments(text: string): string[] {
+  if (!ZONE_WORD.test(text) || !text.includes('<')) return segmentsOf(text);
+  return segmentsOf(text).flatMap((run) => run.match(/\p{L}+|\p{N}+/gu) ?? []);
+}
+
+/** Dates a zone line states: `YYMMDD` followed by its own check digit, in either century. */
+function zoneDates(text: string): string[] {
+  if (!ZONE_WORD.test(text) || !text.includes('<')) return [];
+  const dates: string[] = [];
+  for (let at = 0; at + 7 <= text.length; at++) {
+    const field = text.slice(at, at + 6);
+    if (!/^\d{6}$/.test(field) || icaoCheckDigit(field) !== text[at + 6]) continue;
+    const [yy, mm, dd] = [Number(field.slice(0, 2)), Number(field.slice(2, 4)), Number(field.slice(4, 6))];
+    for (const century of [1900, 2000]) {
+      const date = formatDate(century + yy, mm, dd);
+      if (date) dates.push(date);
+    }
+  }
+  return dates;
+}
+
 const compact = (text: string) => segmentsOf(text).join('');
 
 /** Every `MMM DD, YYYY` a printed date may mean: one when certain, both readings of `05/03/2024`. */
@@ -115,7 +144,7 @@ interface Match {
 
 function indexPage(layout: PageLayout, page: number): PageIndex {
   const tokens: Token[] = layoutRows(layout).flatMap((row, rowIndex) =>
-    row.words.map((word) => ({ word, row: rowIndex, segments: segmentsOf(word.text) })),
+    row.words.map((word) => ({ word, row: rowIndex, segments: wordSegments(word.text) })),
   );
   const index: PageIndex = {
     page,
@@ -172,7 +201,8 @@ function datesOf(page: PageIndex): Map<string, Match[]> {
       const printed = words.map((token) => token.word.text).join(' ');
       // "Date:14/03/2024" read as one word: the date is after the colon.
       const candidates = length === 1 ? [printed, printed.replace(/^.*[:：]/, '')] : [printed];
-      for (const reading of candidates.flatMap(dateReadings)) {
+      const zone = length === 1 ? zoneDates(printed).map((date) => ({ date, certain: false })) : [];
+      for (const reading of [...candidates.flatMap(dateReadings), ...zone]) {
         const list = dates.get(reading.date) ?? [];
         list.push({
           page,

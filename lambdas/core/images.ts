@@ -5,8 +5,21 @@ import type { DocumentMediaType, PageCounter } from './ports';
 import { MAX_IMAGE_BYTES } from './schemas/uploads';
 import type { ImageInput } from './task';
 
-/** Textract's synchronous limit on either side of an image. */
+/** Textract's synchronous limit on either side of an image: larger photos are scaled down to it in the worker. */
 export const MAX_IMAGE_SIDE_PX = 10_000;
+
+/**
+ * The longest side a photo may have: scaled down at most 2× to Textract's 10,000 px, text 30 px tall stays
+ * at the 15 px OCR still reads; a longer strip would lose its text.
+ */
+export const MAX_INPUT_SIDE_PX = 2 * MAX_IMAGE_SIDE_PX;
+
+/**
+ * The most pixels a photo the worker must decode (to scale down, re-encode or turn upright) may hold: MuPDF
+ * takes about 10 bytes a pixel (measured: 1.1 GB for 100 megapixels), and the worker has 1 GB. A 50 MP phone
+ * photo fits.
+ */
+export const MAX_DECODED_PIXELS = 60_000_000;
 
 /** At most this many pages per task, counting every page of every input (DESIGN §3.1). */
 export const MAX_PAGES_PER_TASK = 50;
@@ -115,13 +128,29 @@ export function inspectImage(bytes: Uint8Array, label: string, totalSize = bytes
   if (!(width > 0 && height > 0)) {
     throw new ImageRejected('INVALID_IMAGE', `${label} has no readable dimensions`);
   }
-  if (width > MAX_IMAGE_SIDE_PX || height > MAX_IMAGE_SIDE_PX) {
+  checkReadableSize(width, height, label);
+  return { mediaType, width, height };
+}
+
+/**
+ * 422 INVALID_IMAGE for a photo the worker cannot read even scaled down: a side over MAX_INPUT_SIDE_PX, or
+ * one over Textract's 10,000 px with more pixels than the worker can decode. Anything else is read, larger
+ * photos scaled down to fit the OCR engine.
+ */
+export function checkReadableSize(width: number, height: number, label: string): void {
+  const side = Math.max(width, height);
+  if (side > MAX_INPUT_SIDE_PX) {
     throw new ImageRejected(
       'INVALID_IMAGE',
-      `${label} is ${width}x${height} px; a side may be at most ${MAX_IMAGE_SIDE_PX} px`,
+      `${label} is ${width}x${height} px; a side may be at most ${MAX_INPUT_SIDE_PX} px`,
     );
   }
-  return { mediaType, width, height };
+  if (side > MAX_IMAGE_SIDE_PX && width * height > MAX_DECODED_PIXELS) {
+    throw new ImageRejected(
+      'INVALID_IMAGE',
+      `${label} is ${width}x${height} px; an image over ${MAX_IMAGE_SIDE_PX} px a side is scaled down to fit OCR, which takes at most ${MAX_DECODED_PIXELS / 1_000_000} megapixels`,
+    );
+  }
 }
 
 /**

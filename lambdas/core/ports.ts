@@ -136,7 +136,16 @@ export interface PageCounter {
  */
 export type InputPage =
   | { kind: 'text-layer'; layout: PageLayout }
-  | { kind: 'image'; image: Omit<OcrImage, 'key'> };
+  | {
+      kind: 'image';
+      image: Omit<OcrImage, 'key'> & {
+        /**
+         * Pixels of the photo as sent when the image for OCR was scaled down to fit the engine: the page's
+         * size in the layout stays the sent photo's (its boxes are fractions, the same on both).
+         */
+        sourceSize?: { width: number; height: number };
+      };
+    };
 
 /** Turns each input of a task into its ordered pages; the core never opens a PDF itself. */
 export interface DocumentReader {
@@ -160,6 +169,17 @@ export interface OcrImage {
   rendered?: boolean;
 }
 
+/**
+ * What an engine accepts (Textract's synchronous limits): a side of at most `maxSidePx` pixels; a stored
+ * image (read from the bucket) of at most `maxBytes`; one the worker made itself (sent in the request) of
+ * at most `maxRenderedBytes`. The document reader scales larger ones down to fit.
+ */
+export interface OcrImageLimits {
+  maxSidePx: number;
+  maxBytes: number;
+  maxRenderedBytes: number;
+}
+
 /** What an engine read on one image: its layout (the plain text is `pageText(layout)`). */
 export interface OcrPage {
   layout: PageLayout;
@@ -179,6 +199,8 @@ export interface CallOptions {
 export interface OcrEngine {
   /** Reported in `usage.ocrEngine`, e.g. `textract` or `tesseract`. */
   readonly name: string;
+  /** What the engine accepts; the document reader scales larger pictures down to fit. @default no limit */
+  readonly imageLimits?: OcrImageLimits;
   /** Throws TaskFailure('OCR_FAILURE' | 'INPUT_UNREADABLE') when the image cannot be read. */
   recognize(image: OcrImage, options?: CallOptions): Promise<OcrPage>;
 }

@@ -57,13 +57,15 @@ export async function dependencies(): Promise<WorkerDependencies> {
 
 export async function fromConfig(config: Config): Promise<WorkerDependencies> {
   const { tasks, blobs, cache, clock } = storageFromConfig(config);
+  const ocr = await ocrEngine(config);
   return {
     tasks,
     blobs,
     cache,
     clock,
-    documents: new MupdfDocumentReader(),
-    ocr: await ocrEngine(config),
+    // Pages come out of the reader sized for the engine that reads them.
+    documents: new MupdfDocumentReader({ limits: ocr.imageLimits }),
+    ocr,
     llm: await llmClient(config),
     pricing: config.pricing,
     workerTimeoutSeconds: config.workerTimeoutSeconds,

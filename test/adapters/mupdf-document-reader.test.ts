@@ -1,10 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { imageSize } from 'image-size';
+import * as mupdf from 'mupdf';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MupdfDocumentReader } from '../../lambdas/adapters/mupdf-document-reader';
 import { TesseractOcr } from '../../lambdas/adapters/tesseract-ocr';
+import { textractImageLimits } from '../../lambdas/adapters/textract-ocr';
 import { TaskFailure } from '../../lambdas/core/errors';
 import { pageText } from '../../lambdas/core/layout';
 import type { InputPage } from '../../lambdas/core/ports';
-import { encryptedPdf, multiPageTiff, scannedPdf, sidewaysPhoto, textPdf } from '../support/documents';
+import {
+  encryptedPdf,
+  multiPageTiff,
+  scannedPdf,
+  sidewaysPhoto,
+  textPdf,
+  textStrip,
+} from '../support/documents';
+import { pngHeader } from '../support/events';
 
 const reader = new MupdfDocumentReader();
 const ocr = new TesseractOcr({ poolSize: 1 });
@@ -106,5 +118,55 @@ describe('MupdfDocumentReader', () => {
     ]) {
       expect(await failureOf(reader.pages({ mediaType: 'application/pdf', bytes }))).toBe('INPUT_UNREADABLE');
     }
+  });
+});
+
+describe('MupdfDocumentReader within the OCR engine limits', () => {
+  const forTextract = new MupdfDocumentReader({ limits: textractImageLimits('s3') });
+  const imageOf = (page: InputPage | undefined) => {
+    if (page?.kind !== 'image') throw new Error(`expected an image page, got ${page?.kind}`);
+    return page.image;
+  };
+
+  it('scales a photo wider than 10,000 px down to fit Textract, keeping its own size and its text', async () => {
+    const strip = await textStrip(['Invoice Number: INV-1001', 'Total Due: 120.00'], 12_000);
+    const [page] = await forTextract.pages({ mediaType: 'image/png', bytes: strip });
+    const image = imageOf(page);
+    const { height = 0 } = imageSize(strip);
+    expect(image).toMatchObject({ rendered: true, sourceSize: { width: 12_000, height } });
+    const scaled = imageSize(image.bytes);
+    expect(scaled.width).toBe(10_000);
+    expect(scaled.height).toBeCloseTo((height * 10_000) / 12_000, -1);
+    // Sent as bytes (it is not the stored object): under Textract's 5 MB for a document in the request.
+    expect(image.bytes.byteLength).toBeLessThanOrEqual(5_000_000);
+    const text = await ocrText(page);
+    expect(text).toContain('INV-1001');
+    expect(text).toContain('120.00');
+  });
+
+  it('re-encodes a photo over the byte limit, smaller until it fits', async () => {
+    const noise = new mupdf.Pixmap(mupdf.ColorSpace.DeviceRGB, [0, 0, 1200, 1200], false);
+    noise.getPixels().set(randomBytes(1200 * 1200 * 3));
+    const png = noise.asPNG();
+    expect(png.byteLength).toBeGreaterThan(2_000_000);
+    const limits = { maxSidePx: 10_000, maxBytes: 1_000_000, maxRenderedBytes: 1_000_000 };
+    const [page] = await new MupdfDocumentReader({ limits }).pages({ mediaType: 'image/png', bytes: png });
+    const image = imageOf(page);
+    expect(image.mediaType).toBe('image/jpeg');
+    expect(image.bytes.byteLength).toBeLessThanOrEqual(1_000_000);
+    expect(image.sourceSize).toEqual({ width: 1200, height: 1200 });
+  });
+
+  it('passes a photo within the limits through as it was sent', async () => {
+    const strip = await textStrip(['Total Due: 120.00'], 2_000);
+    const [page] = await forTextract.pages({ mediaType: 'image/png', bytes: strip });
+    expect(page).toEqual({ kind: 'image', image: { mediaType: 'image/png', bytes: strip } });
+  });
+
+  it('ends a photo with more pixels than the worker can decode as INPUT_UNREADABLE, without decoding it', async () => {
+    const header = pngHeader(12_000, 6_000);
+    expect(await failureOf(forTextract.pages({ mediaType: 'image/png', bytes: header }))).toBe(
+      'INPUT_UNREADABLE',
+    );
   });
 });

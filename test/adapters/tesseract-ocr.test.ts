@@ -1,12 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MEASURED_CLEAN_UP } from '../../lambdas/adapters/tesseract-cleanup';
 import { TesseractOcr } from '../../lambdas/adapters/tesseract-ocr';
 import { TaskFailure } from '../../lambdas/core/errors';
 import { type PageLayout, pageText } from '../../lambdas/core/layout';
 import { layoutText } from '../../lambdas/core/layout-text';
+import { type SkewedScan, skewedScan } from '../support/documents';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
+
+const LINES = [
+  'Invoice Number: INV-1001',
+  'Customer: Jane Example',
+  'Date: 2026-01-05',
+  'Total Due: 120.00',
+  'Reference: ABC-778',
+  'Payment Terms: 30 days',
+];
+
+/** How far (in page fractions) the centre of a word's box is from where the word is on the picture. */
+function offsetOf(layout: PageLayout, scan: SkewedScan, text: string): number {
+  const { box } = wordOf(layout, text);
+  const truth = scan.centreOf(text);
+  return Math.hypot(box.left + box.width / 2 - truth.x, box.top + box.height / 2 - truth.y);
+}
 
 function wordOf(layout: PageLayout, text: string) {
   const word = layout.lines.flatMap((line) => line.words).find((candidate) => candidate.text === text);
@@ -80,6 +98,44 @@ describe('TesseractOcr', () => {
     expect(pageText(form.layout)).toContain('MEMBERSHIP APPLICATION FORM');
     expect(pageText(form.layout)).toMatch(/Email Address:/);
     expect(pageText(form.layout)).toContain('Membership Type: Gold');
+  });
+
+  it('reads a page photographed 6° askew straight, each box where its word is on the photo as sent', async () => {
+    const scan = await skewedScan(LINES, { degrees: 6, dpi: 150 });
+    const { layout } = await ocr.recognize({ key: 'skewed.png', mediaType: 'image/png', bytes: scan.bytes });
+    const text = pageText(layout);
+    for (const line of LINES) expect(text).toContain(line);
+    expect(layout).toMatchObject({ width: scan.width, height: scan.height });
+    // Words near the corners move most when the page is straightened (0.03 of the page and more here):
+    // their boxes must be turned back onto the photo.
+    for (const word of ['Invoice', 'INV-1001', 'Payment', 'days']) {
+      expect(offsetOf(layout, scan, word), word).toBeLessThan(0.008);
+    }
+  });
+
+  it('enlarges a low-resolution page with small text and keeps its boxes as fractions of it', async () => {
+    // 16 pt type at 60 DPI: letters about 6 px high, too small for tesseract as sent.
+    const scan = await skewedScan(LINES, { degrees: -3, dpi: 60 });
+    const { layout } = await ocr.recognize({ key: 'small.png', mediaType: 'image/png', bytes: scan.bytes });
+    const text = pageText(layout);
+    for (const value of ['INV-1001', '2026-01-05', '120.00', 'ABC-778']) expect(text).toContain(value);
+    expect(layout).toMatchObject({ width: scan.width, height: scan.height });
+    for (const word of ['INV-1001', '120.00', 'days']) {
+      expect(offsetOf(layout, scan, word), word).toBeLessThan(0.01);
+    }
+  });
+
+  it('reads as sent, not enlarged, when an enlarged read would end after the task deadline', async () => {
+    const scan = await skewedScan(LINES, { degrees: -3, dpi: 60 });
+    const image = { key: 'small.png', mediaType: 'image/png' as const, bytes: scan.bytes };
+    const late = await ocr.recognize(image, { deadline: Date.now() });
+    const straightOnly = new TesseractOcr({ poolSize: 1, cleanUp: { ...MEASURED_CLEAN_UP, upscale: false } });
+    try {
+      expect(late.layout).toEqual((await straightOnly.recognize(image)).layout);
+    } finally {
+      await straightOnly.close();
+    }
+    expect(pageText((await ocr.recognize(image)).layout)).not.toBe(pageText(late.layout));
   });
 
   it('fails an undecodable image with INPUT_UNREADABLE and keeps serving afterwards', async () => {

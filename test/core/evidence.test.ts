@@ -96,6 +96,27 @@ describe('groundResult: kv values', () => {
     expect(kv.Vendor?.confidence).toBeLessThan(1);
   });
 
+  it("grounds what a passport's machine-readable zone states: its dates, its nationality, its number", () => {
+    const zone = 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10';
+    const kv = ground(
+      {
+        'Date of Birth': 'Aug 12, 1974',
+        'Expiry Date': 'Apr 15, 2012',
+        Nationality: 'UTO',
+        'Document Number': 'L898902C3',
+      },
+      zone,
+    );
+    for (const key of ['Date of Birth', 'Expiry Date', 'Nationality', 'Document Number'])
+      expect(kv[key]).toMatchObject({ grounded: true, text: 'L898902C36UTO7408122F1204159ZE184226B<<<<<10' });
+    // Six digits without their check digit are no date.
+    expect(
+      ground({ 'Date of Birth': 'Aug 12, 1974' }, 'L898902C36UTO7408125F1204159<<<<<<<<<<<')['Date of Birth'],
+    ).toMatchObject({
+      grounded: false,
+    });
+  });
+
   it('flags an invented value: grounded false, no page, words or box', () => {
     const kv = ground({ Total: '42.00', IBAN: 'GB33BUKB20201555555555' }, 'Total: 42.00');
     expect(kv.IBAN).toEqual({ confidence: 0, grounded: false });

@@ -53,14 +53,26 @@ describe('images', () => {
     expect(codeOf(() => inspectImage(jpeg.slice(0, 4), 'images[0]'))).toBe('ImageRejected INVALID_IMAGE');
   });
 
-  it('accepts 10,000 px a side and refuses 10,001 (422)', () => {
+  it('accepts a side over 10,000 px (the worker scales it down) up to 20,000, and refuses 20,001 (422)', () => {
     expect(inspectImage(pngHeader(10_000, 10_000), 'images[0]').width).toBe(10_000);
-    expect(codeOf(() => inspectImage(pngHeader(10_001, 50), 'images[0]'))).toBe(
+    expect(inspectImage(pngHeader(10_001, 50), 'images[0]').width).toBe(10_001);
+    expect(inspectImage(pngHeader(1_000, 20_000), 'images[0]').height).toBe(20_000);
+    expect(codeOf(() => inspectImage(pngHeader(20_001, 50), 'images[0]'))).toBe(
       'ImageRejected INVALID_IMAGE',
     );
-    expect(codeOf(() => inspectImage(pngHeader(50, 10_001), 'images[0]'))).toBe(
+    expect(codeOf(() => inspectImage(pngHeader(50, 20_001), 'images[0]'))).toBe(
       'ImageRejected INVALID_IMAGE',
     );
+  });
+
+  it('refuses a photo over 10,000 px a side with more pixels than the worker can decode to scale it (422)', () => {
+    // 12,000 x 5,000 is 60 megapixels, the most; one row more is over.
+    expect(inspectImage(pngHeader(12_000, 5_000), 'images[0]').width).toBe(12_000);
+    expect(codeOf(() => inspectImage(pngHeader(12_000, 5_001), 'images[0]'))).toBe(
+      'ImageRejected INVALID_IMAGE',
+    );
+    // Within 10,000 px a side it goes to OCR as it is, decoded by no one here: any pixel count.
+    expect(inspectImage(pngHeader(10_000, 10_000), 'images[0]').height).toBe(10_000);
   });
 
   it('refuses an image over 10 MiB (413) before looking at its content', () => {

@@ -116,3 +116,88 @@ export async function sidewaysPhoto(lines: string[]): Promise<Uint8Array> {
   app1.push(0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0);
   return new Uint8Array([...jpeg.slice(0, 2), ...app1, ...jpeg.slice(2)]);
 }
+
+/** A page of text photographed at an angle, with where each of its words really is on the picture. */
+export interface SkewedScan {
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+  /** Centre of the first word with this text, as fractions of the picture. */
+  centreOf(word: string): { x: number; y: number };
+}
+
+/**
+ * The lines of a text PDF rendered turned by `degrees` (clockwise) at `dpi` as a grayscale PNG; the truth of
+ * each word's place comes from the PDF's own text layer, sent through the same turn.
+ */
+export async function skewedScan(
+  lines: string[],
+  options: { degrees: number; dpi: number },
+): Promise<SkewedScan> {
+  const document = mupdf.Document.openDocument(await textPdf([lines]), 'application/pdf');
+  const page = document.loadPage(0);
+  const matrix = mupdf.Matrix.concat(
+    mupdf.Matrix.scale(options.dpi / 72, options.dpi / 72),
+    mupdf.Matrix.rotate(options.degrees),
+  );
+  const picture = page.toPixmap(matrix, mupdf.ColorSpace.DeviceGray, false, true);
+  const [width, height, originX, originY] = [
+    picture.getWidth(),
+    picture.getHeight(),
+    picture.getX(),
+    picture.getY(),
+  ];
+  const words: { text: string; x: number; y: number }[] = [];
+  let text = '';
+  let xs: number[] = [];
+  let ys: number[] = [];
+  const endWord = () => {
+    if (text) {
+      const [x, y] = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+      words.push({
+        text,
+        x: (x * matrix[0] + y * matrix[2] + matrix[4] - originX) / width,
+        y: (x * matrix[1] + y * matrix[3] + matrix[5] - originY) / height,
+      });
+    }
+    [text, xs, ys] = ['', [], []];
+  };
+  page.toStructuredText('preserve-whitespace').walk({
+    onChar(c, _origin, _font, _size, quad) {
+      if (/\s/.test(c)) return endWord();
+      text += c;
+      xs.push(quad[0], quad[2], quad[4], quad[6]);
+      ys.push(quad[1], quad[3], quad[5], quad[7]);
+    },
+    endLine: endWord,
+  });
+  const bytes = picture.asPNG();
+  return {
+    bytes,
+    width,
+    height,
+    centreOf(word) {
+      const found = words.find((candidate) => candidate.text === word);
+      if (!found) throw new Error(`"${word}" is not on the page`);
+      return { x: found.x, y: found.y };
+    },
+  };
+}
+
+/**
+ * A long strip of text as a grayscale PNG `pixelsWide` across (a scrolling screenshot, a panorama of a
+ * shelf label): the words are spread along it, 20 pt type on a page 80 pt tall rendered at 300 DPI.
+ */
+export async function textStrip(words: string[], pixelsWide: number): Promise<Uint8Array> {
+  const dpi = 300;
+  const widthPt = (pixelsWide * 72) / dpi;
+  const document = await PDFDocument.create();
+  const font = await document.embedFont(StandardFonts.Helvetica);
+  const page = document.addPage([widthPt, 80]);
+  words.forEach((word, n) => {
+    page.drawText(word, { x: 40 + (n * (widthPt - 80)) / words.length, y: 30, size: 20, font });
+  });
+  const [picture] = renderPages(await document.save(), dpi);
+  if (!picture) throw new Error('no page rendered');
+  return picture.asPNG();
+}

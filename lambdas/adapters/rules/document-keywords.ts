@@ -38,3 +38,23 @@ export function keywordTags(text: string): string[] {
     .sort((a, b) => a.at - b.at)
     .map(({ tag }) => tag);
 }
+
+/**
+ * Who the name at the top of a document is, by the kind of document (a receipt's header is its merchant,
+ * a letterhead its sender); undefined for identity documents, whose header is the issuing country.
+ */
+const HEADER_ROLES: [role: string | undefined, pattern: RegExp][] = [
+  [undefined, /\b(passport|identity card|id card|national id|driving licen[cs]e|driver'?s? licen[cs]e)\b/i],
+  ['Airline', /\b(boarding pass|boarding time|gate|flight)\b/i],
+  ['Vendor', /\binvoice\b/i],
+  ['Merchant', /\b(receipt|cashier|tender|change due|trans(action)? ?#|thank you for shopping)\b/i],
+  ['Sender', /\b(yours sincerely|yours faithfully|kind regards|best regards|sincerely)\b/i],
+  ['Provider', /\b(bill|statement|amount due|account (number|no)|charges)\b/i],
+  ['Event', /\b(venue|doors|section|admission|stalls|balcony)\b/i],
+  ['Operator', /\b(rail|railways?|trains?|platform|coach|carriage|travel ticket)\b/i],
+];
+
+export function headerRole(text: string): string | undefined {
+  for (const [role, pattern] of HEADER_ROLES) if (pattern.test(text)) return role;
+  return 'Issuer';
+}

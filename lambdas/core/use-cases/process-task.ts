@@ -332,7 +332,11 @@ async function readImages(
         if (page.kind === 'text-layer') return { page: { layout: page.layout, pages: 1 }, billed: false };
         if (failed) throw new TaskFailure('OCR_FAILURE', 'skipped: another page of this task failed');
         try {
-          return await readImage(deps, task, progress, { ...page.image, key }, n, inputPages.length);
+          const { sourceSize, ...image } = page.image;
+          const read = await readImage(deps, task, progress, { ...image, key }, n, inputPages.length);
+          // A photo scaled down to fit the engine is still the photo as sent: same boxes, its own size.
+          if (!sourceSize) return read;
+          return { ...read, page: { ...read.page, layout: { ...read.page.layout, ...sourceSize } } };
         } catch (error) {
           failed = true;
           throw error;

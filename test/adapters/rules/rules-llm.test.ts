@@ -81,7 +81,13 @@ describe('RulesLlm', () => {
     ];
     const context: StrategyContext = { type: 'document', ocrText: layoutText(pages), pages, library };
     const result = DocumentResult.parse((await runStrategy(strategyFor('document'), context, llm)).result);
-    expect(result.kv).toEqual({ 'Receipt No': 'R-10057', Date: 'Mar 14, 2024', Total: '8.25' });
+    expect(result.kv).toEqual({
+      // The header names the merchant; the kind of document beside it is left out.
+      Merchant: 'CORNER CAFE',
+      'Receipt No': 'R-10057',
+      Date: 'Mar 14, 2024',
+      Total: '8.25',
+    });
   });
 
   it('reads an invoice: heading title, keyword tags, labelled values, related library items', async () => {
@@ -89,6 +95,7 @@ describe('RulesLlm', () => {
     expect(result.title).toBe('Acme Supplies Ltd');
     expect(result.tags).toEqual(['invoice', 'tax']);
     expect(result.kv).toEqual({
+      Vendor: 'ACME SUPPLIES LTD',
       'Invoice No': 'INV-2024-0042',
       Date: 'Mar 05, 2024',
       'Bill To': 'Jane Doe',
@@ -100,7 +107,7 @@ describe('RulesLlm', () => {
     });
     expect(result.related).toEqual([{ type: 'doc', resource_id: 'contract-9' }]);
     expect(result.description).toMatch(
-      /^This document appears to be an invoice, also about tax\. It lists 7/,
+      /^This document appears to be an invoice, also about tax\. It lists 8/,
     );
   });
 
@@ -123,7 +130,7 @@ describe('RulesLlm', () => {
     const result = FormResult.parse(await run('form', joinPages([FORM])));
     expect(result.title).toBe('Employment Application Form');
     expect(result.kv).toEqual({
-      'Form Type': 'Employment Application Form',
+      'Form Type': 'Employment Application',
       'Position applied for': 'Warehouse Assistant',
     });
     expect(result.fields).toEqual([

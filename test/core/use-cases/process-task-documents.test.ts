@@ -1,12 +1,18 @@
+import { DetectDocumentTextCommand, TextractClient } from '@aws-sdk/client-textract';
+import { mockClient } from 'aws-sdk-client-mock';
+import { imageSize } from 'image-size';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MupdfDocumentReader } from '../../../lambdas/adapters/mupdf-document-reader';
 import { RulesLlm } from '../../../lambdas/adapters/rules/rules-llm';
 import { TesseractOcr } from '../../../lambdas/adapters/tesseract-ocr';
+import { TextractOcr } from '../../../lambdas/adapters/textract-ocr';
 import { MAX_MODEL_TEXT_CHARS } from '../../../lambdas/core/layout-text';
+import type { OcrEngine } from '../../../lambdas/core/ports';
 import { SubmitImagesRequest } from '../../../lambdas/core/schemas/tasks';
 import { getTask } from '../../../lambdas/core/use-cases/get-task';
 import { processTask } from '../../../lambdas/core/use-cases/process-task';
 import { submitTask } from '../../../lambdas/core/use-cases/submit-task';
-import { multiPageTiff, scannedPdf, sidewaysPhoto, textPdf } from '../../support/documents';
+import { multiPageTiff, scannedPdf, sidewaysPhoto, textPdf, textStrip } from '../../support/documents';
 import { base64, pngImage } from '../../support/events';
 import { FakeOcr, memoryWorld } from '../../support/memory-ports';
 
@@ -15,7 +21,18 @@ const ocr = new TesseractOcr({ poolSize: 1 });
 afterAll(() => ocr.close());
 
 async function run(...inputs: Uint8Array[]) {
-  const world = { ...memoryWorld(), ocr, llm: new RulesLlm() };
+  return runWith(ocr, ...inputs);
+}
+
+/** Submitted and processed as the worker does it: its reader sizes pages for this engine. */
+async function runWith(
+  engineFor: OcrEngine | ((world: ReturnType<typeof memoryWorld>) => OcrEngine),
+  ...inputs: Uint8Array[]
+) {
+  const memory = memoryWorld();
+  const engine = typeof engineFor === 'function' ? engineFor(memory) : engineFor;
+  const documents = new MupdfDocumentReader({ limits: engine.imageLimits });
+  const world = { ...memory, documents, ocr: engine, llm: new RulesLlm() };
   const request = SubmitImagesRequest.parse({ images: inputs.map((bytes) => ({ data: base64(bytes) })) });
   const { taskId } = (await submitTask(world, 'user-a', { type: 'document', request })).summary;
   await processTask(world, taskId);
@@ -62,6 +79,87 @@ describe('processTask on documents', () => {
     );
     expect(view.usage).toMatchObject({ pages: 2, ocrEngine: 'tesseract+pdf-text' });
     expect(kvOf(view)).toMatch(/AC-5521.*PP-61077/);
+  });
+});
+
+describe('processTask on photos over the OCR limits', () => {
+  // 12,000 px wide: once refused with 422 INVALID_IMAGE, now scaled down to 10,000 px for OCR.
+  const words = ['Invoice Number: INV-1001', 'Total Due: 120.00'];
+
+  it('completes a photo wider than 10,000 px with tesseract: its values, boxes and size those of the photo', async () => {
+    const strip = await textStrip(words, 12_000);
+    const view = await runWith(ocr, strip);
+    expect(view.status).toBe('completed');
+    expect(kvOf(view)).toMatch(/INV-1001.*120\.00/);
+    const { height = 0 } = imageSize(strip);
+    expect(view.evidence?.pages).toEqual([{ page: 1, width: 12_000, height }]);
+    const total = Object.values(view.evidence?.kv ?? {}).find((e) => 'text' in e && e.text === '120.00');
+    // The second phrase starts half-way along the strip (40 pt margin on a 2,880 pt page).
+    expect(total && 'box' in total && total.box?.left).toBeGreaterThan(0.5);
+    expect(total && 'box' in total && total.box?.left).toBeLessThan(0.75);
+  });
+
+  it('sends Textract the photo scaled to 10,000 px as bytes and keeps the fractions it answers', async () => {
+    const textract = mockClient(TextractClient);
+    textract.on(DetectDocumentTextCommand).resolves({
+      Blocks: [
+        {
+          BlockType: 'LINE',
+          Id: 'l1',
+          Text: 'Invoice Number: INV-1001',
+          Confidence: 99,
+          Relationships: [{ Type: 'CHILD', Ids: ['w1', 'w2', 'w3'] }],
+          Geometry: { BoundingBox: { Left: 0.01, Top: 0.3, Width: 0.1, Height: 0.3 } },
+        },
+        {
+          BlockType: 'WORD',
+          Id: 'w1',
+          Text: 'Invoice',
+          Confidence: 99,
+          Geometry: { BoundingBox: { Left: 0.01, Top: 0.3, Width: 0.03, Height: 0.3 } },
+        },
+        {
+          BlockType: 'WORD',
+          Id: 'w2',
+          Text: 'Number:',
+          Confidence: 99,
+          Geometry: { BoundingBox: { Left: 0.045, Top: 0.3, Width: 0.03, Height: 0.3 } },
+        },
+        {
+          BlockType: 'WORD',
+          Id: 'w3',
+          Text: 'INV-1001',
+          Confidence: 99,
+          Geometry: { BoundingBox: { Left: 0.08, Top: 0.3, Width: 0.03, Height: 0.3 } },
+        },
+      ],
+      DocumentMetadata: { Pages: 1 },
+    });
+    try {
+      // Its retry budget runs on the world's clock, as the task deadline does.
+      const engine = ({ clock }: ReturnType<typeof memoryWorld>) =>
+        new TextractOcr(new TextractClient({}), 'bucket', {
+          document: 's3',
+          retry: { now: () => clock.now().getTime() },
+        });
+      const view = await runWith(engine, await textStrip(words, 12_000));
+      expect(view.status).toBe('completed');
+      const sent = textract.commandCalls(DetectDocumentTextCommand)[0]?.args[0].input.Document;
+      expect(sent?.S3Object).toBeUndefined();
+      const bytes = sent?.Bytes ?? new Uint8Array();
+      expect(imageSize(bytes).width).toBe(10_000);
+      expect(bytes.byteLength).toBeLessThanOrEqual(5_000_000);
+      expect(view.evidence?.pages?.[0]?.width).toBe(12_000);
+      const number = Object.values(view.evidence?.kv ?? {}).find((e) => 'text' in e && e.text === 'INV-1001');
+      expect(number && 'box' in number && number.box).toEqual({
+        left: 0.08,
+        top: 0.3,
+        width: 0.03,
+        height: 0.3,
+      });
+    } finally {
+      textract.restore();
+    }
   });
 });
 

@@ -112,7 +112,7 @@ describe('submitTask', () => {
     oversize.set(pngImage());
     await upload(world, 'user-a', 'big', oversize);
     await upload(world, 'user-a', 'gif', new TextEncoder().encode('GIF89a......'));
-    await upload(world, 'user-a', 'wide', pngHeader(12_000, 100));
+    await upload(world, 'user-a', 'wide', pngHeader(24_000, 100));
     const cases = { big: 'PAYLOAD_TOO_LARGE', gif: 'UNSUPPORTED_MEDIA_TYPE', wide: 'INVALID_IMAGE' };
     for (const [uploadId, code] of Object.entries(cases)) {
       await expect(submitTask(world, 'user-a', images({ images: [{ uploadId }] }))).rejects.toMatchObject({

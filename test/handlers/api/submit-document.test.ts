@@ -105,8 +105,8 @@ describe('POST /v1/tasks/document', () => {
     });
   });
 
-  it('answers 422 INVALID_IMAGE for a broken header and for a side over 10,000 px', async () => {
-    for (const bytes of [pngHeader(1, 1).slice(0, 12), pngHeader(10_001, 10)]) {
+  it('answers 422 INVALID_IMAGE for a broken header and for a side over 20,000 px', async () => {
+    for (const bytes of [pngHeader(1, 1).slice(0, 12), pngHeader(20_001, 10)]) {
       const { status, body } = await submit({ images: [{ data: base64(bytes) }] });
       expect(status).toBe(422);
       expect(body.error.code).toBe('INVALID_IMAGE');

@@ -5,9 +5,9 @@ import { startEmulators } from './emulators';
 import { parseFaults } from './faults';
 import { startHttpApi } from './http-api';
 import { ensureLocalKeys } from './keys';
+import { type PoolHandle, startWorkerPoolHere, startWorkerPoolInThread } from './pool-thread';
 import type { RequeueReport } from './requeue-on-start';
 import { localRoutes } from './routes';
-import { startWorkerPool, type WorkerPool } from './worker-pool';
 
 export interface LocalBackendOptions {
   /** State directory (keys, DynamoDB, S3); overrides DOCUSNAP_HOME. */
@@ -21,6 +21,11 @@ export interface LocalBackendOptions {
    */
   env?: Record<string, string>;
   log?: (message: string) => void;
+  /**
+   * `false` runs the worker pool on this thread, where a test's module mocks (aws-sdk-client-mock) reach
+   * the worker's clients; everything else stays as `npm start` runs it. @default true
+   */
+  poolInThread?: boolean;
 }
 
 export interface LocalBackend {
@@ -30,7 +35,8 @@ export interface LocalBackend {
   env: Record<string, string>;
   /** A bearer token the local API accepts for `user`. */
   token(user: string): Promise<string>;
-  worker: Pick<WorkerPool, 'stats' | 'completions' | 'faults' | 'deadLetters' | 'sweep'>;
+  /** The worker pool (on its own thread): its counters at one moment, and a sweep on demand. */
+  worker: Pick<PoolHandle, 'snapshot' | 'sweep'>;
   /** What the startup re-send of the previous run's unfinished tasks did. */
   requeued: RequeueReport;
   stop(): Promise<void>;
@@ -60,7 +66,8 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     if (options.home !== undefined) requested.DOCUSNAP_HOME = options.home;
     if (options.port !== undefined) requested.PORT = String(options.port);
     const config = parseLocalConfig(requested);
-    const faults = parseFaults(config.faults);
+    // Checked here, so a bad DOCUSNAP_FAULTS fails the start before anything runs.
+    parseFaults(config.faults);
     // Before anything starts, and before the emulators' environment could shadow the developer's own.
     const developer = usesRealAws(requested) ? await resolveDeveloperCredentials(requested) : undefined;
     if (developer?.expiresAt) {
@@ -76,6 +83,8 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       host: HOST,
       credentials: developer?.credentials,
       region: developer?.region,
+      // Beside the handlers on one thread, the emulators' work would queue behind theirs (docs/performance.md).
+      inThread: true,
     });
     stops.push(() => emulators.stop());
 
@@ -97,7 +106,9 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     // The handlers read their configuration from the environment when they first load, as in Lambda.
     Object.assign(process.env, env);
 
-    const worker = await startWorkerPool({
+    // On a thread of its own, as the worker functions are other Lambda functions than the API's: their
+    // CPU does not hold up the API's answers (docs/performance.md).
+    const poolOptions = {
       queueUrl: emulators.env.DOCUSNAP_QUEUE_URL as string,
       highQueueUrl: emulators.env.DOCUSNAP_HIGH_QUEUE_URL as string,
       deadLetterQueueUrl: emulators.env.DOCUSNAP_DLQ_URL as string,
@@ -105,9 +116,12 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       concurrency: config.workerConcurrency,
       workerTimeoutSeconds: config.workerTimeoutSeconds,
       sweepIntervalSeconds: config.sweepIntervalSeconds,
-      faults,
-      log,
-    });
+      faults: config.faults,
+    };
+    const worker =
+      options.poolInThread === false
+        ? await startWorkerPoolHere(poolOptions, log)
+        : await startWorkerPoolInThread(poolOptions, log);
     stops.push(() => worker.stop());
     // The queues start empty (fauxqs keeps messages in memory): resume the previous run's unfinished tasks.
     const requeued = await worker.requeueOnStart();

@@ -17,12 +17,14 @@
  * keeps messages in memory only, so queued messages are lost on restart (the sweeper re-enqueues
  * pending tasks).
  */
+import { once } from 'node:events';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -55,6 +57,8 @@ export interface EmulatorOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** AWS_REGION in `env`; the emulators serve any region. @default LOCAL_REGION */
   region?: string;
+  /** Run the three servers on a worker thread of their own, so they use another core. @default false */
+  inThread?: boolean;
 }
 
 export const LOCAL_REGION = 'us-east-1';
@@ -71,6 +75,8 @@ export const LOCAL_RESOURCES = {
 } as const;
 
 const TABLE_READY_POLLS = 100;
+/** How long the emulator thread may take to close its servers before it is terminated. */
+const THREAD_STOP_MS = 10_000;
 
 // Browsers (and the app's web views) post presigned forms cross-origin; real S3 gets the same CORS rule from CDK.
 const CORS_CONFIG = `<CORSConfiguration>
@@ -125,19 +131,20 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     // A host name would make the SDK use virtual-hosted S3 URLs (`<bucket>.<host>`), which do not resolve.
     throw new Error(`emulator host must be an IP address, got "${host}"`);
   }
-  const urlHost = isIP(host) === 6 ? `[${host}]` : host;
-  const stops: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const stopOne of stops.reverse()) await stopOne();
-    stops.length = 0;
+  const serverOptions: EmulatorServerOptions = {
+    host,
+    dataDir: options.dataDir,
+    credentials: options.credentials && {
+      accessKeyId: options.credentials.accessKeyId,
+      secretAccessKey: options.credentials.secretAccessKey,
+    },
   };
+  const servers = options.inThread
+    ? await startEmulatorServersInThread(serverOptions)
+    : await startEmulatorServers(serverOptions);
 
   try {
-    const dynamoEndpoint = await startDynamoDb(host, urlHost, options.dataDir, stops);
-    if (options.credentials) acceptInS3(options.credentials, stops);
-    const s3Endpoint = await startS3(host, urlHost, options.dataDir, stops);
-    const sqsEndpoint = await startSqs(host, urlHost, stops);
-
+    const { dynamodb: dynamoEndpoint, s3: s3Endpoint, sqs: sqsEndpoint } = servers.endpoints;
     await ensureTable(dynamoEndpoint);
     const queues = await ensureQueues(sqsEndpoint, options.visibilityTimeoutSeconds ?? 30);
 
@@ -159,11 +166,79 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       DOCUSNAP_DLQ_URL: queues.deadLetter,
       DOCUSNAP_WEBHOOK_QUEUE_URL: queues.webhooks,
     };
-    return { env, stop };
+    return { env, stop: servers.stop };
+  } catch (error) {
+    await servers.stop();
+    throw error;
+  }
+}
+
+/** What the three servers need; plain data, so that it can be posted to the emulator thread. */
+export interface EmulatorServerOptions {
+  host: string;
+  dataDir?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface EmulatorServers {
+  endpoints: { dynamodb: string; s3: string; sqs: string };
+  stop(): Promise<void>;
+}
+
+/** dynalite, s3rver and fauxqs listening on free ports of `host`, in this thread. */
+export async function startEmulatorServers(options: EmulatorServerOptions): Promise<EmulatorServers> {
+  const { host } = options;
+  const urlHost = isIP(host) === 6 ? `[${host}]` : host;
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await stopOne();
+    stops.length = 0;
+  };
+  try {
+    const dynamodb = await startDynamoDb(host, urlHost, options.dataDir, stops);
+    if (options.credentials) acceptInS3(options.credentials, stops);
+    const s3 = await startS3(host, urlHost, options.dataDir, stops);
+    const sqs = await startSqs(host, urlHost, stops);
+    return { endpoints: { dynamodb, s3, sqs }, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The same servers on a worker thread of their own (`emulator-thread.ts`): the emulators parse, store and
+ * answer every SDK call of the handlers, about a third of the local runtime's CPU under load, and on the
+ * main thread that work queued behind the handlers' own. On their own thread they use the second core.
+ */
+async function startEmulatorServersInThread(options: EmulatorServerOptions): Promise<EmulatorServers> {
+  const worker = new Worker(new URL('./typescript-thread.mjs', import.meta.url), {
+    workerData: { entry: new URL('./emulator-thread.ts', import.meta.url).href, options },
+  });
+  const endpoints = await new Promise<EmulatorServers['endpoints']>((resolve, reject) => {
+    worker.once('message', (message: { endpoints: EmulatorServers['endpoints'] }) =>
+      resolve(message.endpoints),
+    );
+    worker.once('error', reject);
+    worker.once('exit', (code) =>
+      reject(new Error(`the emulator thread exited (${code}) before it started`)),
+    );
+  });
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoints,
+    stop() {
+      stopped ??= (async () => {
+        // The thread ends by itself once its servers are closed (a profile of it, if any, is written then).
+        const exited = once(worker, 'exit');
+        worker.postMessage('stop');
+        const timer = setTimeout(() => void worker.terminate(), THREAD_STOP_MS);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopped;
+    },
+  };
 }
 
 async function startDynamoDb(

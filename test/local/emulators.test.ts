@@ -13,7 +13,11 @@ const developer = {
 };
 const REGION = 'eu-central-1';
 
-describe('emulators with a developer’s own credentials', () => {
+// In this thread (tests) and on a thread of their own (the local runtime): the same servers, the same answers.
+describe.each([
+  { where: 'in this thread', inThread: false },
+  { where: 'on their own thread', inThread: true },
+])('emulators $where with a developer’s own credentials', ({ inThread }) => {
   let emulators: Emulators;
   const clients: { destroy(): void }[] = [];
   const s3 = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => {
@@ -29,7 +33,7 @@ describe('emulators with a developer’s own credentials', () => {
   };
 
   beforeAll(async () => {
-    emulators = await startEmulators({ credentials: developer, region: REGION });
+    emulators = await startEmulators({ credentials: developer, region: REGION, inThread });
   });
   afterAll(async () => {
     for (const client of clients.splice(0)) client.destroy();

@@ -95,14 +95,14 @@ describe('fault run: 200 tasks under throttles, timeouts, garbage LLM output, cr
     for (const view of failed) expect(TASK_ERROR_CODES).toContain(TaskViewSchema.parse(view).error?.code);
     for (const view of completed) expect(view.result).toBeDefined();
 
-    const { completions, stats, faults, deadLetters } = backend.worker;
+    const { completions, stats, faults, deadLetters } = await backend.worker.snapshot();
     console.info(
       `fault run: ${completed.length} completed, ${failed.length} error`,
       stats,
       faults,
       deadLetters,
     );
-    expect(completions.completedMoreThanOnce()).toEqual([]);
+    expect(completions.completedMoreThanOnce).toEqual([]);
     expect(completions.total).toBe(completed.length);
     expect(stats.crashes).toBeGreaterThan(0);
     expect(stats.duplicates).toBeGreaterThan(0);

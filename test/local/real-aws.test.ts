@@ -84,6 +84,8 @@ describe('local backend with Textract and Bedrock on the developer’s static cr
       port: 0,
       env: { DOCUSNAP_OCR: 'textract', DOCUSNAP_LLM: 'bedrock', DOCUSNAP_WORKER_CONCURRENCY: '2' },
       log: () => {},
+      // The Textract and Bedrock mocks patch this thread's SDK classes: the worker must run here to meet them.
+      poolInThread: false,
     });
     api = new DocuSnapClient(backend.url, await backend.token('dev'));
   });

@@ -6,19 +6,16 @@ import {
   privateDecrypt,
   randomBytes,
 } from 'node:crypto';
+import { decodeStrictBase64 } from '../base64';
 import { sha256Hex } from '../hashing';
 
 /** The Android app's hybrid scheme (DESIGN §4): RSA-OAEP(SHA-256, MGF1-SHA-256) wraps an AES-256-CBC key. */
 export const AES_KEY_BYTES = 32;
 export const IV_BYTES = 16;
 const BLOCK_BYTES = 16;
-// A flat character class: a grouped `(?:…{4})*` overflows V8's regex stack on multi-megabyte contents.
-const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** Strict standard base64 (the app sends NO_WRAP); Buffer.from alone silently skips garbage. */
-export function decodeBase64(text: string): Buffer | undefined {
-  return text.length % 4 === 0 && BASE64_CHARS.test(text) ? Buffer.from(text, 'base64') : undefined;
-}
+/** Strict standard base64: the app sends NO_WRAP. */
+export const decodeBase64 = decodeStrictBase64;
 
 /**
  * Names a client AES key for the failure counter without storing the key: SHA-256 over a domain prefix

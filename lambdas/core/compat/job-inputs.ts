@@ -31,24 +31,44 @@ export function decodeImages(images: readonly string[]): DecodedImage[] {
   });
 }
 
-/** Writes a job's inputs in the S3 layout of docs/architecture.md, as the v1 submission does. */
-export async function storeJobInputs(
-  blobs: BlobStore,
+/** A job's inputs as the S3 layout of docs/architecture.md places them, as the v1 submission does. */
+export interface JobInputs {
+  images: ImageInput[];
+  requestKey: string;
+  blobs: { key: string; body: Uint8Array | string; mediaType: string }[];
+}
+
+export function jobInputs(
   owner: string,
   taskId: string,
   payload: InnerPayload,
   decoded: readonly DecodedImage[],
-): Promise<{ images: ImageInput[]; requestKey: string }> {
-  const images = await Promise.all(
-    decoded.map(async ({ bytes, mediaType }, n) => {
-      const key = inputImageKey(owner, taskId, n);
-      await blobs.put(key, bytes, mediaType);
-      return { key, mediaType, bytes: bytes.byteLength } satisfies ImageInput;
+): JobInputs {
+  const images = decoded.map(
+    ({ bytes, mediaType }, n): ImageInput => ({
+      key: inputImageKey(owner, taskId, n),
+      mediaType,
+      bytes: bytes.byteLength,
     }),
   );
   const details: TaskRequestDetails =
     payload.kind === 'form' ? { library: payload.library, form: payload.form } : { library: payload.library };
   const requestKey = requestDetailsKey(owner, taskId);
-  await blobs.put(requestKey, JSON.stringify(details), 'application/json');
-  return { images, requestKey };
+  return {
+    images,
+    requestKey,
+    blobs: [
+      ...decoded.map(({ bytes, mediaType }, n) => ({
+        key: inputImageKey(owner, taskId, n),
+        body: bytes,
+        mediaType,
+      })),
+      { key: requestKey, body: JSON.stringify(details), mediaType: 'application/json' },
+    ],
+  };
+}
+
+/** Writes a job's inputs, all at once. */
+export async function storeJobInputs(blobs: BlobStore, inputs: JobInputs): Promise<void> {
+  await Promise.all(inputs.blobs.map(({ key, body, mediaType }) => blobs.put(key, body, mediaType)));
 }

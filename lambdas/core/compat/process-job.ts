@@ -1,20 +1,28 @@
 import type { KeyObject } from 'node:crypto';
 import { type EndTaskDependencies, endTask } from '../end-task';
-import { sha256Hex } from '../hashing';
+import { sha256HexMatches } from '../hashing';
 import type { BlobStore, Clock, IdGenerator, KeyWrapper, TaskQueue, TaskStore } from '../ports';
 import { isTerminal, type Task } from '../task';
 import { type ProviderNames, unknownUsage } from '../usage';
 import type { CompatRecord, CompatStore } from './compat-store';
 import { clientKeyFingerprint, decodeUtf8, openEnvelope, unwrapClientAesKey } from './crypto';
 import { type InnerPayload, parseInnerPayload } from './inner-payload';
-import { type DecodedImage, decodeImages, storeJobInputs, UnreadableImageError } from './job-inputs';
+import {
+  type DecodedImage,
+  decodeImages,
+  jobInputs,
+  storeJobInputs,
+  UnreadableImageError,
+} from './job-inputs';
 import { PrivateKeyUnavailableError } from './private-key';
 import { type ProcessRequest, parseProcessRequest } from './process-request';
 import {
   AES_FAILURE_TTL_SECONDS,
   COMPAT_PROCESSING_TIMEOUT_MS,
+  COMPAT_RECORD_REFRESH_SECONDS,
   COMPAT_RECORD_TTL_SECONDS,
   type CompatAnswer,
+  type CompatErrorCode,
   compatErrorOf,
   compatOwner,
   failed,
@@ -72,7 +80,7 @@ async function submitNewJob(
   request: ProcessRequest,
   content: string,
 ): Promise<CompatAnswer> {
-  if (sha256Hex(content) !== request.sha256) return failed('SHA256_MISMATCH');
+  if (!sha256HexMatches(content, request.sha256)) return failed('SHA256_MISMATCH');
 
   let aesKey: Buffer;
   try {
@@ -84,54 +92,68 @@ async function submitNewJob(
   }
 
   try {
-    const plaintext = await decryptContent(deps, aesKey, content);
-    if (plaintext === undefined) return failed('AES_DECRYPTION_FAILED');
-    let json: unknown;
-    try {
-      json = JSON.parse(plaintext);
-    } catch {
-      return failed('INVALID_JSON');
-    }
-    const payload = parseInnerPayload(request.type, json);
-    if (!payload) return failed('INVALID_JSON');
-    let images: DecodedImage[];
-    try {
-      images = payload.kind === 'images' ? decodeImages(payload.images) : [];
-    } catch (error) {
-      if (error instanceof UnreadableImageError) return failed('OCR_FAILURE');
-      throw error;
-    }
-    const clientKey = await deps.keys.wrap(aesKey);
-    return await createJob(deps, request, payload, images, clientKey);
+    const decrypted = await decryptContent(deps, aesKey, content);
+    if (decrypted === undefined) return failed('AES_DECRYPTION_FAILED');
+    // The slot goes back, and the key is wrapped (a KMS call on AWS), while the payload is read.
+    const pending = Promise.allSettled([
+      deps.keys.wrap(aesKey),
+      deps.compat.releaseDecryption(decrypted.fingerprint),
+    ]);
+    const read = readPayload(request.type, decrypted.plaintext);
+    const [wrapped, released] = await pending;
+    if ('error' in read) return failed(read.error);
+    if (released.status === 'rejected') throw released.reason;
+    if (wrapped.status === 'rejected') throw wrapped.reason;
+    const clientKey = wrapped.value;
+    return await createJob(deps, request, read.payload, read.images, clientKey);
   } finally {
     aesKey.fill(0);
+  }
+}
+
+/** The decrypted JSON as the type's payload, its images decoded and checked. */
+function readPayload(
+  type: ProcessRequest['type'],
+  plaintext: string,
+): { payload: InnerPayload; images: DecodedImage[] } | { error: CompatErrorCode } {
+  let json: unknown;
+  try {
+    json = JSON.parse(plaintext);
+  } catch {
+    return { error: 'INVALID_JSON' };
+  }
+  const payload = parseInnerPayload(type, json);
+  if (!payload) return { error: 'INVALID_JSON' };
+  try {
+    return { payload, images: payload.kind === 'images' ? decodeImages(payload.images) : [] };
+  } catch (error) {
+    if (error instanceof UnreadableImageError) return { error: 'OCR_FAILURE' };
+    throw error;
   }
 }
 
 /**
  * Decrypts `content` unless its key has failed too often: a slot is reserved first (atomic across Lambda
  * instances, so parallel probes cannot outrun the count) and given back only when the content decrypts.
- * Undefined when the key is blocked or the content does not decrypt: the two answers are the same.
+ * Undefined when the key is blocked or the content does not decrypt: the two answers are the same. The
+ * caller gives the slot back (`releaseDecryption`) once it has the plaintext.
  */
 async function decryptContent(
   deps: CompatProcessDependencies,
   aesKey: Buffer,
   content: string,
-): Promise<string | undefined> {
+): Promise<{ plaintext: string; fingerprint: string } | undefined> {
   const fingerprint = clientKeyFingerprint(aesKey);
   const allowed = await deps.compat.reserveDecryption(fingerprint, {
     maxFailures: MAX_AES_FAILURES_PER_KEY,
     expiresAt: epochSeconds(deps.clock.now()) + AES_FAILURE_TTL_SECONDS,
   });
   if (!allowed) return undefined;
-  let plaintext: string;
   try {
-    plaintext = decodeUtf8(openEnvelope(aesKey, content));
+    return { plaintext: decodeUtf8(openEnvelope(aesKey, content)), fingerprint };
   } catch {
     return undefined;
   }
-  await deps.compat.releaseDecryption(fingerprint);
-  return plaintext;
 }
 
 /** A private key that cannot be loaded is our fault, not the client's: it must not read as a bad aes_key. */
@@ -164,29 +186,33 @@ async function createJob(
   if (!claim.created) return answerKnownJob(deps, claim.existing);
 
   const owner = compatOwner(request.clientId);
-  try {
-    const { images, requestKey } = await storeJobInputs(deps.blobs, owner, taskId, payload, decoded);
-    const task: Task = {
-      taskId,
-      owner,
-      type: TASK_TYPE_OF[request.type],
-      status: 'pending',
-      priority: 'normal',
-      source: 'compat',
-      createdAt,
-      updatedAt: createdAt,
-      images,
-      requestKey,
-      attempts: 0,
-      expiresAt,
-      clientKey,
-    };
-    await deps.tasks.create(task);
-  } catch (error) {
+  const inputs = jobInputs(owner, taskId, payload, decoded);
+  const task: Task = {
+    taskId,
+    owner,
+    type: TASK_TYPE_OF[request.type],
+    status: 'pending',
+    priority: 'normal',
+    source: 'compat',
+    createdAt,
+    updatedAt: createdAt,
+    images: inputs.images,
+    requestKey: inputs.requestKey,
+    attempts: 0,
+    expiresAt,
+    clientKey,
+  };
+  // Inputs and task are written side by side: nothing reads either before the message is sent.
+  const writes = await Promise.allSettled([storeJobInputs(deps.blobs, inputs), deps.tasks.create(task)]);
+  const failure = writes.find((write) => write.status === 'rejected');
+  if (failure) {
     // Without its task the record would answer "processing" until the timeout; let a retry start afresh.
-    await deps.compat.delete(record).catch(() => undefined);
-    await deps.tasks.delete(taskId).catch(() => undefined);
-    throw error;
+    await Promise.allSettled([
+      deps.compat.delete(record),
+      deps.tasks.delete(taskId),
+      deps.blobs.delete([...inputs.images.map((image) => image.key), inputs.requestKey]),
+    ]);
+    throw failure.reason;
   }
   // A lost message is not fatal: the sweeper re-sends tasks left pending, as for v1 submissions.
   await deps.queue.send({ taskId }, 'normal').catch(() => undefined);
@@ -200,10 +226,14 @@ export async function answerKnownJob(
 ): Promise<CompatAnswer> {
   const now = deps.clock.now();
   const expiresAt = epochSeconds(now) + COMPAT_RECORD_TTL_SECONDS;
-  await deps.compat.touch(record, expiresAt);
+  const refresh =
+    record.expiresAt < expiresAt - COMPAT_RECORD_REFRESH_SECONDS
+      ? deps.compat.touch(record, expiresAt)
+      : undefined;
   const overdue = now.getTime() - Date.parse(record.createdAt) >= COMPAT_PROCESSING_TIMEOUT_MS;
 
-  let task = await deps.tasks.get(record.taskId);
+  // The refresh and the read touch different attributes: side by side.
+  let [task] = await Promise.all([deps.tasks.get(record.taskId), refresh]);
   if (!task) return overdue ? failed('PROCESSING_TIMEOUT') : PROCESSING;
   if (!isTerminal(task.status) && overdue) task = await timeOut(deps, task);
   return answerFor(deps, task);

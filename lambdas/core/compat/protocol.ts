@@ -72,6 +72,12 @@ export function compatOwner(clientId: string): string {
 
 /** Records live 24 h after their last access; a job unfinished 10 min after creation has timed out. */
 export const COMPAT_RECORD_TTL_SECONDS = 24 * 60 * 60;
+/**
+ * A poll refreshes a record (two writes) only when its expiry is this much short of 24 h: the app polls every
+ * 1.5 s, and a write per poll doubled the cost of each. A record so lives 24 h after its last access, less a
+ * minute at most.
+ */
+export const COMPAT_RECORD_REFRESH_SECONDS = 60;
 export const COMPAT_PROCESSING_TIMEOUT_MS = 10 * 60 * 1000;
 
 /**

@@ -138,16 +138,20 @@ export async function submitTask(
       idempotencyKey === undefined ? undefined : deps.idempotency.release(owner, idempotencyKey, taskId),
     ]);
   };
-  // The task is recorded right after the key is claimed, so a concurrent replay finds it.
-  await deps.tasks.create(task).catch(async (error: unknown) => {
-    await giveBack();
-    throw error;
-  });
-  try {
-    await storeInputs(deps.blobs, task, images, details(input));
-  } catch (error) {
-    await Promise.allSettled([deps.tasks.delete(taskId), giveBack()]);
-    throw error;
+  // The task is recorded right after the key is claimed, so a concurrent replay finds it; its inputs are
+  // stored beside it, as nothing reads them before the message is sent.
+  const writes = await Promise.allSettled([
+    deps.tasks.create(task),
+    storeInputs(deps.blobs, task, images, details(input)),
+  ]);
+  const failure = writes.find((write) => write.status === 'rejected');
+  if (failure) {
+    await Promise.allSettled([
+      deps.tasks.delete(taskId),
+      deps.blobs.delete(inlineInputKeys(task, images)),
+      giveBack(),
+    ]);
+    throw failure.reason;
   }
   const queued = await deps.queue.send({ taskId }, task.priority).then(
     () => true,
@@ -318,6 +322,14 @@ function details(input: SubmitTaskInput): TaskRequestDetails {
   return input.type === 'form_filling'
     ? { library: input.request.library, form: input.request.form }
     : { library: input.request.library };
+}
+
+/** The inputs a submission writes itself: inline images and the request details (upload copies are undone apart). */
+function inlineInputKeys(task: Task, images: CheckedImage[]): string[] {
+  const inline = images.flatMap((checked, n) =>
+    checked.source === 'inline' && task.images[n] ? [task.images[n].key] : [],
+  );
+  return [...inline, task.requestKey];
 }
 
 async function storeInputs(

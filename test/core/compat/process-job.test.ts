@@ -274,6 +274,27 @@ describe('POST /process: expiry and the processing timeout', () => {
     expect(await app.poll(job)).toMatchObject({ status: 'error', errorDetail: 'TASK_NOT_FOUND' });
   });
 
+  it('refreshes a polled record at most once a minute, and again once the minute has passed', async () => {
+    let touches = 0;
+    const touch = h.compat.touch.bind(h.compat);
+    h.compat.touch = async (record, expiresAt) => {
+      touches++;
+      return touch(record, expiresAt);
+    };
+    const created = onlyTask().expiresAt;
+    for (let poll = 0; poll < 30; poll++) {
+      h.clock.advance(1.5);
+      expect((await app.poll(job)).status).toBe('processing');
+    }
+    // 45 s of polls: the record's life is still within a minute of 24 h, so nothing was written.
+    expect(touches).toBe(0);
+    expect(onlyTask().expiresAt).toBe(created);
+    h.clock.advance(16);
+    await app.poll(job);
+    expect(touches).toBe(1);
+    expect(onlyTask().expiresAt).toBe(Math.floor(h.clock.now().getTime() / 1000) + 24 * 3600);
+  });
+
   it('starts a resubmitted job afresh once its record has expired, instead of reviving the old one', async () => {
     const old = onlyTask();
     await h.complete(old.taskId, documentResult);
@@ -448,6 +469,21 @@ describe('POST /process: order of checks (DESIGN §4)', () => {
     expect(await errorOf(jobWithPlaintext(JSON.stringify({ to_process: ['@@@'] })))).toBe('OCR_FAILURE');
     expect(h.tasks.tasks.size).toBe(0);
     expect(h.blobs.blobs.size).toBe(0);
+  });
+
+  it('takes back the record and every stored input when the task cannot be written, so a retry starts afresh', async () => {
+    const job = app.prepareJob('doc', [invoicePng, idCardJpg]);
+    const create = h.tasks.create.bind(h.tasks);
+    h.tasks.create = async () => {
+      throw new Error('table unavailable');
+    };
+    await expect(processCompatRequest(h.deps, newJob(job))).rejects.toThrow('table unavailable');
+    expect(h.blobs.blobs.size).toBe(0);
+    expect(h.compat.records.size).toBe(0);
+    expect(h.queue.sent).toHaveLength(0);
+    h.tasks.create = create;
+    expect(await app.submit(job)).toEqual({ status: 'processing' });
+    expect(h.blobs.blobs.size).toBe(3);
   });
 
   it('lets an outage of the private key surface as an error, not as the client’s bad key', async () => {

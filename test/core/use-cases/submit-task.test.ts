@@ -268,4 +268,17 @@ describe('submitTask', () => {
     expect(world.tasks.tasks.size).toBe(0);
     expect((await submitTask(world, 'user-a', request, 'key-1')).created).toBe(true);
   });
+
+  it('leaves no input in the bucket and frees the key when the task cannot be recorded', async () => {
+    const world = memoryWorld();
+    const request = images({ images: [{ data: base64(pngImage()) }, { data: base64(pngImage()) }] });
+    await expect(
+      submitTask({ ...world, tasks: failing(world.tasks) }, 'user-a', request, 'key-1'),
+    ).rejects.toThrow(/throttling/);
+    expect(world.blobs.blobs.size).toBe(0);
+    expect(world.queue.sent).toHaveLength(0);
+    const retried = await submitTask(world, 'user-a', request, 'key-1');
+    expect(retried.created).toBe(true);
+    expect(world.blobs.blobs.size).toBe(3);
+  });
 });

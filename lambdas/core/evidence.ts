@@ -6,7 +6,7 @@
  * invented. Form-filling values cite the library item and the key in it that holds the value.
  */
 import { icaoCheckDigit } from './check-digit';
-import { type LayoutWord, type PageLayout, unionBox } from './layout';
+import { type LayoutWord, type PageLayout, plainWords, unionBox } from './layout';
 import { layoutRows } from './layout-text';
 import type { Evidence, FillEvidence, PageSize, ValueEvidence } from './schemas/evidence';
 import type { Library } from './schemas/library';
@@ -55,17 +55,6 @@ export interface Grounding {
 
 // ── normalised text ──────────────────────────────────────────────────────────
 
-/** Lower-case letters and digits of a text in runs (accents dropped): what matching compares. */
-function segmentsOf(text: string): string[] {
-  return (
-    text
-      .normalize('NFKD')
-      .replace(/\p{M}+/gu, '')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  );
-}
-
 /** A line of a passport's or ID card's machine-readable zone (`P<UTOERIKSSON<<ANNA…`, `7408122F1204159UTO<<<`). */
 const ZONE_WORD = /^[A-Z0-9<]{20,}$/;
 
@@ -74,8 +63,8 @@ const ZONE_WORD = /^[A-Z0-9<]{20,}$/;
  * nationality (`UTO`) or a name packed between digits and fillers is a run of its own.
  */
 function wordSegments(text: string): string[] {
-  if (!ZONE_WORD.test(text) || !text.includes('<')) return segmentsOf(text);
-  return segmentsOf(text).flatMap((run) => run.match(/\p{L}+|\p{N}+/gu) ?? []);
+  if (!ZONE_WORD.test(text) || !text.includes('<')) return plainWords(text);
+  return plainWords(text).flatMap((run) => run.match(/\p{L}+|\p{N}+/gu) ?? []);
 }
 
 /** Dates a zone line states: `YYMMDD` followed by its own check digit, in either century. */
@@ -94,7 +83,7 @@ function zoneDates(text: string): string[] {
   return dates;
 }
 
-const compact = (text: string) => segmentsOf(text).join('');
+const compact = (text: string) => plainWords(text).join('');
 
 /** Every `MMM DD, YYYY` a printed date may mean: one when certain, both readings of `05/03/2024`. */
 function dateReadings(text: string): { date: string; certain: boolean }[] {
@@ -329,7 +318,7 @@ interface Candidates {
 }
 
 function valueMatches(pages: PageIndex[], text: string, budget: { cells: number }): Candidates {
-  const segments = segmentsOf(text);
+  const segments = plainWords(text);
   const needle = segments.join('');
   const short = needle.length <= SHORT_VALUE_CHARS;
   const date = parseDate(text);
@@ -368,7 +357,7 @@ function evidenceOf(match: Match | undefined, quality: number): ValueEvidence {
 
 /** The match nearest its label, then the best, then the first on the pages. */
 function bestEvidence(candidates: Candidates, label: string): ValueEvidence {
-  const labelWords = segmentsOf(label).filter((segment) => segment.length >= 3);
+  const labelWords = plainWords(label).filter((segment) => segment.length >= 3);
   let best: { match: Match; quality: number; score: number } | undefined;
   for (const match of candidates.matches) {
     const near = nearLabel(match, labelWords);
@@ -394,8 +383,8 @@ function valueEvidence(
 
 /** Dice coefficient of two names' words: which of several keys holding a value the field most likely meant. */
 function nameSimilarity(a: string, b: string): number {
-  const left = new Set(segmentsOf(a));
-  const right = new Set(segmentsOf(b));
+  const left = new Set(plainWords(a));
+  const right = new Set(plainWords(b));
   if (left.size === 0 || right.size === 0) return 0;
   const shared = [...left].filter((word) => right.has(word)).length;
   return (2 * shared) / (left.size + right.size);
@@ -410,8 +399,8 @@ function supportOf(filled: string, stored: string): number {
   const amount = amountInCents(filled);
   if (amount !== undefined && amount === amountInCents(stored)) return 0.9;
   // Part of a stored value ("Doe" of "Jane Doe").
-  const storedWords = segmentsOf(stored);
-  const filledWords = segmentsOf(filled);
+  const storedWords = plainWords(stored);
+  const filledWords = plainWords(filled);
   if (filledWords.length > 0 && filledWords.every((word) => storedWords.includes(word))) return 0.7;
   return 0;
 }

@@ -88,6 +88,17 @@ export function lineOf(words: readonly LayoutWord[]): LayoutLine {
 }
 
 /** The words of a text, split on white space; empty ones dropped. */
+/** Lower-case letters and digits of a text in runs (accents dropped): what matching and label reading compare. */
+export function plainWords(text: string): string[] {
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
+}
+
 export function splitWords(text: string): string[] {
   return text.split(/\s+/).filter((word) => word.length > 0);
 }

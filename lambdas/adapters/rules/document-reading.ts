@@ -1,6 +1,7 @@
 /** The `rules` model's document reading: title, tags, description, `kv` and related library items. */
 
 import { icaoCheckDigit } from '../../core/check-digit';
+import { plainWords } from '../../core/layout';
 import type { StrategyContext } from '../../core/ports';
 import {
   type NumericDateOrder,
@@ -21,7 +22,6 @@ import {
   type PagePair,
   type PageReading,
   type PageRow,
-  plainWords,
   readPages,
   type Segment,
   textPages,

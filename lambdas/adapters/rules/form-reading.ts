@@ -5,7 +5,7 @@
  * drawn boxes, cells and lines below), a run of underscores or dots, an empty box, or OCR's reading of a
  * drawn mark (`[(TTTT1]`, `eeeeee..`). Dotted leaders are never values.
  */
-import { type LayoutWord, unionBox } from '../../core/layout';
+import { type LayoutWord, plainWords, unionBox } from '../../core/layout';
 import type { StrategyContext } from '../../core/ports';
 import { parseDate } from '../../core/strategies/dates';
 import { CANONICAL_FIELDS } from '../../core/strategies/field-names';
@@ -17,8 +17,8 @@ import {
   LABEL_WORDS,
   type PageRow,
   pageRows,
-  plainWords,
   type Segment,
+  splitWord,
   textPages,
 } from './page-rows';
 import { keyValues, kindSentence, listed, relatedItems, titleFrom, words } from './reading';
@@ -94,16 +94,7 @@ function isOddWord(text: string): boolean {
 function unglueBox(word: LayoutWord): LayoutWord[] {
   const match = /^([[☐□❏][1Il|\]]?)(\p{L}.*)$/u.exec(word.text);
   if (!match) return [word];
-  const share = match[1].length / word.text.length;
-  const width = word.box.width * share;
-  return [
-    { ...word, text: match[1], box: { ...word.box, width } },
-    {
-      ...word,
-      text: match[2],
-      box: { ...word.box, left: word.box.left + width, width: word.box.width - width },
-    },
-  ];
+  return splitWord(word, match[1].length);
 }
 
 /** `Address;`: a label's colon often reads as a semicolon on a photo. */

@@ -6,7 +6,14 @@
  * row of values (a table). Segments no pair took stay loose, for the readers to look at (a header, a date
  * printed alone, a blank to fill in).
  */
-import { type Box, type LayoutWord, type PageLayout, typesetLayout, unionBox } from '../../core/layout';
+import {
+  type Box,
+  type LayoutWord,
+  type PageLayout,
+  plainWords,
+  typesetLayout,
+  unionBox,
+} from '../../core/layout';
 import { layoutRows } from '../../core/layout-text';
 import { parseDate, splitDateTime } from '../../core/strategies/dates';
 import { PAGE_MARKER } from '../../core/strategies/ocr-text';
@@ -339,17 +346,6 @@ export function textPages(text: string): PageLayout[] {
 
 // ── labels ───────────────────────────────────────────────────────────────────
 
-/** Lower-case words of a text, letters and digits only. */
-export function plainWords(text: string): string[] {
-  return (
-    text
-      .normalize('NFKD')
-      .replace(/\p{M}+/gu, '')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  );
-}
-
 /** The first language of a bilingual label (`Surname / Nom` → `Surname`). */
 export function firstLanguage(label: string): string {
   return label.split(/\s+\/\s+|\s\/|\/\s/)[0].trim();
@@ -417,13 +413,17 @@ function endsLabel(word: LayoutWord): boolean {
 function unglue(word: LayoutWord): LayoutWord[] {
   const match = /^(\p{L}[\p{L}.#]*[:：])([^:：/].*)$/u.exec(word.text);
   if (!match || /^https?:$/i.test(match[1])) return [word];
-  const share = match[1].length / word.text.length;
-  const width = word.box.width * share;
+  return splitWord(word, match[1].length);
+}
+
+/** A word cut into two after `chars` characters, each part given its share of the box by its length. */
+export function splitWord(word: LayoutWord, chars: number): LayoutWord[] {
+  const width = word.box.width * (chars / word.text.length);
   return [
-    { ...word, text: match[1], box: { ...word.box, width } },
+    { ...word, text: word.text.slice(0, chars), box: { ...word.box, width } },
     {
       ...word,
-      text: match[2],
+      text: word.text.slice(chars),
       box: { ...word.box, left: word.box.left + width, width: word.box.width - width },
     },
   ];

@@ -1,6 +1,7 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock, IdempotencyOutcome, IdempotencyStore } from '../core/ports';
 import { isConditionFailure, rethrowAwsError } from './aws-errors';
+import { releaseClaim } from './dynamodb-claims';
 import { TABLE_KEYS } from './table-keys';
 
 const systemClock: Clock = { now: () => new Date() };
@@ -69,22 +70,8 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     throw new Error(`idempotency key ${key} kept changing while it was claimed`);
   }
 
-  async release(owner: string, key: string, taskId: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: idempotencyKey(owner, key),
-          ConditionExpression: '#taskId = :taskId',
-          ExpressionAttributeNames: { '#taskId': 'taskId' },
-          ExpressionAttributeValues: { ':taskId': taskId },
-        }),
-      );
-    } catch (error) {
-      // The record points elsewhere now (or is gone): not ours to release.
-      if (isConditionFailure(error)) return;
-      rethrowAwsError('DynamoDB', error);
-    }
+  release(owner: string, key: string, taskId: string): Promise<void> {
+    return releaseClaim(this.doc, this.tableName, idempotencyKey(owner, key), taskId);
   }
 }
 

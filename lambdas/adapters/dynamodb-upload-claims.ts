@@ -1,6 +1,7 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { UploadClaims } from '../core/ports';
 import { isConditionFailure, rethrowAwsError } from './aws-errors';
+import { releaseClaim } from './dynamodb-claims';
 import { TABLE_KEYS } from './table-keys';
 
 /**
@@ -41,22 +42,8 @@ export class DynamoDbUploadClaims implements UploadClaims {
     }
   }
 
-  async release(owner: string, uploadId: string, taskId: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: claimKey(owner, uploadId),
-          ConditionExpression: '#taskId = :taskId',
-          ExpressionAttributeNames: { '#taskId': 'taskId' },
-          ExpressionAttributeValues: { ':taskId': taskId },
-        }),
-      );
-    } catch (error) {
-      // Another task's claim (or none): not ours to release.
-      if (isConditionFailure(error)) return;
-      rethrowAwsError('DynamoDB', error);
-    }
+  release(owner: string, uploadId: string, taskId: string): Promise<void> {
+    return releaseClaim(this.doc, this.tableName, claimKey(owner, uploadId), taskId);
   }
 }
 

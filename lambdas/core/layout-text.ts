@@ -30,7 +30,7 @@ const SAME_ROW_OFFSET = 0.5;
  * as between a label and the value printed under it, leave the rows adjacent.
  */
 const BLOCK_GAP_ROWS = 2;
-/** Steeper than this is not a photo's skew but a diagonal line of text; it is not corrected. */
+/** Steeper than this (in pixels, Δy per Δx) is not a photo's skew but a diagonal line of text; it is not corrected. */
 const MAX_SKEW = 0.2;
 /** Lines that overlap horizontally by this share of the narrower one are stacked, never one row. */
 const STACKED_OVERLAP = 0.3;
@@ -65,17 +65,21 @@ function lineSlope(words: readonly LayoutWord[]): number | undefined {
  * overlap horizontally (see `layoutRows`), so a wrong one cannot fold a page into one row.
  */
 export function pageSkew(page: PageLayout): number {
+  // Angles are compared in pixels: a fraction of a wide page's height is fewer pixels than of its width.
+  const aspect = page.width > 0 && page.height > 0 ? page.height / page.width : 1;
   const slopes = page.lines
     .filter((line) => line.words.length >= 2)
     .map((line) => lineSlope(line.words))
-    .filter((slope): slope is number => slope !== undefined && Math.abs(slope) <= 2 * MAX_SKEW);
+    .filter((slope): slope is number => slope !== undefined)
+    .map((slope) => slope * aspect)
+    .filter((slope) => Math.abs(slope) <= 2 * MAX_SKEW);
   const middle = median(slopes);
   if (middle === undefined) return 0;
   // Outliers beyond three median absolute deviations (and a small floor, for pages of perfect lines).
   const spread = median(slopes.map((slope) => Math.abs(slope - middle))) ?? 0;
   const kept = slopes.filter((slope) => Math.abs(slope - middle) <= Math.max(3 * spread, 0.01));
   const slope = median(kept) ?? 0;
-  return Math.abs(slope) <= MAX_SKEW ? slope : 0;
+  return Math.abs(slope) <= MAX_SKEW ? slope / aspect : 0;
 }
 
 /** An OCR line straightened: the middle of its words once the skew is taken out, and its text height. */

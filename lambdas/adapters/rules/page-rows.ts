@@ -702,8 +702,21 @@ export function readRows(rows: readonly PageRow[]): PageReading {
   const used = new Set<number>();
   for (let n = 0; n < rows.length; n++) {
     const reading = readings[n];
-    pairs.push(...reading.pairs);
     const below = rows[n + 1];
+    const header = below && !used.has(n) ? headerRowPairs(rows[n], reading, below, loose) : undefined;
+    if (header) {
+      // The row's colon-less "pairs" were two column labels side by side (`PASSENGER NAME   Flight`).
+      pairs.push(...header);
+      loose.set(rows[n].index, []);
+      const taken = new Set(header.flatMap((pair) => pair.valueWords));
+      loose.set(
+        below.index,
+        (loose.get(below.index) ?? []).flatMap((segment) => remaining(segment, taken)),
+      );
+      used.add(n + 1);
+      continue;
+    }
+    pairs.push(...reading.pairs);
     if (!below || used.has(n)) continue;
     const belowLoose = loose.get(below.index) ?? [];
     const rowLoose = loose.get(rows[n].index) ?? [];
@@ -728,6 +741,39 @@ export function readRows(rows: readonly PageRow[]): PageReading {
     used.add(n + 1);
   }
   return { rows: [...rows], pairs, loose };
+}
+
+/** A header row over a row of values has at least this many columns that line up. */
+const MIN_HEADER_COLUMNS = 3;
+
+/**
+ * A row of column labels read as colon-less pairs of its own (`PASSENGER NAME   art   Date`, where OCR
+ * misread the label `Flight`): when the row's segments read as labels (half of them at least), one
+ * of them is made of label words, and the row below holds a value under at least MIN_HEADER_COLUMNS of them, the row is a table's
+ * header and each label takes the value under it instead.
+ */
+function headerRowPairs(
+  row: PageRow,
+  reading: RowReading,
+  below: PageRow,
+  loose: ReadonlyMap<number, Segment[]>,
+): PagePair[] | undefined {
+  if (reading.pairs.length === 0 || reading.awaiting.length > 0) return undefined;
+  if (reading.pairs.some((pair) => pair.style !== 'gap')) return undefined;
+  // Specks and misread marks (`®`, `—`) are no columns.
+  const texts = row.segments.filter(
+    (segment) => segment.fill === undefined && /[\p{L}\p{N}]{2}/u.test(segment.text),
+  );
+  const labels = texts.filter(
+    (segment) =>
+      isLabelText(segment.text) && !isAmountText(segment.text) && parseDate(segment.text) === undefined,
+  );
+  if (labels.length < MIN_HEADER_COLUMNS || isItemHeader(labels)) return undefined;
+  // Labels OCR garbled beyond reading (`£ Bat 1 py,`) may stand among them, but no more than half.
+  if (labels.length < 0.5 * texts.length || !labels.some((segment) => isColonlessLabel(segment.text)))
+    return undefined;
+  const across = pairsAcross(row, labels, below, loose.get(below.index) ?? []);
+  return across.length >= MIN_HEADER_COLUMNS && across.length > reading.pairs.length ? across : undefined;
 }
 
 /** What is left of a segment once some of its words are taken, as segments. */

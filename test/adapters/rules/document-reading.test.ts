@@ -210,6 +210,33 @@ describe('document reading on the page layout', () => {
     expect(header('| Brightside Energy')).toBe('Brightside Energy');
   });
 
+  it('finds the header of a small page photographed low in the picture, and a receipt by its totals alone', () => {
+    // The page fills the lower half of the photo; OCR lost the word "Receipt" and the date.
+    const kv = kvOf(
+      pageOf([
+        { y: 0.42, runs: [{ text: 'Highland Bakery', x: 0.3, size: 0.03 }] },
+        { y: 0.47, runs: [{ text: '226 Harbour Way, Bologna', x: 0.28, size: 0.015 }] },
+        {
+          y: 0.55,
+          runs: [
+            { text: 'Oat milk', x: 0.05 },
+            { text: '70.88', x: 0.8 },
+          ],
+        },
+        {
+          y: 0.6,
+          runs: [
+            { text: 'AMOUNT', x: 0.05 },
+            { text: 'USD 70.88', x: 0.75 },
+          ],
+        },
+        { y: 0.66, runs: [{ text: 'sday, 21 October 2025', x: 0.05 }] },
+        { y: 0.9, runs: [{ text: 'Thank you', x: 0.4 }] },
+      ]),
+    );
+    expect(kv).toMatchObject({ Merchant: 'Highland Bakery', AMOUNT: 'USD 70.88', Date: 'Oct 21, 2025' });
+  });
+
   it('reads an ID card: stacked bilingual labels under canonical names, the zone confirming them', () => {
     const kv = kvOf(
       pageOf([

@@ -91,15 +91,17 @@ interface StraightLine {
   right: number;
 }
 
+/**
+ * The height of a word's text on a page of this skew: a tilted word's box is taller than its text by the
+ * tilt across its width (a long word on a tilted photo is no larger type than a short one).
+ */
+export function textHeight(word: LayoutWord, skew: number): number {
+  return Math.max(0.35 * word.box.height, word.box.height - Math.abs(skew) * word.box.width);
+}
+
 function straightened(words: LayoutWord[], skew: number): StraightLine {
   const middle = median(words.map((word) => centreY(word) - skew * centreX(word))) ?? 0;
-  // A tilted word's box is taller than its text by the tilt across its width.
-  const height =
-    median(
-      words.map((word) =>
-        Math.max(0.35 * word.box.height, word.box.height - Math.abs(skew) * word.box.width),
-      ),
-    ) ?? 0;
+  const height = median(words.map((word) => textHeight(word, skew))) ?? 0;
   const left = Math.min(...words.map((word) => word.box.left));
   const right = Math.max(...words.map((word) => word.box.left + word.box.width));
   return { words, middle, height, left, right };

@@ -102,6 +102,20 @@ function withColon(word: LayoutWord): LayoutWord {
   return /^\p{L}[\p{L}.]*;$/u.test(word.text) ? { ...word, text: `${word.text.slice(0, -1)}:` } : word;
 }
 
+/** Short label words OCR reads with a digit for a letter (`1D`, `N0.`), as digits never print in them. */
+const LOOKALIKE_LABEL_WORDS = new Set(['id', 'no', 'nr']);
+
+/** `Patient 1D`: the last word of a label, read with `1` for `I` or `0` for `O`, as the label word. */
+function withLetters(word: LayoutWord, index: number, words: readonly LayoutWord[]): LayoutWord {
+  const match = /^([0-9A-Za-z]{2})([.:]?)$/.exec(word.text);
+  if (!match || index === 0 || index !== words.length - 1 || !/\p{L}{3}/u.test(words[index - 1].text))
+    return word;
+  const letters = match[1].replace(/0/g, 'O').replace(/1/g, 'I');
+  return letters !== match[1] && LOOKALIKE_LABEL_WORDS.has(letters.toLowerCase())
+    ? { ...word, text: `${letters}${match[2]}` }
+    : word;
+}
+
 /** A row's segments as items; a mark word inside a text segment splits it there. */
 function itemsOf(row: PageRow): Item[] {
   const items: Item[] = [];
@@ -124,7 +138,7 @@ function itemsOf(row: PageRow): Item[] {
       if (run.length > 0) push({ kind: 'text', words: run });
       run = [];
     };
-    for (const word of segment.words.flatMap(unglueBox).map(withColon)) {
+    for (const word of segment.words.flatMap(unglueBox).map(withColon).map(withLetters)) {
       // `[ 1`: the stroke read after a box's bracket belongs to the box.
       const stroke = items.at(-1)?.kind === 'mark' && run.length === 0 && /^[1Il|\]]$/.test(word.text);
       const noise =
@@ -223,6 +237,21 @@ function isBoxedStatement(words: readonly LayoutWord[]): boolean {
   );
 }
 
+/** A value this many characters or more across the gap from its label is far from it. */
+const FAR_GAP_GLYPHS = 12;
+/** OCR's confidence below which a lone character or two far from the label is a speck, not a value. */
+const SPECK_CONFIDENCE = 0.8;
+
+/** A lone character or two, read unsurely far across the gap (`Case Number ........ A`): a speck. */
+function isFarSpeck(words: readonly LayoutWord[], gap: number | undefined): boolean {
+  return (
+    words.length === 1 &&
+    words[0].text.length <= 2 &&
+    words[0].confidence < SPECK_CONFIDENCE &&
+    (gap ?? 0) >= FAR_GAP_GLYPHS
+  );
+}
+
 export interface FormFields {
   pairs: LabelledValue[];
   blanks: string[];
@@ -231,7 +260,11 @@ export interface FormFields {
 /** The filled values and blank fields of the rows below the title, in reading order. */
 export function formFields(rows: readonly PageRow[]): FormFields {
   const found: FormFields = { pairs: [], blanks: [] };
-  const usualHeight = median(rows.map((row) => row.height));
+  // Rows OCR read surely: specks and a ruled line read as letters have heights of their own.
+  const read = rows.filter((row) =>
+    row.words.some((word) => word.confidence >= 0.5 && /\p{L}{2}/u.test(word.text)),
+  );
+  const usualHeight = median((read.length > 0 ? read : rows).map((row) => row.height));
   for (const row of rows) {
     if (row.height > HEADING_HEIGHT * usualHeight) continue;
     readFieldRow(itemsOf(row), found);
@@ -294,7 +327,11 @@ function readFieldRow(items: Item[], found: FormFields): void {
         continue;
       }
       if (inline || split || label) settle();
-      else {
+      else if (isFarSpeck(item.words, pending.acrossGap)) {
+        // A mark OCR read far across the blank (the page's edge, a shadow): the field is still blank.
+        settle();
+        continue;
+      } else {
         // `Patient ID      P851481`, `Total:      8.25`: the value across the gap.
         found.pairs.push({ label: withoutColon(textOf(pending.words)), value: text });
         pending = undefined;

@@ -14,9 +14,10 @@ import {
   typesetLayout,
   unionBox,
 } from '../../core/layout';
-import { layoutRows } from '../../core/layout-text';
+import { layoutRows, pageSkew, textHeight } from '../../core/layout-text';
 import { parseDate, splitDateTime } from '../../core/strategies/dates';
 import { PAGE_MARKER } from '../../core/strategies/ocr-text';
+import { misreadLabel } from './field-names';
 
 /** What fills a segment that holds no text: a dotted leader, a run of underscores, an empty box. */
 export type SegmentFill = 'dots' | 'underscores' | 'box';
@@ -40,7 +41,7 @@ export interface PageRow {
   /** Vertical extent after straightening a skewed page (fractions of the page height). */
   top: number;
   bottom: number;
-  /** Median word height: the size of the row's text. */
+  /** Median height of its words' text (a tilted photo's boxes straightened): the size of the row's text. */
   height: number;
   /** Median character width of the row's words (fractions of the page width). */
   glyph: number;
@@ -49,7 +50,7 @@ export interface PageRow {
 export type PairStyle = 'colon' | 'gap' | 'leader' | 'stacked' | 'table';
 
 export interface PagePair {
-  /** The label as printed, without its colon or leader. */
+  /** The label as printed, without its colon or leader; a known label OCR misread, as the known one. */
   label: string;
   value: string;
   labelWords: LayoutWord[];
@@ -311,6 +312,7 @@ export function splitMergedRow(words: readonly LayoutWord[], glyph: number): Lay
 export function pageRows(pages: readonly PageLayout[]): PageRow[] {
   const rows: PageRow[] = [];
   pages.forEach((page, n) => {
+    const skew = pageSkew(page);
     for (const row of layoutRows(page)) {
       for (const words of splitMergedRow(row.words, glyphWidth(row.words))) {
         const glyph = glyphWidth(words);
@@ -322,13 +324,19 @@ export function pageRows(pages: readonly PageLayout[]): PageRow[] {
           segments: splitSegments(words, glyph),
           top: row.top,
           bottom: row.bottom,
-          height: median(words.map((word) => word.box.height)),
+          height: median(lettered(words).map((word) => textHeight(word, skew))),
           glyph,
         });
       }
     }
   });
   return rows;
+}
+
+/** The words with two letters or digits or more: a box's bracket or a speck says nothing of the text's size. */
+function lettered(words: readonly LayoutWord[]): readonly LayoutWord[] {
+  const texts = words.filter((word) => /[\p{L}\p{N}]{2}/u.test(word.text));
+  return texts.length > 0 ? texts : words;
 }
 
 /** Pages laid out from a plain text (page markers split it), for contexts that carry no layout. */
@@ -355,7 +363,19 @@ export function firstLanguage(label: string): string {
 export function labelWordCount(text: string): number {
   const words = plainWords(firstLanguage(text));
   if (words.length === 1 && WEAK_LABEL_WORDS.has(words[0])) return 1;
-  return words.filter((word) => LABEL_WORDS.has(word)).length;
+  const count = words.filter((word) => LABEL_WORDS.has(word)).length;
+  if (count > 0) return count;
+  // A known label OCR misread (`Suttota’`) counts as the label it stands for.
+  const known = isLabelText(text) ? knownLabelOf(text) : undefined;
+  return known ? plainWords(known).filter((word) => LABEL_WORDS.has(word)).length : 0;
+}
+
+/**
+ * The known label a printed one is OCR's misreading of, or undefined; a label made of label words is read
+ * right (`Receipt` is no misread `Receipt No`).
+ */
+function knownLabelOf(label: string): string | undefined {
+  return isLabelWordToken(firstLanguage(label)) ? undefined : misreadLabel(label);
 }
 
 /** Short, starting with a letter, mostly letters (`VAT 20%` and `Trans #` too): how a label is printed. */
@@ -487,8 +507,9 @@ function pairOf(
   valueWords: LayoutWord[],
   style: PairStyle,
 ): PagePair {
+  const label = cleanLabel(textOf(labelWords));
   return {
-    label: cleanLabel(textOf(labelWords)),
+    label: knownLabelOf(label) ?? label,
     value: textOf(valueWords).replace(VALUE_JUNK, ''),
     labelWords,
     valueWords,

@@ -252,6 +252,31 @@ describe('page rows', () => {
     ]);
   });
 
+  it('takes a known label OCR misread by a letter or two under its own name, and leaves labels read right', () => {
+    const reading = read([
+      {
+        y: 0.3,
+        runs: [
+          { text: 'Suttota’', x: 0.5 },
+          { text: '827,46 EUR', x: 0.75 },
+        ],
+      },
+      { y: 0.34, runs: [{ text: 'Booking Ret: ERVLAM', x: 0.05 }] },
+      {
+        y: 0.38,
+        runs: [
+          { text: 'Receipt', x: 0.05 },
+          { text: '4765-384', x: 0.75 },
+        ],
+      },
+    ]);
+    expect(pairsOf(reading)).toEqual([
+      { label: 'Subtotal', value: '827,46 EUR', style: 'gap' },
+      { label: 'Booking Ref', value: 'ERVLAM', style: 'colon' },
+      { label: 'Receipt', value: '4765-384', style: 'gap' },
+    ]);
+  });
+
   it('takes no pairs from the header of a list of items, nor from two label rows with no values', () => {
     const reading = read([
       {

@@ -59,7 +59,7 @@ const STOP_WORDS = new Set(['of', 'for', 'the', 'and', 'or', 'to', 'in', 'on', '
 /** A word rests on a drawn box or cells, as OCR reads them: brackets, bars and strokes only. */
 const DRAWN_MARK = /^[[(|{☐□❏][[\](){}|Il1iT!_\-—=~☐□❏]*$/u;
 /** Dots and underscores, or one letter over and over (`eeeeeeee..`): a leader or a line, misread. */
-const RULED_MARK = /^(?:[._…·•‥-]{3,}.*|.*[._…·•‥]{3,}|(\p{L})\1{3,}[.\p{L}]*)$/u;
+const RULED_MARK = /^(?:_+|[._…·•‥-]{3,}.*|.*[._…·•‥]{3,}|(\p{L})\1{3,}[.\p{L}]*)$/u;
 
 /**
  * What a row holds, left to right: text runs, drawn marks (a box, whose options may follow it, or a line of
@@ -88,6 +88,22 @@ const UNREAD_CONFIDENCE = 0.1;
 function isOddWord(text: string): boolean {
   const alphanumeric = text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
   return text.length <= 4 || alphanumeric < 0.6 * text.length;
+}
+
+/** OCR's confidence below which a letter or two, or a letter repeated, is its reading of a box or cells. */
+const BOX_LETTERS_CONFIDENCE = 0.6;
+
+/**
+ * `Case Number B`, `Postal Code EEE`: a drawn box or a row of cells read, unsurely, as a letter or two or as
+ * one letter repeated (`EER` too). Short label words (`No`, `ID`) read unsurely are still words.
+ */
+function isBoxReadAsLetters(word: LayoutWord): boolean {
+  if (word.confidence >= BOX_LETTERS_CONFIDENCE) return false;
+  const letters = plainWords(word.text).join('');
+  // One letter over and over, or nearly (`EEE`, `EER`): a row of cells.
+  const most = Math.max(0, ...[...new Set(letters)].map((letter) => letters.split(letter).length - 1));
+  if (letters.length >= 3 && most >= (2 / 3) * letters.length) return true;
+  return word.text.length <= 2 && !FORM_LABEL_WORDS.has(letters) && !STOP_WORDS.has(letters);
 }
 
 /** `[Email`: a box's bracket read glued to the option after it. */
@@ -142,7 +158,9 @@ function itemsOf(row: PageRow): Item[] {
       // `[ 1`: the stroke read after a box's bracket belongs to the box.
       const stroke = items.at(-1)?.kind === 'mark' && run.length === 0 && /^[1Il|\]]$/.test(word.text);
       const noise =
-        word.confidence < UNREAD_CONFIDENCE || (word.confidence < NOISE_CONFIDENCE && isOddWord(word.text));
+        word.confidence < UNREAD_CONFIDENCE ||
+        (word.confidence < NOISE_CONFIDENCE && isOddWord(word.text)) ||
+        isBoxReadAsLetters(word);
       const mark =
         markOf(word.text) ??
         (stroke
@@ -169,6 +187,8 @@ const textOf = (words: readonly LayoutWord[]) =>
 function segmentOf(words: LayoutWord[]): Segment {
   return { text: textOf(words), words, box: unionBox(words.map((word) => word.box)) };
 }
+
+const COLON_END = /[:：]$/u;
 
 const withoutColon = (text: string) => text.replace(/\s*[:：]\s*$/u, '').trim();
 
@@ -266,8 +286,15 @@ export function formFields(rows: readonly PageRow[]): FormFields {
   );
   const usualHeight = median((read.length > 0 ? read : rows).map((row) => row.height));
   for (const row of rows) {
-    if (row.height > HEADING_HEIGHT * usualHeight) continue;
-    readFieldRow(itemsOf(row), found);
+    const items = itemsOf(row);
+    // A heading is text alone: a row with a box, a line or a label's colon is a field, however tall OCR read it.
+    const field = items.some(
+      (item) =>
+        item.kind === 'mark' ||
+        (item.kind === 'text' && item.words.some((word) => COLON_END.test(word.text))),
+    );
+    if (!field && row.height > HEADING_HEIGHT * usualHeight) continue;
+    readFieldRow(items, found);
   }
   return found;
 }

@@ -284,7 +284,9 @@ const MERGED_ROW_HEIGHT_RATIO = 1.25;
  * smaller words (the labels) first.
  */
 export function splitMergedRow(words: readonly LayoutWord[], glyph: number): LayoutWord[][] {
-  const overlaps = words.some((word, i) => i > 0 && word.box.left < rightOf(words[i - 1].box) - glyph);
+  // Words OCR did not read (a ruled line as `EE PP PPP`) overlap anything; only words read surely tell.
+  const sure = words.filter((word) => word.confidence >= 0.5);
+  const overlaps = sure.some((word, i) => i > 0 && word.box.left < rightOf(sure[i - 1].box) - glyph);
   if (!overlaps || words.length < 2) return [[...words]];
   // Two sizes of text: the cut that best separates the words' (log) heights, as Otsu's threshold does.
   const sizes = words.map((word) => Math.log(Math.max(word.box.height, 1e-6))).sort((a, b) => a - b);
@@ -336,7 +338,9 @@ export function pageRows(pages: readonly PageLayout[]): PageRow[] {
 /** The words with two letters or digits or more: a box's bracket or a speck says nothing of the text's size. */
 function lettered(words: readonly LayoutWord[]): readonly LayoutWord[] {
   const texts = words.filter((word) => /[\p{L}\p{N}]{2}/u.test(word.text));
-  return texts.length > 0 ? texts : words;
+  // Of those, the ones OCR read surely: drawn cells read as letters are as tall as the cells.
+  const sure = texts.filter((word) => word.confidence >= 0.5);
+  return sure.length > 0 ? sure : texts.length > 0 ? texts : words;
 }
 
 /** Pages laid out from a plain text (page markers split it), for contexts that carry no layout. */

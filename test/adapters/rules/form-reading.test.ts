@@ -154,4 +154,23 @@ describe('readForm: blank fields from the row geometry', () => {
     ]);
     expect(read(page).kv).toEqual({ 'Form Type': 'Donor', 'Licence Class': 'A' });
   });
+
+  it('finds blanks whose boxes and cells OCR read as letters, a lone underscore, or a row it read tall', () => {
+    const page = pageOf([
+      { y: 0.05, runs: [{ text: 'CHANGE OF ADDRESS FORM', x: 0.3, size: 0.03 }] },
+      { y: 0.12, runs: [{ text: 'Nationality Irish', x: 0.08 }] },
+      { y: 0.16, runs: [{ text: 'Case Number B', x: 0.08 }] },
+      { y: 0.2, runs: [{ text: 'Postal Code EEE', x: 0.08 }] },
+      { y: 0.24, runs: [{ text: 'Patient ID: _', x: 0.08 }] },
+      // Cells read as tall unsure letters beside a label with its colon: a field, not a heading.
+      { y: 0.28, runs: [{ text: 'Allergies:', x: 0.08 }] },
+      { y: 0.272, runs: [{ text: 'Harn aEEEE', x: 0.2, size: 0.05 }] },
+      { y: 0.34, runs: [{ text: 'New Address EER', x: 0.08 }] },
+    ]);
+    withConfidence(page, ['B', 'EEE', 'EER'], 0.38);
+    withConfidence(page, ['Harn', 'aEEEE'], 0);
+    const result = read(page);
+    expect(result.fields).toEqual(['Case Number', 'Postal Code', 'Patient ID', 'Allergies', 'New Address']);
+    expect(result.kv).toEqual({ 'Form Type': 'Change of Address', Nationality: 'Irish' });
+  });
 });

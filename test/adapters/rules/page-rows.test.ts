@@ -277,6 +277,20 @@ describe('page rows', () => {
     ]);
   });
 
+  it('does not split a row by size for words OCR did not read overlapping it', () => {
+    // One OCR line: the label, then a dotted leader read as a tall unsure word reaching back over it.
+    const page = pageOf([{ y: 0.3, runs: [{ text: 'Date of Expiry', x: 0.05 }] }]);
+    const [line] = page.lines;
+    line.words.push({
+      text: 'BE',
+      box: { left: 0.1, top: 0.29, width: 0.6, height: 0.04 },
+      confidence: 0.02,
+    });
+    expect(pageRows([page]).map((row) => row.words.map((word) => word.text).join(' '))).toEqual([
+      'Date of BE Expiry',
+    ]);
+  });
+
   it('takes no pairs from the header of a list of items, nor from two label rows with no values', () => {
     const reading = read([
       {

@@ -1,7 +1,7 @@
 /** The `rules` model's document reading: title, tags, description, `kv` and related library items. */
 
 import { icaoCheckDigit } from '../../core/check-digit';
-import { plainWords } from '../../core/layout';
+import { type LayoutWord, plainWords } from '../../core/layout';
 import type { StrategyContext } from '../../core/ports';
 import {
   type NumericDateOrder,
@@ -239,8 +239,17 @@ const HEADER_ZONE = 0.25;
  * How far down the first page's text a row is, 0 at its top row and 1 at its bottom: a photo puts the page
  * anywhere in the picture (a small page on a table), so depth is measured on the text, not the image.
  */
+/** OCR's mean confidence at or above which it read words rather than a photo's texture. */
+const SURE_CONFIDENCE = 0.5;
+
+const meanConfidence = (words: readonly LayoutWord[]) =>
+  words.reduce((sum, word) => sum + word.confidence, 0) / Math.max(1, words.length);
+
 function textDepth(page: PageReading): (row: PageRow) => number {
-  const first = page.rows.filter((row) => row.page === 1);
+  const firstPage = page.rows.filter((row) => row.page === 1);
+  // Rows of texture read around a photographed page are not its text.
+  const sure = firstPage.filter((row) => meanConfidence(row.words) >= SURE_CONFIDENCE);
+  const first = sure.length > 0 ? sure : firstPage;
   const top = Math.min(...first.map((row) => row.top));
   const bottom = Math.max(...first.map((row) => row.bottom));
   const height = bottom - top;
@@ -307,20 +316,25 @@ const hasRealWords = (text: string) => {
 function headerEntity(page: PageReading, headings: Set<PagePair>): { text: string; row: number } | undefined {
   let best: { text: string; row: number; height: number } | undefined;
   const depth = textDepth(page);
-  const consider = (raw: string, row: number, height: number) => {
+  const consider = (raw: string, row: number, height: number, words: readonly LayoutWord[]) => {
+    // What OCR made of a photo's background or shadow (`Tae`, `ERE Ea`) it read unsurely: no name.
+    if (meanConfidence(words) < SURE_CONFIDENCE) return;
     const text = withoutDocumentWords(raw).replace(/^[^\p{L}\p{N}&(]+|[^\p{L}\p{N})]+$/gu, '');
-    const words = plainWords(text);
-    if (!isNameLike(text) || !hasRealWords(text) || words.every((word) => DOCUMENT_WORDS.has(word))) return;
+    const plain = plainWords(text);
+    if (!isNameLike(text) || !hasRealWords(text) || plain.every((word) => DOCUMENT_WORDS.has(word))) return;
     if (!best || height > best.height * 1.1) best = { text, row, height };
   };
   for (const row of page.rows) {
     if (row.page !== 1 || depth(row) > HEADER_ZONE) continue;
     for (const pair of page.pairs) {
       if (pair.row === row.index && headings.has(pair))
-        consider(`${pair.label}: ${pair.value}`, row.index, row.height);
+        consider(`${pair.label}: ${pair.value}`, row.index, row.height, [
+          ...pair.labelWords,
+          ...pair.valueWords,
+        ]);
     }
     for (const segment of page.loose.get(row.index) ?? [])
-      consider(segment.text, row.index, segmentHeight(segment));
+      consider(segment.text, row.index, segmentHeight(segment), segment.words);
   }
   return best && { text: best.text, row: best.row };
 }

@@ -237,6 +237,24 @@ describe('document reading on the page layout', () => {
     expect(kv).toMatchObject({ Merchant: 'Highland Bakery', AMOUNT: 'USD 70.88', Date: 'Oct 21, 2025' });
   });
 
+  it("takes no texture OCR read unsurely around a photographed page for its header's name", () => {
+    const page = pageOf([
+      // The table's grain above the ticket, read large and unsurely.
+      { y: 0.1, runs: [{ text: 'Tae', x: 0.7, size: 0.05 }] },
+      { y: 0.16, runs: [{ text: 'Indie Rock Festival', x: 0.05, size: 0.035 }] },
+      {
+        y: 0.24,
+        runs: [
+          { text: 'VENUE: Harbour Arena', x: 0.05 },
+          { text: 'DATE: Sat, Jan 17, 2026', x: 0.5 },
+        ],
+      },
+      { y: 0.28, runs: [{ text: 'SECTION: Balcony', x: 0.05 }] },
+    ]);
+    page.lines[0].words[0].confidence = 0.21;
+    expect(kvOf(page).Event).toBe('Indie Rock Festival');
+  });
+
   it('reads an ID card: stacked bilingual labels under canonical names, the zone confirming them', () => {
     const kv = kvOf(
       pageOf([

@@ -144,6 +144,19 @@ describe('Lambda bundles', () => {
     },
   );
 
+  it.each(['getTask', 'listTasks'] as const)(
+    '%s carries no S3 client: it only reads results, by signed GETs (S3ObjectReader)',
+    async (name) => {
+      const { metafile } = await bundle(name);
+      expect(inputsFrom(metafile, '@aws-sdk/client-s3')).toEqual([]);
+      expect(inputsFrom(metafile, '@smithy/signature-v4').length).toBeGreaterThan(0);
+      // deleteTask deletes keys, so it keeps the client.
+      expect(inputsFrom((await bundle('deleteTask')).metafile, '@aws-sdk/client-s3').length).toBeGreaterThan(
+        0,
+      );
+    },
+  );
+
   it.each(['listWebhooks', 'deleteWebhook'] as const)(
     '%s carries no KMS client: only registering a webhook wraps a secret',
     async (name) => {

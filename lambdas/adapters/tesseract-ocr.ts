@@ -16,7 +16,15 @@ import { MAX_IMAGE_SIDE_PX } from '../core/images';
 import { type LayoutLine, type LayoutWord, lineOf, type PageLayout } from '../core/layout';
 import type { CallOptions, OcrEngine, OcrImage, OcrImageLimits, OcrPage, TextLayout } from '../core/ports';
 import { boxInSentImage, type ReadFrame } from '../core/read-frame';
-import { MEASURED_CLEAN_UP, type PhotoCleanUp, preparePicture, upscaleFor } from './tesseract-cleanup';
+import {
+  type CleanedPhoto,
+  cleanPhoto,
+  MEASURED_CLEAN_UP,
+  type PhotoCleanUp,
+  type PreparedPicture,
+  preparePicture,
+  upscaleFor,
+} from './tesseract-cleanup';
 
 export interface TesseractOcrOptions {
   /** Workers in the pool; each holds a WebAssembly engine (~40 MB), so keep it near the core count. */
@@ -64,23 +72,25 @@ export class TesseractOcr implements OcrEngine {
   }
 
   /**
-   * A layout pass finds the skew and the text size; the picture is enlarged when its text is small, read
-   * turned straight, and every box mapped back into the image as sent.
+   * The page is found in the photo and flattened, its lighting evened out; a layout pass finds the skew
+   * and the text size; the picture is enlarged when its text is small, read turned straight, and every box
+   * mapped back into the image as sent.
    */
   async recognize(image: OcrImage, options: CallOptions = {}): Promise<OcrPage> {
     const scheduler = await this.pool('page');
     // Forms are read as sparse text (PSM 11): the default mode drops labels beside drawn boxes and cells.
     const reader = image.textLayout === 'sparse' ? await this.pool('sparse') : scheduler;
-    const started = Date.now();
+    let cleaned: CleanedPhoto | undefined;
     try {
       const { width, height } = sizeOf(image.bytes);
-      const sent = Buffer.from(image.bytes);
+      cleaned = await this.cleanedPhoto(image, width * height, options.deadline);
+      const started = Date.now();
       let radians = 0;
       let scale = 1;
       if (this.cleanUp.deskew || this.cleanUp.upscale) {
         const survey = await scheduler.addJob(
           'recognize',
-          sent,
+          Buffer.from(cleaned ? cleaned.png(1).bytes : image.bytes),
           // Its layout analysis prints a resolution guess for every picture without a DPI: not worth a log line.
           { rotateAuto: this.cleanUp.deskew, debug_file: '/dev/null' } as Partial<RecognizeOptions>,
           LAYOUT_ONLY,
@@ -91,6 +101,7 @@ export class TesseractOcr implements OcrEngine {
           scale = upscaleFor(
             (survey.data as { layoutBlocks?: Page['blocks'] }).layoutBlocks,
             this.cleanUp.targetXHeightPx,
+            this.cleanUp.maxUpscale,
           );
         if (
           options.deadline !== undefined &&
@@ -98,8 +109,9 @@ export class TesseractOcr implements OcrEngine {
         )
           scale = 1;
       }
-      const prepared =
-        scale > 1 || this.cleanUp.contrast
+      const prepared = cleaned
+        ? drawnPicture(cleaned, scale)
+        : scale > 1 || this.cleanUp.contrast
           ? await preparePicture(image.bytes, image.mediaType, { scale, contrast: this.cleanUp.contrast })
           : { bytes: image.bytes, scaleX: 1, scaleY: 1 };
       // `blocks` is off by default in tesseract.js 7: without it there are no words or boxes.
@@ -109,12 +121,13 @@ export class TesseractOcr implements OcrEngine {
         { rotateRadians: radians },
         { blocks: true },
       );
-      const frame = {
+      const frame: ReadFrame = {
         width,
         height,
         scaleX: prepared.scaleX,
         scaleY: prepared.scaleY,
         radians: data.rotateRadians ?? radians,
+        ...(cleaned?.page ? { page: cleaned.page } : {}),
       };
       return { layout: layoutOf(data, frame), pages: 1 };
     } catch (error) {
@@ -123,7 +136,28 @@ export class TesseractOcr implements OcrEngine {
       throw new TaskFailure('INPUT_UNREADABLE', `image ${image.key} could not be read by tesseract`, {
         cause: error,
       });
+    } finally {
+      cleaned?.close();
     }
+  }
+
+  /**
+   * The photo with its page flattened and its lighting evened out, when the clean-up asks for either and
+   * the task's deadline leaves room for it; undefined to read the image as sent.
+   */
+  private async cleanedPhoto(
+    image: OcrImage,
+    pixels: number,
+    deadline: number | undefined,
+  ): Promise<CleanedPhoto | undefined> {
+    const { flattenPage, evenLighting } = this.cleanUp;
+    if (!(flattenPage || evenLighting)) return undefined;
+    if (
+      deadline !== undefined &&
+      Date.now() + PAGE_CLEAN_UP_BUDGET_MS_PER_MEGAPIXEL * (pixels / 1e6) > deadline
+    )
+      return undefined;
+    return cleanPhoto(image.bytes, image.mediaType, { flattenPage, evenLighting });
   }
 
   /** Stops the workers; the next image starts a fresh pool. */
@@ -166,6 +200,19 @@ export class TesseractOcr implements OcrEngine {
     return scheduler;
   }
 }
+
+/** The cleaned photo drawn `scale` times its size, as tesseract reads it. */
+function drawnPicture(cleaned: CleanedPhoto, scale: number): PreparedPicture {
+  const drawn = cleaned.png(scale);
+  return { bytes: drawn.bytes, scaleX: drawn.width / cleaned.width, scaleY: drawn.height / cleaned.height };
+}
+
+/**
+ * The time a photo's clean-up and the reads after it need, per megapixel of the photo: the clean-up takes
+ * about 0.1 s per megapixel here and a read several times that (docs/accuracy.md). A task whose deadline is
+ * closer is read as sent rather than outlive its worker.
+ */
+const PAGE_CLEAN_UP_BUDGET_MS_PER_MEGAPIXEL = 3000;
 
 /**
  * Whether a read of the picture enlarged by `scale` would still end before the task's deadline, judged by

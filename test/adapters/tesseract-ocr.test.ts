@@ -8,7 +8,7 @@ import { TesseractOcr } from '../../lambdas/adapters/tesseract-ocr';
 import { TaskFailure } from '../../lambdas/core/errors';
 import { type PageLayout, pageText } from '../../lambdas/core/layout';
 import { layoutText } from '../../lambdas/core/layout-text';
-import { type SkewedScan, skewedScan } from '../support/documents';
+import { photographedPage, type SkewedScan, skewedScan } from '../support/documents';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
@@ -113,6 +113,29 @@ describe('TesseractOcr', () => {
     // their boxes must be turned back onto the photo.
     for (const word of ['Invoice', 'INV-1001', 'Payment', 'days']) {
       expect(offsetOf(layout, scan, word), word).toBeLessThan(0.008);
+    }
+  });
+
+  it('reads a page photographed in perspective on a table in half shadow, each box on its word in the photo', async () => {
+    const photo = await photographedPage(LINES, {
+      dpi: 100,
+      width: 800,
+      height: 900,
+      corners: [
+        [0.14, 0.1],
+        [0.84, 0.05],
+        [0.9, 0.9],
+        [0.1, 0.86],
+      ],
+      shadow: 0.5,
+    });
+    const { layout } = await ocr.recognize({ key: 'photo.jpg', mediaType: 'image/jpeg', bytes: photo.bytes });
+    const text = pageText(layout);
+    for (const line of LINES) expect(text).toContain(line);
+    expect(layout).toMatchObject({ width: photo.width, height: photo.height });
+    // The page was read flattened: each box must be carried back through the perspective onto the photo.
+    for (const word of ['Invoice', 'INV-1001', 'Payment', 'days', '120.00']) {
+      expect(offsetOf(layout, photo, word), word).toBeLessThan(0.01);
     }
   });
 

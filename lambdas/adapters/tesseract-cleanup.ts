@@ -21,6 +21,8 @@ export interface PhotoCleanUp {
   upscale: boolean;
   /** Read a grayscale picture with its levels stretched from its darkest to its lightest ink. */
   contrast: boolean;
+  /** Read lines that look like a machine-readable zone again, alone, with only the zone's characters. */
+  rereadZones: boolean;
   /** The x-height small text is enlarged to. @default TARGET_X_HEIGHT_PX */
   targetXHeightPx?: number;
   /** The most a picture is enlarged. @default MAX_UPSCALE */
@@ -34,6 +36,7 @@ export const MEASURED_CLEAN_UP: PhotoCleanUp = {
   deskew: true,
   upscale: true,
   contrast: false,
+  rereadZones: true,
 };
 
 export const NO_CLEAN_UP: PhotoCleanUp = {
@@ -42,6 +45,7 @@ export const NO_CLEAN_UP: PhotoCleanUp = {
   deskew: false,
   upscale: false,
   contrast: false,
+  rereadZones: false,
 };
 
 /** Letters with an x-height of about this many pixels are read best by tesseract's LSTM models. */

@@ -4,6 +4,7 @@ import { imageSize } from 'image-size';
 import {
   createScheduler,
   createWorker,
+  type Line,
   OEM,
   type Page,
   PSM,
@@ -25,6 +26,7 @@ import {
   preparePicture,
   upscaleFor,
 } from './tesseract-cleanup';
+import { isZoneReading, ZONE_CHARACTERS, zoneBands } from './tesseract-zone';
 
 export interface TesseractOcrOptions {
   /** Workers in the pool; each holds a WebAssembly engine (~40 MB), so keep it near the core count. */
@@ -46,6 +48,9 @@ const TESSERACT_IMAGE_LIMITS: OcrImageLimits = {
 };
 
 /** Tesseract's layout analysis alone (no recognition): text lines and their heights, a fifth of a read. */
+/** The pools of workers: one per page segmentation mode, one for machine-readable zones. */
+type PoolKind = TextLayout | 'zone';
+
 const LAYOUT_ONLY = { layoutBlocks: true, text: false, blocks: false, hocr: false, tsv: false };
 
 /** The traineddata ships in an npm package, so OCR needs neither apt nor the network. */
@@ -62,8 +67,11 @@ export class TesseractOcr implements OcrEngine {
   private readonly poolSize: number;
   private readonly langPath: string;
   private readonly cleanUp: PhotoCleanUp;
-  /** One pool per page segmentation mode: tesseract sets the mode per worker, not per image. */
-  private readonly schedulers = new Map<TextLayout, Promise<Scheduler>>();
+  /**
+   * One pool per page segmentation mode (tesseract sets the mode per worker, not per image), and one for
+   * machine-readable zones (their characters only, a block of lines).
+   */
+  private readonly schedulers = new Map<PoolKind, Promise<Scheduler>>();
 
   constructor(options: TesseractOcrOptions = {}) {
     this.poolSize = Math.max(1, options.poolSize ?? 2);
@@ -115,21 +123,35 @@ export class TesseractOcr implements OcrEngine {
           ? await preparePicture(image.bytes, image.mediaType, { scale, contrast: this.cleanUp.contrast })
           : { bytes: image.bytes, scaleX: 1, scaleY: 1 };
       // `blocks` is off by default in tesseract.js 7: without it there are no words or boxes.
+      const reading = Date.now();
       const { data } = await reader.addJob(
         'recognize',
         Buffer.from(prepared.bytes),
         { rotateRadians: radians },
         { blocks: true },
       );
+      const turned = data.rotateRadians ?? radians;
+      const pictureWidth = Math.round((cleaned?.width ?? width) * prepared.scaleX);
+      const pictureHeight = Math.round((cleaned?.height ?? height) * prepared.scaleY);
+      const lines = this.cleanUp.rereadZones
+        ? await this.withZonesReread(linesOf(data), {
+            bytes: prepared.bytes,
+            radians: turned,
+            width: pictureWidth,
+            height: pictureHeight,
+            readMs: Date.now() - reading,
+            deadline: options.deadline,
+          })
+        : linesOf(data);
       const frame: ReadFrame = {
         width,
         height,
         scaleX: prepared.scaleX,
         scaleY: prepared.scaleY,
-        radians: data.rotateRadians ?? radians,
+        radians: turned,
         ...(cleaned?.page ? { page: cleaned.page } : {}),
       };
-      return { layout: layoutOf(data, frame), pages: 1 };
+      return { layout: layoutOf(lines, frame), pages: 1 };
     } catch (error) {
       if (error instanceof TaskFailure) throw error;
       // tesseract.js rejects with a plain string when the image cannot be decoded.
@@ -160,6 +182,48 @@ export class TesseractOcr implements OcrEngine {
     return cleanPhoto(image.bytes, image.mediaType, { flattenPage, evenLighting });
   }
 
+  /**
+   * The page read's lines with each band that looks like a machine-readable zone read again (same picture,
+   * same turn, only that rectangle, zone characters only); a band whose re-read holds no zone line keeps
+   * what the page read found. Skipped when the re-reads would end after the task's deadline (a band costs
+   * about its share of the page read).
+   */
+  private async withZonesReread(
+    lines: Line[],
+    picture: {
+      bytes: Uint8Array;
+      radians: number;
+      width: number;
+      height: number;
+      readMs: number;
+      deadline: number | undefined;
+    },
+  ): Promise<Line[]> {
+    const bands = zoneBands(lines, picture.width, picture.height);
+    if (bands.length === 0) return lines;
+    const share =
+      bands.reduce((sum, { rectangle }) => sum + rectangle.width * rectangle.height, 0) /
+      Math.max(1, picture.width * picture.height);
+    if (picture.deadline !== undefined && Date.now() + 2 * picture.readMs * share > picture.deadline)
+      return lines;
+    const zone = await this.pool('zone');
+    let result = lines;
+    for (const band of bands) {
+      const { data } = await zone.addJob(
+        'recognize',
+        Buffer.from(picture.bytes),
+        { rotateRadians: picture.radians, rectangle: band.rectangle },
+        { blocks: true },
+      );
+      const reread = linesOf(data).filter((line) => isZoneReading(line.text));
+      if (reread.length === 0) continue;
+      const at = result.indexOf(band.lines[0] as Line);
+      result = result.filter((line) => !band.lines.includes(line));
+      result.splice(Math.max(0, at), 0, ...reread);
+    }
+    return result;
+  }
+
   /** Stops the workers; the next image starts a fresh pool. */
   async close(): Promise<void> {
     const pending = [...this.schedulers.values()];
@@ -167,7 +231,7 @@ export class TesseractOcr implements OcrEngine {
     await Promise.all(pending.map(async (starting) => (await starting.catch(() => undefined))?.terminate()));
   }
 
-  private pool(textLayout: TextLayout): Promise<Scheduler> {
+  private pool(textLayout: PoolKind): Promise<Scheduler> {
     let scheduler = this.schedulers.get(textLayout);
     if (!scheduler) {
       scheduler = this.startPool(textLayout).catch((error: unknown) => {
@@ -179,10 +243,12 @@ export class TesseractOcr implements OcrEngine {
     return scheduler;
   }
 
-  private async startPool(textLayout: TextLayout): Promise<Scheduler> {
+  private async startPool(textLayout: PoolKind): Promise<Scheduler> {
     const scheduler = createScheduler();
+    // Zones are rare and their bands small: one worker reads them.
+    const size = textLayout === 'zone' ? 1 : this.poolSize;
     const workers = await Promise.all(
-      Array.from({ length: this.poolSize }, () =>
+      Array.from({ length: size }, () =>
         createWorker('eng', OEM.LSTM_ONLY, {
           langPath: this.langPath,
           gzip: true,
@@ -195,6 +261,15 @@ export class TesseractOcr implements OcrEngine {
     if (textLayout === 'sparse')
       await Promise.all(
         workers.map((worker) => worker.setParameters({ tessedit_pageseg_mode: PSM.SPARSE_TEXT })),
+      );
+    if (textLayout === 'zone')
+      await Promise.all(
+        workers.map((worker) =>
+          worker.setParameters({
+            tessedit_pageseg_mode: PSM.SINGLE_BLOCK,
+            tessedit_char_whitelist: ZONE_CHARACTERS,
+          }),
+        ),
       );
     for (const worker of workers) scheduler.addWorker(worker);
     return scheduler;
@@ -234,11 +309,16 @@ function sizeOf(bytes: Uint8Array): { width: number; height: number } {
   }
 }
 
+/** Tesseract's lines of a page in its reading order (blocks, then paragraphs). */
+function linesOf(data: Page): Line[] {
+  return (data.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
+}
+
 /**
  * Tesseract's boxes are pixels of the picture it read and its confidences percentages; the layout's boxes
  * are fractions of the image as sent.
  */
-function layoutOf(data: Page, frame: ReadFrame): PageLayout {
+function layoutOf(read: readonly Line[], frame: ReadFrame): PageLayout {
   const { width, height } = frame;
   const toWord = (word: Word): LayoutWord => ({
     text: word.text.trim(),
@@ -246,13 +326,9 @@ function layoutOf(data: Page, frame: ReadFrame): PageLayout {
     confidence: Math.round(Math.max(0, Math.min(100, word.confidence)) * 10) / 1000,
   });
   const lines: LayoutLine[] = [];
-  for (const block of data.blocks ?? []) {
-    for (const paragraph of block.paragraphs) {
-      for (const line of paragraph.lines) {
-        const words = line.words.filter((word) => word.text.trim().length > 0).map(toWord);
-        if (words.length > 0) lines.push(lineOf(words));
-      }
-    }
+  for (const line of read) {
+    const words = line.words.filter((word) => word.text.trim().length > 0).map(toWord);
+    if (words.length > 0) lines.push(lineOf(words));
   }
   return { width, height, lines, source: 'ocr' };
 }

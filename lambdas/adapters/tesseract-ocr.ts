@@ -283,9 +283,9 @@ function drawnPicture(cleaned: CleanedPhoto, scale: number): PreparedPicture {
 }
 
 /**
- * The time a photo's clean-up and the reads after it need, per megapixel of the photo: the clean-up takes
- * about 0.1 s per megapixel here and a read several times that (docs/accuracy.md). A task whose deadline is
- * closer is read as sent rather than outlive its worker.
+ * The time a photo's clean-up and the reads after it need, per megapixel of the photo: the clean-up took
+ * up to 1 s per megapixel on this machine under heavy load, the reads after it several times that
+ * (docs/accuracy.md). A task whose deadline is closer is read as sent rather than outlive its worker.
  */
 const PAGE_CLEAN_UP_BUDGET_MS_PER_MEGAPIXEL = 3000;
 

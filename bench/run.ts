@@ -28,7 +28,7 @@ function coldImportMs(file: string, traced: boolean): number {
     env: {
       ...process.env,
       // As the functions run: source maps on (lib/handler-function.ts), and on Lambda, where the handlers
-      // load and initialise Powertools Tracer (lambdas/handlers/powertools.ts).
+      // load and initialise Powertools Tracer (lambdas/handlers/tracing.ts: the background handlers).
       NODE_OPTIONS: HANDLER_NODE_OPTIONS,
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
       POWERTOOLS_TRACE_ENABLED: traced ? 'true' : 'false',

@@ -134,7 +134,8 @@ export class HandlerFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(10),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       logGroup,
-      // X-Ray: the handlers' Powertools Tracer adds subsegments for the handler, each task and every SDK call.
+      // X-Ray: Lambda records every invocation and passes its trace header on (through SQS to the worker); the
+      // background handlers' Powertools Tracer adds subsegments for the handler, each task and every SDK call.
       tracing: Tracing.ACTIVE,
       projectRoot: bundleRoot(entry),
       depsLockFilePath: path.join(bundleRoot(entry), 'package-lock.json'),

@@ -2,7 +2,7 @@
  * Builds the OpenAPI 3.1 description of the v1 API from the same zod schemas the handlers validate with,
  * so the document cannot drift from the code (test/scripts/openapi.test.ts fails when docs/openapi.json is stale).
  */
-import * as z from 'zod';
+
 import type { ApiErrorCode } from '../lambdas/core/errors';
 import { DocumentResult, FormFillingResult, FormResult } from '../lambdas/core/schemas/results';
 import {
@@ -25,12 +25,13 @@ import {
   ListWebhooksResponse,
   WebhookView,
 } from '../lambdas/core/schemas/webhooks';
+import * as z from '../lambdas/core/zod';
 import { API_ERROR_STATUS } from '../lambdas/handlers/api/api-handler';
 import { ROUTES, type RouteName, type RouteRow } from '../lambdas/handlers/route-table';
 
 type JsonSchema = Record<string, unknown>;
 
-function schema(type: z.ZodType, io: 'input' | 'output'): JsonSchema {
+function schema(type: z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 }

@@ -21,8 +21,13 @@ import { textPdf } from './support/documents';
 mkdirSync(BENCH_CACHE, { recursive: true });
 const scratch = mkdtempSync(path.join(BENCH_CACHE, 'test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const bundle = (name: HandlerName, sdk: 'bundled' | 'runtime' = 'bundled') =>
-  bundleHandler(name, { sdk, outdir: path.join(scratch, sdk, name) });
+const built = new Map<string, ReturnType<typeof bundleHandler>>();
+/** Each handler is built once per variant for the whole file: a build takes a second or two. */
+const bundle = (name: HandlerName, sdk: 'bundled' | 'runtime' = 'bundled') => {
+  const key = `${sdk}/${name}`;
+  if (!built.has(key)) built.set(key, bundleHandler(name, { sdk, outdir: path.join(scratch, sdk, name) }));
+  return built.get(key) as ReturnType<typeof bundleHandler>;
+};
 
 /** The handlers on the request path: the v1 API and the DocuSnap Android compat routes. */
 const requestPath = HANDLER_NAMES.filter(
@@ -51,6 +56,33 @@ describe('Lambda bundles', () => {
     expect(inputsFrom(metafile, '@aws-sdk/client-textract')).toEqual([]);
     expect(inputsFrom(metafile, '@aws-sdk/client-bedrock-runtime')).toEqual([]);
     for (const pkg of LOCAL_ONLY) expect(inputsFrom(metafile, pkg)).toEqual([]);
+  });
+
+  // Lambda still records their invocations (active tracing) and the SDK passes the trace header on.
+  it.each(requestPath)(
+    '%s carries neither Powertools Tracer nor the X-Ray SDK: API routes are not traced',
+    async (name) => {
+      const { metafile } = await bundle(name);
+      for (const pkg of ['@aws-lambda-powertools/tracer', 'aws-xray-sdk-core', 'cls-hooked']) {
+        expect(inputsFrom(metafile, pkg), pkg).toEqual([]);
+      }
+    },
+  );
+
+  it.each(['worker', 'deadLetter', 'sweeper', 'webhookDelivery'] as const)(
+    '%s carries Powertools Tracer: the background handlers record their tasks and SDK calls',
+    async (name) => {
+      const { metafile } = await bundle(name);
+      expect(inputsFrom(metafile, '@aws-lambda-powertools/tracer').length).toBeGreaterThan(0);
+      expect(inputsFrom(metafile, 'aws-xray-sdk-core').length).toBeGreaterThan(0);
+    },
+  );
+
+  it.each(HANDLER_NAMES)('%s carries zod/mini with its English messages, not the full zod', async (name) => {
+    const { metafile } = await bundle(name);
+    expect(inputsFrom(metafile, 'zod/v4/classic')).toEqual([]);
+    const locales = inputsFrom(metafile, 'zod/v4/locales').map((file) => path.basename(file));
+    if (inputsFrom(metafile, 'zod/v4/mini').length > 0) expect(locales).toEqual(['en.js']);
   });
 
   // They end tasks without running them: provider names come from configuration, not from clients.

@@ -1,5 +1,6 @@
 import { TaskFailure } from '../core/errors';
 import type { CallOptions, LlmClient, LlmRequest, LlmResponse } from '../core/ports';
+import { writingTimeMs } from '../core/task-budget';
 import {
   AttemptTimeoutError,
   type CallBudget,
@@ -21,9 +22,14 @@ export interface OpenAiLlmOptions {
   fetch?: typeof fetch;
   /** Time for all attempts of one completion. @default 120000 */
   budgetMs?: number;
-  /** One HTTP call is aborted after this long; local models on a CPU are slow. @default 55000 */
+  /**
+   * One HTTP call is aborted after this long; local models on a CPU are slow.
+   * @default 55 s, or the time the request's maxTokens take to write when that is longer (core/task-budget.ts)
+   */
   attemptTimeoutMs?: number;
 }
+
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 55_000;
 
 /** A non-2xx answer of the endpoint; `status` lets `isThrottle` see 429 / 503. */
 export class HttpStatusError extends Error {
@@ -47,7 +53,6 @@ export class OpenAiLlm implements LlmClient {
   private readonly url: string;
   private readonly fetch: typeof fetch;
   private readonly budgetMs: number;
-  private readonly attemptTimeoutMs: number;
   private readonly retry: RetryTuning;
 
   constructor(private readonly options: OpenAiLlmOptions) {
@@ -55,7 +60,6 @@ export class OpenAiLlm implements LlmClient {
     this.url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
     this.fetch = options.fetch ?? fetch;
     this.budgetMs = options.budgetMs ?? 120_000;
-    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 55_000;
     this.retry = options.retry ?? {};
   }
 
@@ -92,7 +96,9 @@ export class OpenAiLlm implements LlmClient {
         maxAttempts: 4,
         baseDelayMs: 500,
         maxDelayMs: 8_000,
-        attemptTimeoutMs: this.attemptTimeoutMs,
+        attemptTimeoutMs:
+          this.options.attemptTimeoutMs ??
+          Math.max(DEFAULT_ATTEMPT_TIMEOUT_MS, writingTimeMs(request.maxTokens)),
         isRetryable: isTransient,
         ...this.retry,
         budgetMs: budget.budgetMs,

@@ -20,15 +20,22 @@ export interface LayoutRow {
 export const MAX_COLUMNS = 160;
 /** A gap between two words at least this many characters wide is a column gap, not a word space. */
 const COLUMN_GAP_CHARS = 2.5;
-/** Two lines overlapping vertically by this share of the smaller one's height are one row. */
-const SAME_ROW_OVERLAP = 0.5;
+/**
+ * Two lines whose straightened middles are closer than this share of the smaller one's text height are one
+ * row; lines of adjacent rows are a whole row height apart (about 1.2 text heights or more).
+ */
+const SAME_ROW_OFFSET = 0.5;
 /**
  * A vertical gap of this many row heights is written as one empty line (a new block). Smaller gaps, such
  * as between a label and the value printed under it, leave the rows adjacent.
  */
 const BLOCK_GAP_ROWS = 2;
-/** Steeper than this is not a photo's skew but a diagonal line of text; it is not corrected. */
+/** Steeper than this (in pixels, Δy per Δx) is not a photo's skew but a diagonal line of text; it is not corrected. */
 const MAX_SKEW = 0.2;
+/** Lines that overlap horizontally by this share of the narrower one are stacked, never one row. */
+const STACKED_OVERLAP = 0.3;
+/** Word centres closer than this (page widths) say little about a slope: their boxes' jitter dominates. */
+const MIN_SLOPE_RUN = 0.03;
 
 function median(values: number[]): number | undefined {
   if (values.length === 0) return undefined;
@@ -40,51 +47,110 @@ function median(values: number[]): number | undefined {
 const centreX = (word: LayoutWord) => word.box.left + word.box.width / 2;
 const centreY = (word: LayoutWord) => word.box.top + word.box.height / 2;
 
-/**
- * The page's skew as the median slope (in page fractions, Δy per Δx) of its longer lines: a photo taken
- * at an angle tilts every row alike, so rows far apart across the page still meet.
- */
-function skewOf(page: PageLayout): number {
-  const slopes = page.lines
-    .filter((line) => line.words.length >= 3 && line.box.width >= 0.2)
-    .map((line) => {
-      const first = line.words[0];
-      const last = line.words[line.words.length - 1];
-      return (centreY(last) - centreY(first)) / Math.max(1e-6, centreX(last) - centreX(first));
-    });
-  const slope = median(slopes) ?? 0;
-  return Math.abs(slope) <= MAX_SKEW ? slope : 0;
+/** A line's own slope (Δy per Δx, page fractions): the median over its pairs of words far enough apart. */
+function lineSlope(words: readonly LayoutWord[]): number | undefined {
+  const slopes: number[] = [];
+  for (let i = 0; i < words.length; i++)
+    for (let j = i + 1; j < words.length; j++) {
+      const run = centreX(words[j]) - centreX(words[i]);
+      if (Math.abs(run) >= MIN_SLOPE_RUN) slopes.push((centreY(words[j]) - centreY(words[i])) / run);
+    }
+  return median(slopes);
 }
 
-/** The page's visual rows, top to bottom; OCR lines that share a row are merged into it. */
+/**
+ * The page's skew (Δy per Δx in page fractions): the median of its lines' own slopes, once slopes far from
+ * the rest are dropped (OCR's garbage on a bad photo, a line that strings words of two rows together). A
+ * photo taken at an angle tilts every row alike; any estimate only straightens, it never joins lines that
+ * overlap horizontally (see `layoutRows`), so a wrong one cannot fold a page into one row.
+ */
+export function pageSkew(page: PageLayout): number {
+  // Angles are compared in pixels: a fraction of a wide page's height is fewer pixels than of its width.
+  const aspect = page.width > 0 && page.height > 0 ? page.height / page.width : 1;
+  const slopes = page.lines
+    .filter((line) => line.words.length >= 2)
+    .map((line) => lineSlope(line.words))
+    .filter((slope): slope is number => slope !== undefined)
+    .map((slope) => slope * aspect)
+    .filter((slope) => Math.abs(slope) <= 2 * MAX_SKEW);
+  const middle = median(slopes);
+  if (middle === undefined) return 0;
+  // Outliers beyond three median absolute deviations (and a small floor, for pages of perfect lines).
+  const spread = median(slopes.map((slope) => Math.abs(slope - middle))) ?? 0;
+  const kept = slopes.filter((slope) => Math.abs(slope - middle) <= Math.max(3 * spread, 0.01));
+  const slope = median(kept) ?? 0;
+  return Math.abs(slope) <= MAX_SKEW ? slope / aspect : 0;
+}
+
+/** An OCR line straightened: the middle of its words once the skew is taken out, and its text height. */
+interface StraightLine {
+  words: LayoutWord[];
+  middle: number;
+  height: number;
+  left: number;
+  right: number;
+}
+
+/**
+ * The height of a word's text on a page of this skew: a tilted word's box is taller than its text by the
+ * tilt across its width (a long word on a tilted photo is no larger type than a short one).
+ */
+export function textHeight(word: LayoutWord, skew: number): number {
+  return Math.max(0.35 * word.box.height, word.box.height - Math.abs(skew) * word.box.width);
+}
+
+function straightened(words: LayoutWord[], skew: number): StraightLine {
+  const middle = median(words.map((word) => centreY(word) - skew * centreX(word))) ?? 0;
+  const height = median(words.map((word) => textHeight(word, skew))) ?? 0;
+  const left = Math.min(...words.map((word) => word.box.left));
+  const right = Math.max(...words.map((word) => word.box.left + word.box.width));
+  return { words, middle, height, left, right };
+}
+
+/** Whether two lines share a column: one printed over the other, not beside it on one row. */
+function stacked(a: StraightLine, b: StraightLine): boolean {
+  const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+  return overlap > STACKED_OVERLAP * Math.min(a.right - a.left, b.right - b.left);
+}
+
+/**
+ * The page's visual rows, top to bottom; OCR lines that share a row are merged into it. Lines are compared
+ * after straightening the page's skew, each with its nearest neighbour on the row (so a photo's perspective,
+ * which bends the skew across the page, matters only over the gap between them); lines that overlap
+ * horizontally are never merged, and a row does not grow to take lines it would not have taken at first.
+ */
 export function layoutRows(page: PageLayout): LayoutRow[] {
-  const skew = skewOf(page);
+  const skew = pageSkew(page);
   const lines = page.lines
     .filter((line) => line.words.length > 0)
-    .map((line) => {
-      const shift = skew * (line.box.left + line.box.width / 2);
-      return { words: line.words, top: line.box.top - shift, bottom: line.box.top + line.box.height - shift };
-    })
-    .sort((a, b) => a.top + a.bottom - (b.top + b.bottom));
-  const rows: LayoutRow[] = [];
+    .map((line) => straightened(line.words, skew))
+    .sort((a, b) => a.middle - b.middle);
+  const rows: StraightLine[][] = [];
   for (const line of lines) {
-    const height = line.bottom - line.top;
-    // Only the last few rows can share this line's height: lines come sorted by their middle.
-    const row = rows.slice(-3).find((candidate) => {
-      const overlap = Math.min(candidate.bottom, line.bottom) - Math.max(candidate.top, line.top);
-      const smaller = Math.min(height, candidate.bottom - candidate.top);
-      return overlap > 0 && overlap >= SAME_ROW_OVERLAP * smaller;
+    // Only the last few rows can be this line's: lines come sorted by their middle.
+    const row = rows.slice(-4).find((members) => {
+      if (members.some((member) => stacked(member, line))) return false;
+      const nearest = members.reduce((best, member) =>
+        horizontalGap(member, line) < horizontalGap(best, line) ? member : best,
+      );
+      return (
+        Math.abs(nearest.middle - line.middle) <= SAME_ROW_OFFSET * Math.min(nearest.height, line.height)
+      );
     });
-    if (row) {
-      row.words.push(...line.words);
-      row.top = Math.min(row.top, line.top);
-      row.bottom = Math.max(row.bottom, line.bottom);
-    } else {
-      rows.push({ words: [...line.words], top: line.top, bottom: line.bottom });
-    }
+    if (row) row.push(line);
+    else rows.push([line]);
   }
-  for (const row of rows) row.words.sort((a, b) => a.box.left - b.box.left);
-  return rows.sort((a, b) => a.top - b.top);
+  return rows
+    .map((members) => ({
+      words: members.flatMap((member) => member.words).sort((a, b) => a.box.left - b.box.left),
+      top: Math.min(...members.map((member) => member.middle - member.height / 2)),
+      bottom: Math.max(...members.map((member) => member.middle + member.height / 2)),
+    }))
+    .sort((a, b) => a.top - b.top);
+}
+
+function horizontalGap(a: StraightLine, b: StraightLine): number {
+  return Math.max(0, a.left - b.right, b.left - a.right);
 }
 
 /** Width of one character column in page fractions: the median glyph width, or narrower for a wide page. */

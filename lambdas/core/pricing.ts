@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { BEDROCK_MODELS, foundationModelId } from './bedrock-models';
+import * as z from './zod';
 
 /** USD prices the cost estimate uses; sources and dates are in docs/cost.md (re-check them before relying on them). */
 export interface PricingTable {
@@ -31,13 +31,16 @@ export const DEFAULT_PRICING: PricingTable = {
 };
 
 const PricingOverride = z.strictObject({
-  ocr: z.record(z.string(), z.strictObject({ perPageUsd: z.number().min(0) })).optional(),
-  llm: z
-    .record(
+  ocr: z.optional(z.record(z.string(), z.strictObject({ perPageUsd: z.number().check(z.minimum(0)) }))),
+  llm: z.optional(
+    z.record(
       z.string(),
-      z.strictObject({ inputPerMillionUsd: z.number().min(0), outputPerMillionUsd: z.number().min(0) }),
-    )
-    .optional(),
+      z.strictObject({
+        inputPerMillionUsd: z.number().check(z.minimum(0)),
+        outputPerMillionUsd: z.number().check(z.minimum(0)),
+      }),
+    ),
+  ),
 });
 
 /** The default table with the entries of a `DOCUSNAP_PRICING` JSON laid over it. Throws on invalid JSON. */

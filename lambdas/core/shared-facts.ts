@@ -2,7 +2,7 @@
  * Facts the CDK app (lib/), the handlers and the local runtime must agree on, each written here once.
  * It imports only zod, so lib/ and local/ read it without pulling in any AWS SDK or Powertools code.
  */
-import * as z from 'zod';
+import * as z from './zod';
 
 // ── S3 layout (docs/architecture.md) ─────────────────────────────────────────
 
@@ -62,7 +62,7 @@ export const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
 // ── Queue messages ───────────────────────────────────────────────────────────
 
 /** A task queue message (`{"taskId":"…"}`): ids only, the worker reads everything else from the task store. */
-const TaskMessageSchema = z.object({ taskId: z.string().min(1).max(256) });
+const TaskMessageSchema = z.object({ taskId: z.string().check(z.minLength(1), z.maxLength(256)) });
 export type TaskMessage = z.infer<typeof TaskMessageSchema>;
 
 export const encodeTaskMessage = (message: TaskMessage): string => JSON.stringify({ taskId: message.taskId });

@@ -3,10 +3,19 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from './config';
-import { tracedClient } from './powertools';
 
-// Endpoints come from the SDK itself (AWS_ENDPOINT_URL_<SERVICE>); nothing here names one. Every client is
-// traced by Powertools Tracer (a no-op where tracing is off).
+// Endpoints come from the SDK itself (AWS_ENDPOINT_URL_<SERVICE>); nothing here names one.
+
+type Instrumentation = <Client>(client: Client) => Client;
+let instrument: Instrumentation = (client) => client;
+
+/**
+ * Wraps every client built from now on (tracing.ts: X-Ray subsegments in the background handlers). Nothing the API
+ * routes import calls it: their clients stay plain, and their bundles free of the X-Ray SDK.
+ */
+export function instrumentClients(instrumentation: Instrumentation): void {
+  instrument = instrumentation;
+}
 
 /** Time limits of one attempt of an SDK call; the SDK's own retries repeat them (DESIGN §6, per-call timeouts). */
 export interface ClientTimeouts {
@@ -47,7 +56,7 @@ export function requestHandler(timeouts: ClientTimeouts) {
 }
 
 export function documentClient(timeouts: ClientTimeouts = CLIENT_TIMEOUTS.dynamodb): DynamoDBDocumentClient {
-  const dynamodb = tracedClient(new DynamoDBClient({ requestHandler: requestHandler(timeouts) }));
+  const dynamodb = instrument(new DynamoDBClient({ requestHandler: requestHandler(timeouts) }));
   return DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
 }
 
@@ -55,7 +64,7 @@ export function s3Client(
   config: Pick<Config, 's3ForcePathStyle'>,
   timeouts: ClientTimeouts = CLIENT_TIMEOUTS.s3,
 ): S3Client {
-  return tracedClient(
+  return instrument(
     new S3Client({
       // Otherwise presigned URLs carry an empty-body CRC32 the upload cannot match.
       requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -66,6 +75,6 @@ export function s3Client(
 }
 
 export function sqsClient(timeouts: ClientTimeouts = CLIENT_TIMEOUTS.sqs): SQSClient {
-  // Traced, the client also passes the trace header with each message, so the worker's trace can follow on.
-  return tracedClient(new SQSClient({ requestHandler: requestHandler(timeouts) }));
+  // Traced or not, the SDK sends the invocation's trace header with each message, so the worker's trace follows on.
+  return instrument(new SQSClient({ requestHandler: requestHandler(timeouts) }));
 }

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { type PricingTable, pricingWithOverride } from '../core/pricing';
 import {
   DEFAULT_BEDROCK_MODEL_ID,
@@ -14,6 +13,7 @@ import {
   DEFAULT_RETRY_DELAYS_SECONDS,
   DELIVERY_QUEUE_MAX_RECEIVE_COUNT,
 } from '../core/webhooks/webhook';
+import * as z from '../core/zod';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from './metric-names';
 
 /** SQS's longest visibility timeout: a retry delay is a visibility change, so none may be longer. */
@@ -65,28 +65,28 @@ export interface Config {
   eventBusName?: string;
 }
 
-const required = z.string().trim().min(1);
-const optional = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value ? value : undefined));
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const flag = z
-  .enum(['true', 'false', '1', '0', ''])
-  .default('false')
-  .transform((value) => value === 'true' || value === '1');
+const required = z.string().check(z.trim(), z.minLength(1));
+const optional = z.pipe(
+  z.optional(z.string().check(z.trim())),
+  z.transform((value) => (value ? value : undefined)),
+);
+const positiveInt = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+const flag = z.pipe(
+  z._default(z.enum(['true', 'false', '1', '0', '']), 'false'),
+  z.transform((value) => value === 'true' || value === '1'),
+);
 
 const Environment = z.object({
   DOCUSNAP_TABLE: required,
   DOCUSNAP_BUCKET: required,
   DOCUSNAP_QUEUE_URL: required,
   DOCUSNAP_HIGH_QUEUE_URL: required,
-  DOCUSNAP_OCR: z.enum(['textract', 'tesseract', 'simulated']).default('textract'),
-  DOCUSNAP_TEXTRACT_DOCUMENT: z.enum(['s3', 'bytes']).default('s3'),
-  DOCUSNAP_LLM: z.enum(['bedrock', 'openai', 'rules']).default('bedrock'),
-  DOCUSNAP_BEDROCK_MODEL_ID: required.default(DEFAULT_BEDROCK_MODEL_ID),
-  DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS: z.coerce.number().int().positive().optional(),
+  DOCUSNAP_OCR: z._default(z.enum(['textract', 'tesseract', 'simulated']), 'textract'),
+  DOCUSNAP_TEXTRACT_DOCUMENT: z._default(z.enum(['s3', 'bytes']), 's3'),
+  DOCUSNAP_LLM: z._default(z.enum(['bedrock', 'openai', 'rules']), 'bedrock'),
+  DOCUSNAP_BEDROCK_MODEL_ID: z._default(required, DEFAULT_BEDROCK_MODEL_ID),
+  DOCUSNAP_BEDROCK_MAX_OUTPUT_TOKENS: z.optional(z.coerce.number().check(z.int(), z.positive())),
   DOCUSNAP_OPENAI_BASE_URL: optional,
   DOCUSNAP_OPENAI_MODEL: optional,
   DOCUSNAP_OPENAI_API_KEY: optional,
@@ -96,18 +96,18 @@ const Environment = z.object({
   DOCUSNAP_OCR_CONCURRENCY: positiveInt(4),
   DOCUSNAP_PENDING_TIMEOUT_S: positiveInt(DEFAULT_PENDING_TIMEOUT_SECONDS),
   DOCUSNAP_PROCESSING_TIMEOUT_S: positiveInt(DEFAULT_PROCESSING_TIMEOUT_SECONDS),
-  DOCUSNAP_PRICING: z
-    .string()
-    .optional()
-    .transform((json, ctx) => {
+  DOCUSNAP_PRICING: z.pipe(
+    z.optional(z.string()),
+    z.transform((json, ctx) => {
       try {
         return pricingWithOverride(json);
       } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `not a pricing table: ${String(error)}` });
+        ctx.issues.push({ code: 'custom', message: `not a pricing table: ${String(error)}`, input: json });
         return z.NEVER;
       }
     }),
-  DOCUSNAP_UNGROUNDED_VALUES: z.enum(UNGROUNDED_VALUE_POLICIES).default('keep'),
+  ),
+  DOCUSNAP_UNGROUNDED_VALUES: z._default(z.enum(UNGROUNDED_VALUE_POLICIES), 'keep'),
   DOCUSNAP_KMS_KEY_ID: optional,
   DOCUSNAP_MASTER_KEY_FILE: optional,
   AWS_ENDPOINT_URL_S3: optional,
@@ -115,17 +115,25 @@ const Environment = z.object({
   DOCUSNAP_WEBHOOK_KEY_ID: optional,
   DOCUSNAP_WEBHOOK_ALLOW_LOOPBACK: flag,
   DOCUSNAP_WEBHOOK_RETRY_DELAYS_S: z
-    .string()
-    .trim()
-    .regex(/^\d+(,\d+)*$/, 'a comma-separated list of whole seconds, at most 43200 each')
-    .optional()
-    .transform((list) => (list ? list.split(',').map(Number) : DEFAULT_RETRY_DELAYS_SECONDS))
-    .refine((delays) => delays.every((delay) => delay <= MAX_VISIBILITY_TIMEOUT_SECONDS), {
-      message: 'a delay is longer than SQS allows (43200 s)',
-    })
-    .refine((delays) => attemptsOf(delays) < DELIVERY_QUEUE_MAX_RECEIVE_COUNT, {
-      message: `at most ${DELIVERY_QUEUE_MAX_RECEIVE_COUNT - 2} retries (the delivery queue's redrive limit)`,
-    }),
+    .pipe(
+      z.optional(
+        z
+          .string()
+          .check(
+            z.trim(),
+            z.regex(/^\d+(,\d+)*$/, 'a comma-separated list of whole seconds, at most 43200 each'),
+          ),
+      ),
+      z.transform((list) => (list ? list.split(',').map(Number) : DEFAULT_RETRY_DELAYS_SECONDS)),
+    )
+    .check(
+      z.refine((delays) => delays.every((delay) => delay <= MAX_VISIBILITY_TIMEOUT_SECONDS), {
+        message: 'a delay is longer than SQS allows (43200 s)',
+      }),
+      z.refine((delays) => attemptsOf(delays) < DELIVERY_QUEUE_MAX_RECEIVE_COUNT, {
+        message: `at most ${DELIVERY_QUEUE_MAX_RECEIVE_COUNT - 2} retries (the delivery queue's redrive limit)`,
+      }),
+    ),
   DOCUSNAP_EVENT_BUS: optional,
 });
 

@@ -3,8 +3,10 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { failDeadTask } from '../core/use-cases/fail-dead-task';
 import { dependencies, type HousekeepingDependencies } from './housekeeping-dependencies';
 import { TASK_METRICS } from './metric-names';
-import { countForType, logger, tracedHandler, traceTask } from './powertools';
+import { countForType } from './metrics';
+import { logger } from './powertools';
 import { taskIdOf } from './task-message';
+import { tracedHandler, traceTask } from './tracing';
 
 /** Messages that failed five times land here: their tasks end `error` so every accepted task terminates. */
 export const handler = tracedHandler(failBatch);

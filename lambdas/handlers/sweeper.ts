@@ -3,7 +3,9 @@ import type { TaskType } from '../core/task';
 import { type SweepReport, type SweptTask, sweepStaleTasks } from '../core/use-cases/sweep-stale-tasks';
 import { dependencies } from './housekeeping-dependencies';
 import { TASK_METRICS } from './metric-names';
-import { countForType, logger, tracedHandler } from './powertools';
+import { countForType } from './metrics';
+import { logger } from './powertools';
+import { tracedHandler } from './tracing';
 
 /** Scheduled: re-sends tasks stuck `pending`, fails tasks stuck `processing`. */
 export const handler = tracedHandler(sweep);

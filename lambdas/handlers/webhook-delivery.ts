@@ -4,7 +4,9 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { deliverWebhook } from '../core/use-cases/deliver-webhook';
 import { decodeDelivery } from '../core/webhooks/webhook';
 import { WEBHOOK_METRICS } from './metric-names';
-import { logger, metrics } from './powertools';
+import { metrics } from './metrics';
+import { logger } from './powertools';
+import { tracedHandler } from './tracing';
 import {
   type WebhookDeliveryDependencies,
   webhookDeliveryDependencies,
@@ -15,7 +17,9 @@ import {
  * failure, so the same message comes back then (its receive count is the attempt number); the others in
  * the batch are done.
  */
-export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+export const handler = tracedHandler(deliverBatch);
+
+async function deliverBatch(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   const deps = webhookDeliveryDependencies();
   const processor = new BatchProcessor(EventType.SQS);
   return processPartialResponse(event, (record: SQSRecord) => deliverRecord(deps, record), processor, {

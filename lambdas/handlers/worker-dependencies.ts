@@ -21,9 +21,9 @@ import type { LlmClient, OcrEngine } from '../core/ports';
 import type { ProcessTaskDependencies, ResultSealer } from '../core/use-cases/process-task';
 import { CLIENT_TIMEOUTS, requestHandler } from './aws-clients';
 import { type Config, environmentConfig } from './config';
-import { tracedClient } from './powertools';
 import { storageFromConfig } from './storage-dependencies';
 import { taskEventsFrom } from './task-events';
+import { tracedClient } from './tracing';
 
 export type WorkerDependencies = ProcessTaskDependencies;
 

@@ -2,8 +2,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processTask } from '../core/use-cases/process-task';
 import { TASK_METRICS } from './metric-names';
-import { countForType, logger, recordUsage, tracedHandler, traceTask } from './powertools';
+import { countForType, recordUsage } from './metrics';
+import { logger } from './powertools';
 import { taskIdOf } from './task-message';
+import { tracedHandler, traceTask } from './tracing';
 import { dependencies, type WorkerDependencies } from './worker-dependencies';
 
 /** A record that fails comes back after the visibility timeout; the others in its batch are done. */

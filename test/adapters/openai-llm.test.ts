@@ -1,9 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OpenAiLlm } from '../../lambdas/adapters/openai-llm';
 import { TaskFailure } from '../../lambdas/core/errors';
 import type { LlmRequest } from '../../lambdas/core/ports';
+import { writingTimeMs } from '../../lambdas/core/task-budget';
 
 /** What the fake endpoint answers next: a status and a body, or `hang` to never answer. */
 type Reply = { status: number; body: unknown } | 'hang';
@@ -206,5 +207,28 @@ describe('OpenAiLlm', () => {
     expect(failure.code).toBe('LLM_FAILURE');
     expect(failure.message).toMatch(/did not answer/);
     expect(received).toHaveLength(1);
+  });
+
+  it('lets an attempt run as long as its maxTokens take to write before aborting it', async () => {
+    // A fetch that never answers, on fake timers: the failure says after how long the attempt was cut.
+    const hangs: typeof fetch = (_url, init) =>
+      new Promise((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+      );
+    const cutAfter = async (maxTokens: number) => {
+      vi.useFakeTimers();
+      try {
+        const client = llm({ fetch: hangs, budgetMs: 600_000, retry: { ...virtualClock(), maxAttempts: 1 } });
+        const pending = failureOf(client.complete({ ...request, maxTokens }));
+        await vi.runAllTimersAsync();
+        return Number(/within (\d+) ms/.exec((await pending).message)?.[1]);
+      } finally {
+        vi.useRealTimers();
+      }
+    };
+    expect(await cutAfter(900)).toBe(55_000);
+    const long = await cutAfter(30_000);
+    expect(long).toBe(writingTimeMs(30_000));
+    expect(long).toBeGreaterThan(55_000);
   });
 });

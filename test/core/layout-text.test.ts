@@ -100,6 +100,49 @@ describe('layout text', () => {
     expect(rows[1]).toMatch(/^Copy paper in five reams {3,}45\.00$/);
   });
 
+  it("keeps the rows of a steeply tilted photo apart though each line's box is taller than the row pitch", () => {
+    // 7°: a word's box grows by the tilt across its width, so boxes of adjacent rows overlap.
+    const slope = Math.tan((7 * Math.PI) / 180);
+    const tiltedRow = (texts: string[], top: number) => {
+      let x = 0.05;
+      return texts.map((text) => {
+        const width = text.length * 0.01;
+        const w: LayoutWord = {
+          text,
+          box: { left: x, top: top + slope * x, width, height: 0.02 + slope * width },
+          confidence: 0.9,
+        };
+        x += width + 0.01;
+        return w;
+      });
+    };
+    const layout = page(
+      tiltedRow(['IDBELBA8F84512', '8<<<<<<<<<<<<<<<'], 0.5),
+      tiltedRow(['5708275F2808026BEL', '<<<<<<<<<<<6'], 0.528),
+      tiltedRow(['HADDAD<<OMAR<OMAR', '<<<<<<<<<<<<<'], 0.556),
+      // OCR's garbage from a shadow: words strung across rows at a wild slope.
+      [word('ee', 0.05, 0.2), word('oe', 0.3, 0.32), word('a', 0.5, 0.26)],
+    );
+    expect(layoutRows(layout).map((row) => row.words.map((w) => w.text).join(' '))).toEqual([
+      'ee oe a',
+      'IDBELBA8F84512 8<<<<<<<<<<<<<<<',
+      '5708275F2808026BEL <<<<<<<<<<<6',
+      'HADDAD<<OMAR<OMAR <<<<<<<<<<<<<',
+    ]);
+  });
+
+  it('does not let a stray tall mark read into a line join it to the line below', () => {
+    // A bar or shadow read as a word makes the line's box three rows tall.
+    const layout = page(
+      [...run('Name Anna Smith', 0.1, 0.1), word('|', 0.3, 0.1, 0.06)],
+      run('Date 2024-03-05', 0.1, 0.13),
+    );
+    expect(layoutRows(layout).map((row) => row.words.map((w) => w.text).join(' '))).toEqual([
+      'Name Anna Smith |',
+      'Date 2024-03-05',
+    ]);
+  });
+
   it('writes each page under its marker, a page without words as a bare marker', () => {
     const empty: PageLayout = { width: 10, height: 10, lines: [], source: 'ocr' };
     expect(layoutText([typesetLayout('ACME'), empty, typesetLayout('Total: 5')])).toBe(

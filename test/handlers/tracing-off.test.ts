@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { documentClient, s3Client, sqsClient } from '../../lambdas/handlers/aws-clients';
-import { tracer } from '../../lambdas/handlers/powertools';
+import { tracer } from '../../lambdas/handlers/tracing';
 import { LOCAL_ENV_DEFAULTS } from '../../local/config';
 
 describe('tracing off the Lambda platform (tests, npm start)', () => {

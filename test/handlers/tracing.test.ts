@@ -25,6 +25,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
   Object.assign(process.env, {
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    AWS_LAMBDA_FUNCTION_NAME: 'docusnap-submit-document',
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     LAMBDA_TASK_ROOT: '/var/task',
     POWERTOOLS_TRACE_ENABLED: 'true',
@@ -44,8 +45,38 @@ async function received(count: number): Promise<Segment[]> {
 }
 
 describe('tracing on Lambda', () => {
-  it('wraps every SDK client the handlers build in X-Ray instrumentation', async () => {
+  it('leaves the SDK clients of the API routes plain: they do not load the tracing module', async () => {
     const { documentClient, s3Client, sqsClient } = await import('../../lambdas/handlers/aws-clients');
+    await import('../../lambdas/handlers/api/get-task');
+    for (const client of [documentClient(), s3Client({ s3ForcePathStyle: false }), sqsClient()]) {
+      expect(client.middlewareStack.identify().filter((name) => name.startsWith('XRay'))).toEqual([]);
+    }
+  });
+
+  it('sends the invocation’s trace header with an API route’s message, so SQS carries the trace to the worker', async () => {
+    const { sqsClient } = await import('../../lambdas/handlers/aws-clients');
+    const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    const client = sqsClient();
+    const sent: Record<string, string>[] = [];
+    // Stops each call after the SDK's own middleware has built and signed it, before anything goes out.
+    client.middlewareStack.add(
+      () => async (args) => {
+        sent.push({ ...(args.request as { headers: Record<string, string> }).headers });
+        throw new Error('not sent');
+      },
+      { step: 'finalizeRequest', priority: 'low' },
+    );
+    await expect(
+      client.send(
+        new SendMessageCommand({ QueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/q', MessageBody: '{}' }),
+      ),
+    ).rejects.toThrow('not sent');
+    expect(sent[0]?.['X-Amzn-Trace-Id']).toBe(`Root=${TRACE_ID};Parent=53995c3f42cd8ad8;Sampled=1`);
+  });
+
+  it('wraps every SDK client a background handler builds in X-Ray instrumentation', async () => {
+    const { documentClient, s3Client, sqsClient } = await import('../../lambdas/handlers/aws-clients');
+    await import('../../lambdas/handlers/sweeper');
     for (const client of [documentClient(), s3Client({ s3ForcePathStyle: false }), sqsClient()]) {
       expect(
         client.middlewareStack.identify().some((name) => name.startsWith('XRaySDKInstrumentation')),

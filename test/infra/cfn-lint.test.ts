@@ -14,6 +14,8 @@ const REQUIRED = process.env.DOCUSNAP_REQUIRE_CFN_LINT === '1';
 
 /** W3005: a DependsOn beside a GetAtt of the same resource. CDK writes those itself; harmless. */
 const IGNORED_CHECKS = ['W3005'];
+/** A cfn-lint process takes ~10 s on a quiet machine and several times that on a loaded one. */
+const LINT_TIMEOUT_MS = 180_000;
 
 interface Finding {
   Level: string;
@@ -56,7 +58,7 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('cfn-lint', () => {
+describe('cfn-lint', { timeout: LINT_TIMEOUT_MS }, () => {
   it('is installed, or the run says why it skips', (context) => {
     if (version) return;
     const message =

@@ -52,6 +52,8 @@ const HEADER_ROLES: [role: string | undefined, pattern: RegExp][] = [
   ['Provider', /\b(bill|statement|amount due|account (number|no)|charges)\b/i],
   ['Event', /\b(venue|doors|section|admission|stalls|balcony)\b/i],
   ['Operator', /\b(rail|railways?|trains?|platform|coach|carriage|travel ticket)\b/i],
+  // Totals with nothing else to tell: a sale, most likely a receipt whose heading OCR lost.
+  ['Merchant', /\b(sub-?total|total|amount|vat|qty)\b/i],
 ];
 
 export function headerRole(text: string): string | undefined {

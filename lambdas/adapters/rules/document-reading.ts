@@ -1,7 +1,7 @@
 /** The `rules` model's document reading: title, tags, description, `kv` and related library items. */
 
 import { icaoCheckDigit } from '../../core/check-digit';
-import { plainWords } from '../../core/layout';
+import { type LayoutWord, plainWords } from '../../core/layout';
 import type { StrategyContext } from '../../core/ports';
 import {
   type NumericDateOrder,
@@ -232,8 +232,29 @@ function withoutDocumentWords(text: string): string {
   return words.join(' ');
 }
 
-/** How far down the page the issuer's name is looked for. */
+/** How far down the page's text (a share of its height) the issuer's name is looked for. */
 const HEADER_ZONE = 0.25;
+
+/**
+ * How far down the first page's text a row is, 0 at its top row and 1 at its bottom: a photo puts the page
+ * anywhere in the picture (a small page on a table), so depth is measured on the text, not the image.
+ */
+/** OCR's mean confidence at or above which it read words rather than a photo's texture. */
+const SURE_CONFIDENCE = 0.5;
+
+const meanConfidence = (words: readonly LayoutWord[]) =>
+  words.reduce((sum, word) => sum + word.confidence, 0) / Math.max(1, words.length);
+
+function textDepth(page: PageReading): (row: PageRow) => number {
+  const firstPage = page.rows.filter((row) => row.page === 1);
+  // Rows of texture read around a photographed page are not its text.
+  const sure = firstPage.filter((row) => meanConfidence(row.words) >= SURE_CONFIDENCE);
+  const first = sure.length > 0 ? sure : firstPage;
+  const top = Math.min(...first.map((row) => row.top));
+  const bottom = Math.max(...first.map((row) => row.bottom));
+  const height = bottom - top;
+  return (row) => (height > 0 ? (row.top - top) / height : 0);
+}
 
 const segmentHeight = (segment: Segment) =>
   [...segment.words.map((word) => word.box.height)].sort((a, b) => a - b)[
@@ -269,13 +290,14 @@ function headingPairs(page: PageReading): Set<PagePair> {
   const body =
     [...page.rows.map((row) => row.height)].sort((a, b) => a - b)[Math.floor(page.rows.length / 2)] ?? 0;
   const rows = new Map(page.rows.map((row) => [row.index, row]));
+  const depth = textDepth(page);
   return new Set(
     page.pairs.filter((pair) => {
       const row = rows.get(pair.row);
       return (
         row !== undefined &&
         row.page === 1 &&
-        row.top <= HEADER_ZONE &&
+        depth(row) <= HEADER_ZONE &&
         pair.style === 'colon' &&
         row.height >= HEADING_HEIGHT * body &&
         labelWordCount(pair.label) === 0
@@ -293,20 +315,26 @@ const hasRealWords = (text: string) => {
 /** The largest name-like text at the top of the first page that is not the document's kind. */
 function headerEntity(page: PageReading, headings: Set<PagePair>): { text: string; row: number } | undefined {
   let best: { text: string; row: number; height: number } | undefined;
-  const consider = (raw: string, row: number, height: number) => {
+  const depth = textDepth(page);
+  const consider = (raw: string, row: number, height: number, words: readonly LayoutWord[]) => {
+    // What OCR made of a photo's background or shadow (`Tae`, `ERE Ea`) it read unsurely: no name.
+    if (meanConfidence(words) < SURE_CONFIDENCE) return;
     const text = withoutDocumentWords(raw).replace(/^[^\p{L}\p{N}&(]+|[^\p{L}\p{N})]+$/gu, '');
-    const words = plainWords(text);
-    if (!isNameLike(text) || !hasRealWords(text) || words.every((word) => DOCUMENT_WORDS.has(word))) return;
+    const plain = plainWords(text);
+    if (!isNameLike(text) || !hasRealWords(text) || plain.every((word) => DOCUMENT_WORDS.has(word))) return;
     if (!best || height > best.height * 1.1) best = { text, row, height };
   };
   for (const row of page.rows) {
-    if (row.page !== 1 || row.top > HEADER_ZONE) continue;
+    if (row.page !== 1 || depth(row) > HEADER_ZONE) continue;
     for (const pair of page.pairs) {
       if (pair.row === row.index && headings.has(pair))
-        consider(`${pair.label}: ${pair.value}`, row.index, row.height);
+        consider(`${pair.label}: ${pair.value}`, row.index, row.height, [
+          ...pair.labelWords,
+          ...pair.valueWords,
+        ]);
     }
     for (const segment of page.loose.get(row.index) ?? [])
-      consider(segment.text, row.index, segmentHeight(segment));
+      consider(segment.text, row.index, segmentHeight(segment), segment.words);
   }
   return best && { text: best.text, row: best.row };
 }
@@ -343,10 +371,11 @@ function addAddressee(
     /\b(bill(ed)? to|invoice to|customer|client|account holder|recipient|addressee|sold to|to)\b/i;
   if (facts.keys().some((label) => party.test(label))) return;
   const rows = page.rows;
+  const depth = textDepth(page);
   for (let n = 0; n + 1 < rows.length; n++) {
     const row = rows[n];
     if (row.page !== 1 || (header && row.index <= header.row)) continue;
-    if (row.top > 0.5) break;
+    if (depth(row) > 0.5) break;
     const segments = page.loose.get(row.index) ?? [];
     const name = segments[0];
     if (!name || !isPersonName(name.text)) continue;

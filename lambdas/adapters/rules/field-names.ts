@@ -2,7 +2,15 @@
  * Similarity of field names as people write them ("DOB", "Date of birth", "Birth date"): case,
  * punctuation and word order do not matter, and a few common synonyms mean the same thing.
  */
-import { canonicalFieldName, IDENTITY_FIELD_NAMES, nameVariants } from '../../core/strategies/field-names';
+import { distance } from 'fastest-levenshtein';
+import { plainWords } from '../../core/layout';
+import {
+  CANONICAL_FIELDS,
+  canonicalFieldName,
+  IDENTITY_FIELD_NAMES,
+  nameVariants,
+  PRINTED_LABELS,
+} from '../../core/strategies/field-names';
 
 /** Dice similarity at or above which two field names are taken to mean the same field. */
 export const FIELD_MATCH_THRESHOLD = 0.8;
@@ -189,4 +197,49 @@ export function identityFieldName(label: string): string | undefined {
   const alias = IDENTITY_ALIASES.find(([pattern]) => pattern.test(printed));
   if (alias) return alias[1];
   return IDENTITY_FIELD_NAMES.find((name) => wordSimilarity(name, printed) === 1);
+}
+
+// ── labels OCR misread ───────────────────────────────────────────────────────
+
+/** A label's letters run together: `Sub tal` and `Subtotal` compare as `subtal` and `subtotal`. */
+const letters = (text: string) => plainWords(text.replace(/\d+/g, ' ')).join('');
+
+/** Every label the table knows, by its letters; the first printed form of each is the one returned. */
+const KNOWN_LABELS = new Map<string, string>();
+for (const label of [...PRINTED_LABELS, ...Object.values(CANONICAL_FIELDS).flatMap((field) => field.names)])
+  if (!KNOWN_LABELS.has(letters(label))) KNOWN_LABELS.set(letters(label), label);
+
+/**
+ * Labels of fewer letters are never matched loosely: `Dare` is one letter from `Date` and from `Care`, and
+ * short words are where values and labels meet.
+ */
+export const MIN_MISREAD_LABEL_LETTERS = 6;
+
+/** Edits allowed between a misread label and the one it stands for: one per four letters, at most three. */
+const allowedEdits = (letterCount: number) => Math.min(3, Math.floor(letterCount / 4));
+
+/**
+ * The known label (core/strategies/field-names) a printed label is a misreading of (`Suttota’` →
+ * `Subtotal`, `Noma of pansenge` → `Name of Passenger`, `Booking Ret` → `Booking Ref`), or undefined: for a
+ * label the table knows as it is, one too short to tell (MIN_MISREAD_LABEL_LETTERS), or one as near two
+ * known labels. Only for labels, never values: a name one letter from a label is still a name.
+ */
+export function misreadLabel(label: string): string | undefined {
+  const read = letters(label.split('/')[0]);
+  if (read.length < MIN_MISREAD_LABEL_LETTERS || KNOWN_LABELS.has(read)) return undefined;
+  let best: string | undefined;
+  let bestEdits = Number.POSITIVE_INFINITY;
+  let tied = false;
+  for (const [known, printed] of KNOWN_LABELS) {
+    const allowed = allowedEdits(Math.max(known.length, read.length));
+    if (Math.abs(known.length - read.length) > allowed) continue;
+    const edits = distance(read, known);
+    if (edits > allowed) continue;
+    if (edits < bestEdits) {
+      best = printed;
+      bestEdits = edits;
+      tied = false;
+    } else if (edits === bestEdits) tied = true;
+  }
+  return tied ? undefined : best;
 }

@@ -59,7 +59,7 @@ const STOP_WORDS = new Set(['of', 'for', 'the', 'and', 'or', 'to', 'in', 'on', '
 /** A word rests on a drawn box or cells, as OCR reads them: brackets, bars and strokes only. */
 const DRAWN_MARK = /^[[(|{☐□❏][[\](){}|Il1iT!_\-—=~☐□❏]*$/u;
 /** Dots and underscores, or one letter over and over (`eeeeeeee..`): a leader or a line, misread. */
-const RULED_MARK = /^(?:[._…·•‥-]{3,}.*|.*[._…·•‥]{3,}|(\p{L})\1{3,}[.\p{L}]*)$/u;
+const RULED_MARK = /^(?:_+|[._…·•‥-]{3,}.*|.*[._…·•‥]{3,}|(\p{L})\1{3,}[.\p{L}]*)$/u;
 
 /**
  * What a row holds, left to right: text runs, drawn marks (a box, whose options may follow it, or a line of
@@ -90,6 +90,22 @@ function isOddWord(text: string): boolean {
   return text.length <= 4 || alphanumeric < 0.6 * text.length;
 }
 
+/** OCR's confidence below which a letter or two, or a letter repeated, is its reading of a box or cells. */
+const BOX_LETTERS_CONFIDENCE = 0.6;
+
+/**
+ * `Case Number B`, `Postal Code EEE`: a drawn box or a row of cells read, unsurely, as a letter or two or as
+ * one letter repeated (`EER` too). Short label words (`No`, `ID`) read unsurely are still words.
+ */
+function isBoxReadAsLetters(word: LayoutWord): boolean {
+  if (word.confidence >= BOX_LETTERS_CONFIDENCE) return false;
+  const letters = plainWords(word.text).join('');
+  // One letter over and over, or nearly (`EEE`, `EER`): a row of cells.
+  const most = Math.max(0, ...[...new Set(letters)].map((letter) => letters.split(letter).length - 1));
+  if (letters.length >= 3 && most >= (2 / 3) * letters.length) return true;
+  return word.text.length <= 2 && !FORM_LABEL_WORDS.has(letters) && !STOP_WORDS.has(letters);
+}
+
 /** `[Email`: a box's bracket read glued to the option after it. */
 function unglueBox(word: LayoutWord): LayoutWord[] {
   const match = /^([[☐□❏][1Il|\]]?)(\p{L}.*)$/u.exec(word.text);
@@ -100,6 +116,20 @@ function unglueBox(word: LayoutWord): LayoutWord[] {
 /** `Address;`: a label's colon often reads as a semicolon on a photo. */
 function withColon(word: LayoutWord): LayoutWord {
   return /^\p{L}[\p{L}.]*;$/u.test(word.text) ? { ...word, text: `${word.text.slice(0, -1)}:` } : word;
+}
+
+/** Short label words OCR reads with a digit for a letter (`1D`, `N0.`), as digits never print in them. */
+const LOOKALIKE_LABEL_WORDS = new Set(['id', 'no', 'nr']);
+
+/** `Patient 1D`: the last word of a label, read with `1` for `I` or `0` for `O`, as the label word. */
+function withLetters(word: LayoutWord, index: number, words: readonly LayoutWord[]): LayoutWord {
+  const match = /^([0-9A-Za-z]{2})([.:]?)$/.exec(word.text);
+  if (!match || index === 0 || index !== words.length - 1 || !/\p{L}{3}/u.test(words[index - 1].text))
+    return word;
+  const letters = match[1].replace(/0/g, 'O').replace(/1/g, 'I');
+  return letters !== match[1] && LOOKALIKE_LABEL_WORDS.has(letters.toLowerCase())
+    ? { ...word, text: `${letters}${match[2]}` }
+    : word;
 }
 
 /** A row's segments as items; a mark word inside a text segment splits it there. */
@@ -124,11 +154,13 @@ function itemsOf(row: PageRow): Item[] {
       if (run.length > 0) push({ kind: 'text', words: run });
       run = [];
     };
-    for (const word of segment.words.flatMap(unglueBox).map(withColon)) {
+    for (const word of segment.words.flatMap(unglueBox).map(withColon).map(withLetters)) {
       // `[ 1`: the stroke read after a box's bracket belongs to the box.
       const stroke = items.at(-1)?.kind === 'mark' && run.length === 0 && /^[1Il|\]]$/.test(word.text);
       const noise =
-        word.confidence < UNREAD_CONFIDENCE || (word.confidence < NOISE_CONFIDENCE && isOddWord(word.text));
+        word.confidence < UNREAD_CONFIDENCE ||
+        (word.confidence < NOISE_CONFIDENCE && isOddWord(word.text)) ||
+        isBoxReadAsLetters(word);
       const mark =
         markOf(word.text) ??
         (stroke
@@ -155,6 +187,8 @@ const textOf = (words: readonly LayoutWord[]) =>
 function segmentOf(words: LayoutWord[]): Segment {
   return { text: textOf(words), words, box: unionBox(words.map((word) => word.box)) };
 }
+
+const COLON_END = /[:：]$/u;
 
 const withoutColon = (text: string) => text.replace(/\s*[:：]\s*$/u, '').trim();
 
@@ -223,6 +257,21 @@ function isBoxedStatement(words: readonly LayoutWord[]): boolean {
   );
 }
 
+/** A value this many characters or more across the gap from its label is far from it. */
+const FAR_GAP_GLYPHS = 12;
+/** OCR's confidence below which a lone character or two far from the label is a speck, not a value. */
+const SPECK_CONFIDENCE = 0.8;
+
+/** A lone character or two, read unsurely far across the gap (`Case Number ........ A`): a speck. */
+function isFarSpeck(words: readonly LayoutWord[], gap: number | undefined): boolean {
+  return (
+    words.length === 1 &&
+    words[0].text.length <= 2 &&
+    words[0].confidence < SPECK_CONFIDENCE &&
+    (gap ?? 0) >= FAR_GAP_GLYPHS
+  );
+}
+
 export interface FormFields {
   pairs: LabelledValue[];
   blanks: string[];
@@ -231,10 +280,21 @@ export interface FormFields {
 /** The filled values and blank fields of the rows below the title, in reading order. */
 export function formFields(rows: readonly PageRow[]): FormFields {
   const found: FormFields = { pairs: [], blanks: [] };
-  const usualHeight = median(rows.map((row) => row.height));
+  // Rows OCR read surely: specks and a ruled line read as letters have heights of their own.
+  const read = rows.filter((row) =>
+    row.words.some((word) => word.confidence >= 0.5 && /\p{L}{2}/u.test(word.text)),
+  );
+  const usualHeight = median((read.length > 0 ? read : rows).map((row) => row.height));
   for (const row of rows) {
-    if (row.height > HEADING_HEIGHT * usualHeight) continue;
-    readFieldRow(itemsOf(row), found);
+    const items = itemsOf(row);
+    // A heading is text alone: a row with a box, a line or a label's colon is a field, however tall OCR read it.
+    const field = items.some(
+      (item) =>
+        item.kind === 'mark' ||
+        (item.kind === 'text' && item.words.some((word) => COLON_END.test(word.text))),
+    );
+    if (!field && row.height > HEADING_HEIGHT * usualHeight) continue;
+    readFieldRow(items, found);
   }
   return found;
 }
@@ -294,7 +354,11 @@ function readFieldRow(items: Item[], found: FormFields): void {
         continue;
       }
       if (inline || split || label) settle();
-      else {
+      else if (isFarSpeck(item.words, pending.acrossGap)) {
+        // A mark OCR read far across the blank (the page's edge, a shadow): the field is still blank.
+        settle();
+        continue;
+      } else {
         // `Patient ID      P851481`, `Total:      8.25`: the value across the gap.
         found.pairs.push({ label: withoutColon(textOf(pending.words)), value: text });
         pending = undefined;

@@ -64,12 +64,38 @@ const CONFUSABLE: Record<string, string[]> = {
  */
 export function zoneLine(text: string): string | undefined {
   const squeezed = text.replace(/\s+/g, '').replace(/[«‹]/g, '<');
-  if (squeezed.length < 20 || (squeezed.match(/</g)?.length ?? 0) < 2) return undefined;
+  if (squeezed.length < 20 || fillerCount(text.replace(/[«‹]/g, '<')) < 2) return undefined;
   let line = squeezed.replace(/[a-z]/g, '<').replace(/[^A-Z0-9<]/g, '<');
   // Letters wrongly inside filler runs: `<<<LL<<`, `<<K<<`, trailing `<<<KK`.
   line = line.replace(/(?<=<)[KL]+(?=<|$)/g, (run) => '<'.repeat(run.length));
   const known = line.match(/[A-Z0-9]/g)?.length ?? 0;
   return known >= 5 ? line : undefined;
+}
+
+/** OCR's usual readings of a run of fillers, within one word: `ccccecacc`, `cncens`, `<<cecc`. */
+const MISREAD_FILLERS = /[a-z]{5,}/g;
+/** A run of misread fillers this long ending the line marks a zone line even without a `<` read as one. */
+const LONG_MISREAD_RUN = 8;
+
+/**
+ * Fillers of a line: its `<`, and lower-case runs made mostly of the letters a filler reads as. Zero
+ * unless a `<` was read or a long run ends a line with a zone's code in it: words of such letters (`scenes`,
+ * `successes`) are no fillers.
+ */
+function fillerCount(text: string): number {
+  const runs = text
+    .split(/\s+/)
+    .flatMap((word) => word.match(MISREAD_FILLERS) ?? [])
+    .filter((run) => (run.match(/[ceskn]/g)?.length ?? 0) >= 0.7 * run.length);
+  const read = text.match(/</g)?.length ?? 0;
+  if (read === 0) {
+    const last = runs.at(-1);
+    const before = last && text.trimEnd().endsWith(last) ? text.trimEnd().slice(0, -last.length) : undefined;
+    // A zone's code: capitals and digits run together (`IDBELBA8F845128`), which no heading prints.
+    const code = before?.split(/\s+/).some((word) => /^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{8,}$/.test(word));
+    if (!last || last.length < LONG_MISREAD_RUN || !code) return 0;
+  }
+  return read + runs.reduce((sum, run) => sum + run.length, 0);
 }
 
 /** The line cut or padded with fillers to `length`: fillers are removed from the end first. */
@@ -307,9 +333,9 @@ function factsOf(result: ParseResult, lines: string[], format: ZoneFacts['format
     if (surname) facts.surname = surname;
     if (given) facts.givenNames = given;
     if (surname || given) facts.fullName = [given, surname].filter(Boolean).join(' ');
+    // A filler where the sex goes is as often a misread letter (`¢` for `F`) as a printed `<`: not told.
     const sex = fields.sex;
-    if (sex === 'male' || sex === 'female' || sex === 'nonspecified')
-      facts.sex = sex === 'male' ? 'M' : sex === 'female' ? 'F' : 'X';
+    if (sex === 'male' || sex === 'female') facts.sex = sex === 'male' ? 'M' : 'F';
     const nationality = rawField(result, lines, 'nationality');
     if (nationality) facts.nationality = nationality;
     const issuing = rawField(result, lines, 'issuingState');

@@ -14,9 +14,10 @@ import {
   typesetLayout,
   unionBox,
 } from '../../core/layout';
-import { layoutRows } from '../../core/layout-text';
+import { layoutRows, pageSkew, textHeight } from '../../core/layout-text';
 import { parseDate, splitDateTime } from '../../core/strategies/dates';
 import { PAGE_MARKER } from '../../core/strategies/ocr-text';
+import { misreadLabel } from './field-names';
 
 /** What fills a segment that holds no text: a dotted leader, a run of underscores, an empty box. */
 export type SegmentFill = 'dots' | 'underscores' | 'box';
@@ -40,7 +41,7 @@ export interface PageRow {
   /** Vertical extent after straightening a skewed page (fractions of the page height). */
   top: number;
   bottom: number;
-  /** Median word height: the size of the row's text. */
+  /** Median height of its words' text (a tilted photo's boxes straightened): the size of the row's text. */
   height: number;
   /** Median character width of the row's words (fractions of the page width). */
   glyph: number;
@@ -49,7 +50,7 @@ export interface PageRow {
 export type PairStyle = 'colon' | 'gap' | 'leader' | 'stacked' | 'table';
 
 export interface PagePair {
-  /** The label as printed, without its colon or leader. */
+  /** The label as printed, without its colon or leader; a known label OCR misread, as the known one. */
   label: string;
   value: string;
   labelWords: LayoutWord[];
@@ -283,7 +284,9 @@ const MERGED_ROW_HEIGHT_RATIO = 1.25;
  * smaller words (the labels) first.
  */
 export function splitMergedRow(words: readonly LayoutWord[], glyph: number): LayoutWord[][] {
-  const overlaps = words.some((word, i) => i > 0 && word.box.left < rightOf(words[i - 1].box) - glyph);
+  // Words OCR did not read (a ruled line as `EE PP PPP`) overlap anything; only words read surely tell.
+  const sure = words.filter((word) => word.confidence >= 0.5);
+  const overlaps = sure.some((word, i) => i > 0 && word.box.left < rightOf(sure[i - 1].box) - glyph);
   if (!overlaps || words.length < 2) return [[...words]];
   // Two sizes of text: the cut that best separates the words' (log) heights, as Otsu's threshold does.
   const sizes = words.map((word) => Math.log(Math.max(word.box.height, 1e-6))).sort((a, b) => a - b);
@@ -311,6 +314,7 @@ export function splitMergedRow(words: readonly LayoutWord[], glyph: number): Lay
 export function pageRows(pages: readonly PageLayout[]): PageRow[] {
   const rows: PageRow[] = [];
   pages.forEach((page, n) => {
+    const skew = pageSkew(page);
     for (const row of layoutRows(page)) {
       for (const words of splitMergedRow(row.words, glyphWidth(row.words))) {
         const glyph = glyphWidth(words);
@@ -322,13 +326,21 @@ export function pageRows(pages: readonly PageLayout[]): PageRow[] {
           segments: splitSegments(words, glyph),
           top: row.top,
           bottom: row.bottom,
-          height: median(words.map((word) => word.box.height)),
+          height: median(lettered(words).map((word) => textHeight(word, skew))),
           glyph,
         });
       }
     }
   });
   return rows;
+}
+
+/** The words with two letters or digits or more: a box's bracket or a speck says nothing of the text's size. */
+function lettered(words: readonly LayoutWord[]): readonly LayoutWord[] {
+  const texts = words.filter((word) => /[\p{L}\p{N}]{2}/u.test(word.text));
+  // Of those, the ones OCR read surely: drawn cells read as letters are as tall as the cells.
+  const sure = texts.filter((word) => word.confidence >= 0.5);
+  return sure.length > 0 ? sure : texts.length > 0 ? texts : words;
 }
 
 /** Pages laid out from a plain text (page markers split it), for contexts that carry no layout. */
@@ -355,7 +367,19 @@ export function firstLanguage(label: string): string {
 export function labelWordCount(text: string): number {
   const words = plainWords(firstLanguage(text));
   if (words.length === 1 && WEAK_LABEL_WORDS.has(words[0])) return 1;
-  return words.filter((word) => LABEL_WORDS.has(word)).length;
+  const count = words.filter((word) => LABEL_WORDS.has(word)).length;
+  if (count > 0) return count;
+  // A known label OCR misread (`Suttota’`) counts as the label it stands for.
+  const known = isLabelText(text) ? knownLabelOf(text) : undefined;
+  return known ? plainWords(known).filter((word) => LABEL_WORDS.has(word)).length : 0;
+}
+
+/**
+ * The known label a printed one is OCR's misreading of, or undefined; a label made of label words is read
+ * right (`Receipt` is no misread `Receipt No`).
+ */
+function knownLabelOf(label: string): string | undefined {
+  return isLabelWordToken(firstLanguage(label)) ? undefined : misreadLabel(label);
 }
 
 /** Short, starting with a letter, mostly letters (`VAT 20%` and `Trans #` too): how a label is printed. */
@@ -487,8 +511,9 @@ function pairOf(
   valueWords: LayoutWord[],
   style: PairStyle,
 ): PagePair {
+  const label = cleanLabel(textOf(labelWords));
   return {
-    label: cleanLabel(textOf(labelWords)),
+    label: knownLabelOf(label) ?? label,
     value: textOf(valueWords).replace(VALUE_JUNK, ''),
     labelWords,
     valueWords,
@@ -702,8 +727,21 @@ export function readRows(rows: readonly PageRow[]): PageReading {
   const used = new Set<number>();
   for (let n = 0; n < rows.length; n++) {
     const reading = readings[n];
-    pairs.push(...reading.pairs);
     const below = rows[n + 1];
+    const header = below && !used.has(n) ? headerRowPairs(rows[n], reading, below, loose) : undefined;
+    if (header) {
+      // The row's colon-less "pairs" were two column labels side by side (`PASSENGER NAME   Flight`).
+      pairs.push(...header);
+      loose.set(rows[n].index, []);
+      const taken = new Set(header.flatMap((pair) => pair.valueWords));
+      loose.set(
+        below.index,
+        (loose.get(below.index) ?? []).flatMap((segment) => remaining(segment, taken)),
+      );
+      used.add(n + 1);
+      continue;
+    }
+    pairs.push(...reading.pairs);
     if (!below || used.has(n)) continue;
     const belowLoose = loose.get(below.index) ?? [];
     const rowLoose = loose.get(rows[n].index) ?? [];
@@ -728,6 +766,39 @@ export function readRows(rows: readonly PageRow[]): PageReading {
     used.add(n + 1);
   }
   return { rows: [...rows], pairs, loose };
+}
+
+/** A header row over a row of values has at least this many columns that line up. */
+const MIN_HEADER_COLUMNS = 3;
+
+/**
+ * A row of column labels read as colon-less pairs of its own (`PASSENGER NAME   art   Date`, where OCR
+ * misread the label `Flight`): when the row's segments read as labels (half of them at least), one
+ * of them is made of label words, and the row below holds a value under at least MIN_HEADER_COLUMNS of them, the row is a table's
+ * header and each label takes the value under it instead.
+ */
+function headerRowPairs(
+  row: PageRow,
+  reading: RowReading,
+  below: PageRow,
+  loose: ReadonlyMap<number, Segment[]>,
+): PagePair[] | undefined {
+  if (reading.pairs.length === 0 || reading.awaiting.length > 0) return undefined;
+  if (reading.pairs.some((pair) => pair.style !== 'gap')) return undefined;
+  // Specks and misread marks (`®`, `—`) are no columns.
+  const texts = row.segments.filter(
+    (segment) => segment.fill === undefined && /[\p{L}\p{N}]{2}/u.test(segment.text),
+  );
+  const labels = texts.filter(
+    (segment) =>
+      isLabelText(segment.text) && !isAmountText(segment.text) && parseDate(segment.text) === undefined,
+  );
+  if (labels.length < MIN_HEADER_COLUMNS || isItemHeader(labels)) return undefined;
+  // Labels OCR garbled beyond reading (`£ Bat 1 py,`) may stand among them, but no more than half.
+  if (labels.length < 0.5 * texts.length || !labels.some((segment) => isColonlessLabel(segment.text)))
+    return undefined;
+  const across = pairsAcross(row, labels, below, loose.get(below.index) ?? []);
+  return across.length >= MIN_HEADER_COLUMNS && across.length > reading.pairs.length ? across : undefined;
 }
 
 /** What is left of a segment once some of its words are taken, as segments. */

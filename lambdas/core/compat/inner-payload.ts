@@ -1,22 +1,28 @@
-import * as z from 'zod';
 import { EMPTY_LIBRARY, Library } from '../schemas/library';
 import { MAX_IMAGES } from '../schemas/tasks';
+import * as z from '../zod';
 import type { CompatType } from './protocol';
 
 /** The app lists a form's fields as names or as its own FormField objects; only the name matters here. */
 const FieldName = z.union([
-  z.string().min(1).max(200),
-  z.looseObject({ name: z.string().min(1).max(200) }).transform((field) => field.name),
+  z.string().check(z.minLength(1), z.maxLength(200)),
+  z.pipe(
+    z.looseObject({ name: z.string().check(z.minLength(1), z.maxLength(200)) }),
+    z.transform((field) => field.name),
+  ),
 ]);
 
 const FormToFill = z.looseObject({
-  id: z.union([z.string().max(256), z.number().transform(String)]).optional(),
-  fields: z.array(FieldName).min(1).max(200),
+  id: z.optional(z.union([z.string().check(z.maxLength(256)), z.pipe(z.number(), z.transform(String))])),
+  fields: z.array(FieldName).check(z.minLength(1), z.maxLength(200)),
 });
 
-const Images = z.array(z.string().min(1)).min(1).max(MAX_IMAGES);
+const Images = z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.maxLength(MAX_IMAGES));
 
-const fileLib = Library.optional().transform((library) => library ?? EMPTY_LIBRARY);
+const fileLib = z.pipe(
+  z.optional(Library),
+  z.transform((library) => library ?? EMPTY_LIBRARY),
+);
 
 const ImagesPayload = z.looseObject({ to_process: Images, file_lib: fileLib });
 const FillPayload = z.looseObject({ to_process: FormToFill, file_lib: fileLib });

@@ -1,11 +1,13 @@
-import * as z from 'zod';
+import * as z from '../zod';
+
+const fraction = () => z.number().check(z.minimum(0), z.maximum(1));
 
 /** A rectangle as fractions 0..1 of its page, origin top-left (core/layout.ts `Box`). */
 export const EvidenceBox = z.object({
-  left: z.number().min(0).max(1),
-  top: z.number().min(0).max(1),
-  width: z.number().min(0).max(1),
-  height: z.number().min(0).max(1),
+  left: fraction(),
+  top: fraction(),
+  width: fraction(),
+  height: fraction(),
 });
 
 /**
@@ -13,12 +15,12 @@ export const EvidenceBox = z.object({
  * support is `grounded: false` with no page, text or box: possibly invented by the model.
  */
 export const ValueEvidence = z.object({
-  page: z.number().int().min(1).optional(),
+  page: z.optional(z.number().check(z.int(), z.minimum(1))),
   /** The OCR words it rests on, as read. */
-  text: z.string().optional(),
-  box: EvidenceBox.optional(),
+  text: z.optional(z.string()),
+  box: z.optional(EvidenceBox),
   /** 0..1: the OCR's confidence in those words times how well they match the value. */
-  confidence: z.number().min(0).max(1),
+  confidence: fraction(),
   grounded: z.boolean(),
 });
 export type ValueEvidence = z.infer<typeof ValueEvidence>;
@@ -27,24 +29,24 @@ export type ValueEvidence = z.infer<typeof ValueEvidence>;
 export const FillEvidence = z.object({
   resourceId: z.string(),
   /** Absent when no key of that item holds the value (the model derived or invented it). */
-  sourceKey: z.string().optional(),
-  confidence: z.number().min(0).max(1),
+  sourceKey: z.optional(z.string()),
+  confidence: fraction(),
 });
 export type FillEvidence = z.infer<typeof FillEvidence>;
 
 export const PageSize = z.object({
-  page: z.number().int().min(1),
+  page: z.number().check(z.int(), z.minimum(1)),
   /** Pixels of the page as read. */
-  width: z.number().int().min(0),
-  height: z.number().int().min(0),
+  width: z.number().check(z.int(), z.minimum(0)),
+  height: z.number().check(z.int(), z.minimum(0)),
 });
 export type PageSize = z.infer<typeof PageSize>;
 
 /** `evidence` of a completed v1 task view, beside `result`. */
 export const Evidence = z.object({
   pages: z.array(PageSize),
-  kv: z.record(z.string(), ValueEvidence).optional(),
-  fields: z.record(z.string(), ValueEvidence).optional(),
-  fill: z.record(z.string(), FillEvidence).optional(),
+  kv: z.optional(z.record(z.string(), ValueEvidence)),
+  fields: z.optional(z.record(z.string(), ValueEvidence)),
+  fill: z.optional(z.record(z.string(), FillEvidence)),
 });
 export type Evidence = z.infer<typeof Evidence>;

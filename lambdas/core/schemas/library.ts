@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { MAX_LIBRARY_DEPTH, nestsDeeperThan } from '../nesting';
+import * as z from '../zod';
 
 /** Upper bound on the serialized library (DESIGN §3). */
 export const MAX_LIBRARY_BYTES = 256 * 1024;
@@ -9,21 +9,28 @@ const utf8 = new TextEncoder();
 const utf8Bytes = (text: string) => utf8.encode(text).byteLength;
 
 /** The Android app sends some list and map fields as JSON strings; accept both forms, keep the parsed one. */
-function jsonStringOr<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value, ctx) => {
-    if (typeof value !== 'string') return value;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      return value;
-    }
-    // The string was one scalar to the library's own depth check; what it holds is bounded here.
-    if (nestsDeeperThan(parsed, MAX_LIBRARY_DEPTH)) {
-      ctx.addIssue({ code: 'custom', message: `must not nest deeper than ${MAX_LIBRARY_DEPTH} levels` });
-    }
-    return parsed;
-  }, schema);
+function jsonStringOr<T extends z.ZodMiniType>(schema: T) {
+  return z.pipe(
+    z.transform((value: unknown, ctx) => {
+      if (typeof value !== 'string') return value;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        return value;
+      }
+      // The string was one scalar to the library's own depth check; what it holds is bounded here.
+      if (nestsDeeperThan(parsed, MAX_LIBRARY_DEPTH)) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `must not nest deeper than ${MAX_LIBRARY_DEPTH} levels`,
+          input: value,
+        });
+      }
+      return parsed;
+    }),
+    schema,
+  );
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -38,15 +45,18 @@ const isPlainRecord = (value: unknown): value is Record<string, unknown> =>
 export const ExtractedInfo = jsonStringOr(
   z
     .custom<Record<string, unknown>>(isPlainRecord, { message: 'must be an object' })
-    .meta({ type: 'object', propertyNames: { type: 'string' }, additionalProperties: {} }),
+    .check(z.meta({ type: 'object', propertyNames: { type: 'string' }, additionalProperties: {} })),
 );
 
 const FormField = z.union([
   z.string(),
-  z.looseObject({ name: z.string(), value: scalar.optional(), isRetrieved: z.boolean().optional() }),
+  z.looseObject({ name: z.string(), value: z.optional(scalar), isRetrieved: z.optional(z.boolean()) }),
 ]);
 
-const itemId = z.union([z.string().min(1).max(256), z.number().transform(String)]);
+const itemId = z.union([
+  z.string().check(z.minLength(1), z.maxLength(256)),
+  z.pipe(z.number(), z.transform(String)),
+]);
 
 type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json =>
@@ -94,11 +104,11 @@ function canonicalLibrary(value: unknown): unknown {
 /** One earlier item of the user's library. Unknown fields are kept. */
 export const LibraryItem = z.looseObject({
   id: itemId,
-  name: z.string().optional(),
-  description: z.string().optional(),
-  extractedInfo: ExtractedInfo.optional(),
-  tags: jsonStringOr(z.array(z.string())).optional(),
-  formFields: jsonStringOr(z.array(FormField)).optional(),
+  name: z.optional(z.string()),
+  description: z.optional(z.string()),
+  extractedInfo: z.optional(ExtractedInfo),
+  tags: z.optional(jsonStringOr(z.array(z.string()))),
+  formFields: z.optional(jsonStringOr(z.array(FormField))),
 });
 export type LibraryItem = z.infer<typeof LibraryItem>;
 
@@ -109,7 +119,7 @@ const MAX_FAILING_ITEMS = 20;
  * The items of `docs` and `forms` checked one by one, stopping at the 20th that fails: a body of a
  * hundred thousand bad items costs twenty checks, not a hundred thousand issues.
  */
-function checkItemsBounded(value: unknown, ctx: z.RefinementCtx): void {
+function checkItemsBounded(value: unknown, issues: z.core.$ZodRawIssue[]): void {
   if (typeof value !== 'object' || value === null) return;
   let failing = 0;
   for (const list of ['docs', 'forms'] as const) {
@@ -119,13 +129,19 @@ function checkItemsBounded(value: unknown, ctx: z.RefinementCtx): void {
       const checked = LibraryItem.safeParse(items[index]);
       if (checked.success) continue;
       for (const issue of checked.error.issues) {
-        ctx.addIssue({ code: 'custom', message: issue.message, path: [list, index, ...issue.path] });
+        issues.push({
+          code: 'custom',
+          message: issue.message,
+          path: [list, index, ...issue.path],
+          input: value,
+        });
       }
       if (++failing === MAX_FAILING_ITEMS) {
-        ctx.addIssue({
+        issues.push({
           code: 'custom',
           message: `checking stopped after ${MAX_FAILING_ITEMS} failing items`,
           path: [list],
+          input: value,
         });
         return;
       }
@@ -138,25 +154,30 @@ function checkItemsBounded(value: unknown, ctx: z.RefinementCtx): void {
  * 5,000-deep value), then its serialized size, then its items up to the 20th failing one. Either shape
  * of DESIGN §4 comes in; the app's canonical one comes out.
  */
-export const Library = z.preprocess(
-  (value, ctx) => {
+export const Library = z.pipe(
+  z.transform((value: unknown, ctx) => {
     if (nestsDeeperThan(value, MAX_LIBRARY_DEPTH)) {
-      ctx.addIssue({
+      ctx.issues.push({
         code: 'custom',
         message: `library must not nest deeper than ${MAX_LIBRARY_DEPTH} levels`,
+        input: value,
       });
     } else if (value !== undefined && utf8Bytes(JSON.stringify(value)) > MAX_LIBRARY_BYTES) {
-      ctx.addIssue({ code: 'custom', message: `library must be at most ${MAX_LIBRARY_BYTES} bytes` });
+      ctx.issues.push({
+        code: 'custom',
+        message: `library must be at most ${MAX_LIBRARY_BYTES} bytes`,
+        input: value,
+      });
     } else {
       const canonical = canonicalLibrary(value);
-      checkItemsBounded(canonical, ctx);
+      checkItemsBounded(canonical, ctx.issues);
       return canonical;
     }
     return value;
-  },
+  }),
   z.looseObject({
-    docs: z.array(LibraryItem).default([]),
-    forms: z.array(LibraryItem).default([]),
+    docs: z._default(z.array(LibraryItem), []),
+    forms: z._default(z.array(LibraryItem), []),
   }),
 );
 export type Library = z.infer<typeof Library>;

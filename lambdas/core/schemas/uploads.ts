@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
@@ -6,8 +6,8 @@ export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/png', 'application/pdf
 
 /** Body of the `createUpload` route. */
 export const CreateUploadRequest = z.strictObject({
-  contentType: z.string().min(1),
-  contentLength: z.number().int().min(1),
+  contentType: z.string().check(z.minLength(1)),
+  contentLength: z.number().check(z.int(), z.minimum(1)),
 });
 export type CreateUploadRequest = z.infer<typeof CreateUploadRequest>;
 

@@ -1,17 +1,13 @@
-import * as z from 'zod';
 import { MAX_WEBHOOK_URL_LENGTH } from '../webhooks/destination';
 import { WEBHOOK_EVENT_TYPES } from '../webhooks/webhook';
+import * as z from '../zod';
 
 const EventType = z.enum(WEBHOOK_EVENT_TYPES);
 
 /** Body of `POST /v1/webhooks`; `events` defaults to every event type. */
 export const CreateWebhookRequest = z.strictObject({
-  url: z.string().min(1).max(MAX_WEBHOOK_URL_LENGTH),
-  events: z
-    .array(EventType)
-    .min(1)
-    .max(WEBHOOK_EVENT_TYPES.length * 2)
-    .optional(),
+  url: z.string().check(z.minLength(1), z.maxLength(MAX_WEBHOOK_URL_LENGTH)),
+  events: z.optional(z.array(EventType).check(z.minLength(1), z.maxLength(WEBHOOK_EVENT_TYPES.length * 2))),
 });
 export type CreateWebhookRequest = z.infer<typeof CreateWebhookRequest>;
 
@@ -25,8 +21,8 @@ export const WebhookView = z.object({
 export type WebhookView = z.infer<typeof WebhookView>;
 
 /** 201 answer of `POST /v1/webhooks`: the only time the secret is shown. */
-export const CreatedWebhook = WebhookView.extend({
-  secret: z.string().describe('whsec_<base64>: verify deliveries with it; it is never shown again'),
+export const CreatedWebhook = z.extend(WebhookView, {
+  secret: z.string().check(z.describe('whsec_<base64>: verify deliveries with it; it is never shown again')),
 });
 export type CreatedWebhook = z.infer<typeof CreatedWebhook>;
 

@@ -9,7 +9,8 @@
  *   the countries that write dots all put the day first), or the caller knows the page's order (another
  *   date on it, `13/03/2024`, settles it). Otherwise `05/03/2024` stays as written, since it is 5 March in
  *   most of the world and May 3 in the US.
- * - any of these after a weekday (`Tuesday, 5 March 2024`, `Tue, Mar 5, 2024`), when the weekday is that date's.
+ * - any of these after a weekday (`Tuesday, 5 March 2024`, `Tue, Mar 5, 2024`), when the weekday is that date's,
+ *   or after a word OCR made of a weekday (`Towiday. 15 December 2026`), which cannot be checked.
  * Anything else (two-digit years, date-times, dates inside sentences, impossible dates) is left alone.
  * `splitDateTime` reads a date and a time printed together (`05/03/2024 14:32`), as receipts do.
  */
@@ -61,6 +62,15 @@ const WEEKDAY_SHORT_FORMS = new Map([
   ['thurs', 4],
 ]);
 const TIME_OF_DAY = /^(\d{1,2})[:.](\d{2})(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?$/;
+
+/** A word read for a weekday: ending in `day` (`Towiday`), or the end of one (`sday`, `nesday`). */
+function isMisreadWeekday(word: string): boolean {
+  const lower = word.toLowerCase();
+  return (
+    (lower.length >= 5 && lower.endsWith('day')) ||
+    (lower.length >= 4 && WEEKDAYS.some((weekday) => weekday.endsWith(lower)))
+  );
+}
 
 /** 1-based month of an English month name or abbreviation (`Sept` included), or undefined. */
 function monthFromWord(word: string): number | undefined {
@@ -141,6 +151,9 @@ export function parseDate(text: string, order?: NumericDateOrder): string | unde
   const weekday = WEEKDAY_PREFIX.exec(value);
   if (weekday) {
     const day = weekdayFromWord(weekday[1]);
+    // A weekday OCR misread (`Towiday.`, `sday,`) cannot be checked; the date after it still reads.
+    if (day === undefined && isMisreadWeekday(weekday[1]))
+      return parsePlainDate(value.slice(weekday[0].length), order);
     if (day === undefined) return parsePlainDate(value, order);
     const date = parsePlainDate(value.slice(weekday[0].length), order);
     // A weekday that is not the date's own leaves the date in doubt (a misprint or a misread digit).

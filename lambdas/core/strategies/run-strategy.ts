@@ -1,7 +1,7 @@
-import type * as z from 'zod';
 import { TaskFailure } from '../errors';
 import { nestsDeeperThan } from '../nesting';
 import type { LlmClient, LlmRequest, LlmResponse, StrategyContext } from '../ports';
+import type * as z from '../zod';
 import type { Strategy } from './strategy';
 import { toolInputShape } from './tool-schema';
 

@@ -1,6 +1,6 @@
-import type * as z from 'zod';
 import type { StrategyContext } from '../ports';
 import type { TaskType } from '../task';
+import type * as z from '../zod';
 
 /**
  * How one task type turns OCR text (and the user's library) into its result. A new task type is one
@@ -11,7 +11,7 @@ export interface Strategy<Result = unknown> {
   /** Bumped whenever the prompt or normalisation changes; part of the LLM cache key. */
   readonly promptVersion: string;
   /** The result contract (DESIGN §5); every answer is validated against it. */
-  readonly resultSchema: z.ZodType<Result>;
+  readonly resultSchema: z.ZodMiniType<Result>;
   /** Name and description of the tool the model answers through. */
   readonly toolName: string;
   readonly toolDescription: string;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { isRecord } from './normalise';
 
 /** The property a non-object result is wrapped in, since Bedrock tools take an object schema only. */
@@ -28,7 +28,7 @@ function withoutStringPropertyNames(node: unknown): unknown {
 }
 
 /** The tool input schema for a result schema: the result itself when it is an object, otherwise wrapped. */
-export function toolInputShape(resultSchema: z.ZodType): ToolInputShape {
+export function toolInputShape(resultSchema: z.ZodMiniType): ToolInputShape {
   // `$schema` is dropped: some tool APIs reject unknown top-level keywords.
   const { $schema: _dialect, ...schema } = withoutStringPropertyNames(
     z.toJSONSchema(resultSchema, { unrepresentable: 'any' }),

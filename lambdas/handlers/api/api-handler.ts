@@ -8,7 +8,6 @@ import type {
   APIGatewayProxyEventV2WithRequestContext,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
-import type * as z from 'zod';
 import {
   ApiError,
   type ApiErrorCode,
@@ -18,7 +17,8 @@ import {
 } from '../../core/errors';
 import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas/tasks';
 import { MAX_REQUEST_BODY_BYTES } from '../../core/shared-facts';
-import { logger, tracedHandler } from '../powertools';
+import type * as z from '../../core/zod';
+import { logger } from '../powertools';
 import { ROUTES } from '../route-table';
 
 /** The HTTP status of each error code of the v1 API (DESIGN §3): the one place they meet. */
@@ -65,7 +65,7 @@ export interface HttpResponse {
  * operation logs through `log`, correlated by the request id; it appends the task id once it knows one.
  */
 export function apiHandler(operation: (event: ApiEvent, log: Logger) => Promise<HttpResponse>) {
-  return tracedHandler(async (event: ApiEvent): Promise<ApiResult> => {
+  return async (event: ApiEvent): Promise<ApiResult> => {
     // A logger per request, so keys a route appends never leak into the next request (warm container)
     // or into a concurrent one (the local runtime serves several at once in one process).
     const log = logger.createChild();
@@ -75,7 +75,7 @@ export function apiHandler(operation: (event: ApiEvent, log: Logger) => Promise<
     } catch (error) {
       return toResult(errorResponse(error, log));
     }
-  });
+  };
 }
 
 function toResult(response: HttpResponse): ApiResult {
@@ -128,7 +128,7 @@ export function ownerOf(event: ApiEvent): string {
 }
 
 /** The request body, decoded, within the size limit, parsed as JSON and validated against `schema`. */
-export function jsonBody<S extends z.ZodType>(event: ApiEvent, schema: S): z.infer<S> {
+export function jsonBody<S extends z.ZodMiniType>(event: ApiEvent, schema: S): z.infer<S> {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.byteLength > MAX_REQUEST_BODY_BYTES) {
@@ -163,7 +163,7 @@ export type ValidationDetail =
  * Validates `value`; failures become 400 VALIDATION_ERROR listing the first failing paths with their
  * messages, then how many more there were: the answer stays small whatever the body holds.
  */
-export function validate<S extends z.ZodType>(
+export function validate<S extends z.ZodMiniType>(
   schema: S,
   value: unknown,
   message: string,

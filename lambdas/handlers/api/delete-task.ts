@@ -1,6 +1,5 @@
 import { deleteTask } from '../../core/use-cases/delete-task';
 import { documentClient } from '../aws-clients';
-import { annotateTask } from '../powertools';
 import { blobStore, cacheStore, taskStore } from '../storage-dependencies';
 import { apiHandler, ownerOf, pathParameter } from './api-handler';
 import { routeDependencies } from './dependencies';
@@ -16,7 +15,6 @@ export const handler = apiHandler(async (event, log) => {
   const owner = ownerOf(event);
   const taskId = pathParameter(event, 'taskId');
   log.appendKeys({ taskId });
-  annotateTask(taskId);
   await deleteTask(dependencies(), owner, taskId);
   log.info('task deleted');
   return { status: 204 };

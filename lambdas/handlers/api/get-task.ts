@@ -1,7 +1,6 @@
 import { GetTaskQuery } from '../../core/schemas/tasks';
 import { isTerminal } from '../../core/task';
 import { getTask } from '../../core/use-cases/get-task';
-import { annotateTask } from '../powertools';
 import { blobStore, systemClock, taskStore } from '../storage-dependencies';
 import { apiHandler, ownerOf, pathParameter, validate } from './api-handler';
 import { pause, routeDependencies } from './dependencies';
@@ -22,7 +21,6 @@ export const handler = apiHandler(async (event, log) => {
   const owner = ownerOf(event);
   const taskId = pathParameter(event, 'taskId');
   log.appendKeys({ taskId });
-  annotateTask(taskId);
   const query = validate(
     GetTaskQuery,
     event.queryStringParameters ?? {},

@@ -3,7 +3,7 @@ import { DocumentPageCounter } from '../../adapters/document-page-counter';
 import { type SubmitTaskInput, submitTask } from '../../core/use-cases/submit-task';
 import { documentClient } from '../aws-clients';
 import { TASK_METRICS } from '../metric-names';
-import { annotateTask, countForType } from '../powertools';
+import { countForType } from '../metrics';
 import { routePath } from '../route-table';
 import {
   blobStore,
@@ -45,7 +45,6 @@ export function submitHandler(readSubmission: (event: ApiEvent) => SubmitTaskInp
     const { summary, created, queued } = await submitTask(dependencies(), owner, input, idempotencyKey);
     // From here on the request's lines carry the task id, which the worker's lines use as correlation id.
     log.appendKeys({ taskId: summary.taskId });
-    annotateTask(summary.taskId);
     if (created) countForType(TASK_METRICS.submitted, type, 1);
     log.info(created ? 'task submitted' : 'task already submitted under this idempotency key', {
       type,

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ClearAnswer, clearCompatJobs } from '../../core/compat/clear-jobs';
 import { NOT_JSON, parseJsonBody } from '../../core/compat/json-body';
-import { logger, tracedHandler } from '../powertools';
+import { logger } from '../powertools';
 import { type CompatClearRouteDependencies, compatClearDependencies } from './dependencies';
 
 function respond(answer: ClearAnswer): APIGatewayProxyStructuredResultV2 {
@@ -13,7 +13,7 @@ function respond(answer: ClearAnswer): APIGatewayProxyStructuredResultV2 {
 }
 
 /** Route `compatClear` `{"client_id","SHA256"?,"type"?}` → 200 `{"status":"ok"}`. */
-export const handler = tracedHandler(clearRequest);
+export const handler = clearRequest;
 
 async function clearRequest(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const body = parseJsonBody(event.body, event.isBase64Encoded);

@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
 import { DynamoDbCompatStore } from '../../adapters/dynamodb-compat-store';
 import { FilePrivateKey } from '../../adapters/file-private-key';
 import { KmsKeyWrapper } from '../../adapters/kms-key-wrapper';
@@ -18,9 +17,10 @@ import type { PrivateKeySource } from '../../core/compat/compat-store';
 import { cachedPrivateKey } from '../../core/compat/private-key';
 import type { CompatProcessDependencies } from '../../core/compat/process-job';
 import type { KeyWrapper } from '../../core/ports';
+import * as z from '../../core/zod';
 import { CLIENT_TIMEOUTS, documentClient, requestHandler } from '../aws-clients';
 import { type Config, environmentConfig } from '../config';
-import { logger, tracedClient } from '../powertools';
+import { logger } from '../powertools';
 import { blobStore, cacheStore, storageFromConfig, taskStore } from '../storage-dependencies';
 import { taskEventsFrom } from '../task-events';
 
@@ -30,8 +30,8 @@ export interface CompatDependencies extends CompatProcessDependencies, CompatCle
 
 /** The two variables only the compat handlers read (handlers/config.ts has the shared ones). */
 const CompatKeyEnvironment = z.object({
-  DOCUSNAP_COMPAT_KEY_SECRET_ID: z.string().trim().min(1).optional(),
-  DOCUSNAP_COMPAT_KEY_FILE: z.string().trim().min(1).optional(),
+  DOCUSNAP_COMPAT_KEY_SECRET_ID: z.optional(z.string().check(z.trim(), z.minLength(1))),
+  DOCUSNAP_COMPAT_KEY_FILE: z.optional(z.string().check(z.trim(), z.minLength(1))),
 });
 
 let current: CompatDependencies | undefined;
@@ -94,7 +94,7 @@ function lazyKeyWrapper(config: Config): KeyWrapper {
   const resolve = () => {
     wrapper ??= (async () => {
       if (config.kmsKeyId) {
-        const kms = tracedClient(new KMSClient({ requestHandler: requestHandler(CLIENT_TIMEOUTS.kms) }));
+        const kms = new KMSClient({ requestHandler: requestHandler(CLIENT_TIMEOUTS.kms) });
         return new KmsKeyWrapper(kms, config.kmsKeyId);
       }
       if (config.masterKeyFile) return LocalKeyWrapper.fromFile(config.masterKeyFile);
@@ -115,9 +115,9 @@ function lazyKeyWrapper(config: Config): KeyWrapper {
 function privateKeySource(): PrivateKeySource {
   const env = CompatKeyEnvironment.parse(process.env);
   if (env.DOCUSNAP_COMPAT_KEY_SECRET_ID) {
-    const secrets = tracedClient(
-      new SecretsManagerClient({ requestHandler: requestHandler(CLIENT_TIMEOUTS.secretsManager) }),
-    );
+    const secrets = new SecretsManagerClient({
+      requestHandler: requestHandler(CLIENT_TIMEOUTS.secretsManager),
+    });
     return new SecretsManagerPrivateKey(secrets, env.DOCUSNAP_COMPAT_KEY_SECRET_ID);
   }
   if (env.DOCUSNAP_COMPAT_KEY_FILE) return new FilePrivateKey(env.DOCUSNAP_COMPAT_KEY_FILE);

@@ -3,7 +3,7 @@ import { NOT_JSON, parseJsonBody } from '../../core/compat/json-body';
 import { processCompatRequest } from '../../core/compat/process-job';
 import { type CompatAnswer, failed, PROCESSING } from '../../core/compat/protocol';
 import { DependencyThrottledError, DependencyUnavailableError } from '../../core/errors';
-import { logger, tracedHandler } from '../powertools';
+import { logger } from '../powertools';
 import { type CompatDependencies, compatDependencies } from './dependencies';
 
 const STATUS_CODE: Record<CompatAnswer['status'], number> = { processing: 202, completed: 200, error: 400 };
@@ -17,7 +17,7 @@ function respond(answer: CompatAnswer): APIGatewayProxyStructuredResultV2 {
 }
 
 /** Route `compatProcess`, the DocuSnap Android app's job submission and poll: every failure is a 400 with an `error_detail`, never a trace. */
-export const handler = tracedHandler(processRequest);
+export const handler = processRequest;
 
 async function processRequest(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const body = parseJsonBody(event.body, event.isBase64Encoded);

@@ -210,6 +210,51 @@ describe('document reading on the page layout', () => {
     expect(header('| Brightside Energy')).toBe('Brightside Energy');
   });
 
+  it('finds the header of a small page photographed low in the picture, and a receipt by its totals alone', () => {
+    // The page fills the lower half of the photo; OCR lost the word "Receipt" and the date.
+    const kv = kvOf(
+      pageOf([
+        { y: 0.42, runs: [{ text: 'Highland Bakery', x: 0.3, size: 0.03 }] },
+        { y: 0.47, runs: [{ text: '226 Harbour Way, Bologna', x: 0.28, size: 0.015 }] },
+        {
+          y: 0.55,
+          runs: [
+            { text: 'Oat milk', x: 0.05 },
+            { text: '70.88', x: 0.8 },
+          ],
+        },
+        {
+          y: 0.6,
+          runs: [
+            { text: 'AMOUNT', x: 0.05 },
+            { text: 'USD 70.88', x: 0.75 },
+          ],
+        },
+        { y: 0.66, runs: [{ text: 'sday, 21 October 2025', x: 0.05 }] },
+        { y: 0.9, runs: [{ text: 'Thank you', x: 0.4 }] },
+      ]),
+    );
+    expect(kv).toMatchObject({ Merchant: 'Highland Bakery', AMOUNT: 'USD 70.88', Date: 'Oct 21, 2025' });
+  });
+
+  it("takes no texture OCR read unsurely around a photographed page for its header's name", () => {
+    const page = pageOf([
+      // The table's grain above the ticket, read large and unsurely.
+      { y: 0.1, runs: [{ text: 'Tae', x: 0.7, size: 0.05 }] },
+      { y: 0.16, runs: [{ text: 'Indie Rock Festival', x: 0.05, size: 0.035 }] },
+      {
+        y: 0.24,
+        runs: [
+          { text: 'VENUE: Harbour Arena', x: 0.05 },
+          { text: 'DATE: Sat, Jan 17, 2026', x: 0.5 },
+        ],
+      },
+      { y: 0.28, runs: [{ text: 'SECTION: Balcony', x: 0.05 }] },
+    ]);
+    page.lines[0].words[0].confidence = 0.21;
+    expect(kvOf(page).Event).toBe('Indie Rock Festival');
+  });
+
   it('reads an ID card: stacked bilingual labels under canonical names, the zone confirming them', () => {
     const kv = kvOf(
       pageOf([

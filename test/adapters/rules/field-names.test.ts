@@ -3,6 +3,7 @@ import {
   FIELD_MATCH_THRESHOLD,
   fieldNameSimilarity,
   identityFieldName,
+  misreadLabel,
 } from '../../../lambdas/adapters/rules/field-names';
 import { canonicalFieldName } from '../../../lambdas/core/strategies/field-names';
 
@@ -105,5 +106,29 @@ describe('canonicalFieldName: the synonym table', () => {
   it('takes no OCR slip between the words of two parties', () => {
     expect(fieldNameSimilarity('Employer Contact', 'Employee Contact')).toBeLessThan(FIELD_MATCH_THRESHOLD);
     expect(fieldNameSimilarity('Adress', 'Address')).toBeGreaterThanOrEqual(FIELD_MATCH_THRESHOLD);
+  });
+});
+
+describe('misreadLabel', () => {
+  it.each([
+    ['Suttota’', 'Subtotal'],
+    ['Sub tal', 'Subtotal'],
+    ['Booking Ret', 'Booking Ref'],
+    ['Statemant date', 'Statement Date'],
+    ['Payments recewved', 'Payments Received'],
+    ['Natlonality', 'Nationality'],
+    ['Surmame / Nom', 'Surname'],
+  ])('reads "%s" as the known label "%s"', (printed, known) => {
+    expect(misreadLabel(printed)).toBe(known);
+  });
+
+  it.each([
+    ['Subtotal', 'known as printed'],
+    ['Dare', 'too short to tell from Date or Care'],
+    ['Bakery', 'no label near it'],
+    ['Pinecrest', 'a name'],
+    ['Noma of pansenge', 'too many slips for its length'],
+  ])('leaves "%s" alone (%s)', (printed) => {
+    expect(misreadLabel(printed)).toBeUndefined();
   });
 });

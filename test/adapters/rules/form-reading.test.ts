@@ -107,4 +107,70 @@ describe('readForm: blank fields from the row geometry', () => {
     ]);
     expect(read(page).fields).toEqual(['Full Name']);
   });
+
+  it('keeps a field whose box bracket or the specks of a bad photo sit on its row, and reads `1D` as ID', () => {
+    const page = pageOf([
+      { y: 0.05, runs: [{ text: 'PATIENT REGISTRATION FORM', x: 0.3, size: 0.03 }] },
+      { y: 0.12, runs: [{ text: 'Full Name: Jane Doe', x: 0.08 }] },
+      // The drawn box's left edge read as a tall `[`: the row is no taller a heading for it.
+      {
+        y: 0.16,
+        runs: [
+          { text: 'Nationality', x: 0.08 },
+          { text: '[', x: 0.2, size: 0.045 },
+        ],
+      },
+      // Specks of ruled dots, read tiny and unsure, on rows of their own.
+      { y: 0.2, runs: [{ text: 'ee a', x: 0.3, size: 0.004 }] },
+      { y: 0.21, runs: [{ text: 'oe', x: 0.5, size: 0.004 }] },
+      { y: 0.22, runs: [{ text: 'Sr', x: 0.6, size: 0.004 }] },
+      // A mark at the page's edge, far across the blank.
+      {
+        y: 0.25,
+        runs: [
+          { text: 'Case Number', x: 0.08 },
+          { text: 'A', x: 0.83 },
+        ],
+      },
+      { y: 0.29, runs: [{ text: 'Patient 1D', x: 0.08 }] },
+    ]);
+    withConfidence(page, ['ee', 'a', 'oe', 'Sr'], 0.1);
+    withConfidence(page, ['A'], 0.63);
+    const result = read(page);
+    expect(result.fields).toEqual(['Nationality', 'Case Number', 'Patient ID']);
+    expect(result.kv).toEqual({ 'Form Type': 'Patient Registration', 'Full Name': 'Jane Doe' });
+  });
+
+  it('keeps a short value read surely across a gap', () => {
+    const page = pageOf([
+      { y: 0.05, runs: [{ text: 'DONOR FORM', x: 0.3, size: 0.03 }] },
+      {
+        y: 0.12,
+        runs: [
+          { text: 'Licence Class', x: 0.08 },
+          { text: 'A', x: 0.6 },
+        ],
+      },
+    ]);
+    expect(read(page).kv).toEqual({ 'Form Type': 'Donor', 'Licence Class': 'A' });
+  });
+
+  it('finds blanks whose boxes and cells OCR read as letters, a lone underscore, or a row it read tall', () => {
+    const page = pageOf([
+      { y: 0.05, runs: [{ text: 'CHANGE OF ADDRESS FORM', x: 0.3, size: 0.03 }] },
+      { y: 0.12, runs: [{ text: 'Nationality Irish', x: 0.08 }] },
+      { y: 0.16, runs: [{ text: 'Case Number B', x: 0.08 }] },
+      { y: 0.2, runs: [{ text: 'Postal Code EEE', x: 0.08 }] },
+      { y: 0.24, runs: [{ text: 'Patient ID: _', x: 0.08 }] },
+      // Cells read as tall unsure letters beside a label with its colon: a field, not a heading.
+      { y: 0.28, runs: [{ text: 'Allergies:', x: 0.08 }] },
+      { y: 0.272, runs: [{ text: 'Harn aEEEE', x: 0.2, size: 0.05 }] },
+      { y: 0.34, runs: [{ text: 'New Address EER', x: 0.08 }] },
+    ]);
+    withConfidence(page, ['B', 'EEE', 'EER'], 0.38);
+    withConfidence(page, ['Harn', 'aEEEE'], 0);
+    const result = read(page);
+    expect(result.fields).toEqual(['Case Number', 'Postal Code', 'Patient ID', 'Allergies', 'New Address']);
+    expect(result.kv).toEqual({ 'Form Type': 'Change of Address', Nationality: 'Irish' });
+  });
 });

@@ -55,6 +55,25 @@ describe('machine-readable zones', () => {
     });
   });
 
+  it('reads a zone whose fillers OCR read as lower-case runs, and leaves a misread sex untold', () => {
+    // A bad photo: spaces inside, `<<<` read as `ccccecacc`, the sex `F` read as `¢`, `8` as `B`, `0` as `O`.
+    const zone = readZone(
+      [
+        'I<UTOD231458907 ccccecacceccce',
+        '7408122¢ 12O4159UTO <<cecceccced6',
+        'ERIKSSON<<ANNA<MARIA<<<<<<<<<<',
+      ],
+      today,
+    );
+    expect(zone).toMatchObject({
+      documentNumber: 'D23145890',
+      dateOfBirth: 'Aug 12, 1974',
+      expiryDate: 'Apr 15, 2012',
+      fullName: 'ANNA MARIA ERIKSSON',
+    });
+    expect(zone?.sex).toBeUndefined();
+  });
+
   it('gives no document number its check digit does not confirm', () => {
     // A 7 read for the 0: no look-alike, so the number is left out rather than guessed.
     const zone = readZone([TD3[0], 'L898972C36UTO7408122F1204159ZE184226B<<<<<10'], today);
@@ -71,5 +90,9 @@ describe('machine-readable zones', () => {
   it('finds no zone in ordinary text', () => {
     expect(readZone(['Given names', 'Surname', 'INVOICE <<2024>>'], today)).toBeUndefined();
     expect(zoneLine('Thank you for shopping with us')).toBeUndefined();
+    // Lower-case words are no misread fillers without a filler read as one or a long run of them.
+    expect(zoneLine('Sales Tax (20%)   15,34 EUR')).toBeUndefined();
+    expect(zoneLine('Access scenes: 2 x 4 seats 12,50 EUR')).toBeUndefined();
+    expect(zoneLine('OUR SUCCESSES 2024 IN REVIEW successes')).toBeUndefined();
   });
 });

@@ -195,6 +195,102 @@ describe('page rows', () => {
     ]);
   });
 
+  it('reads a row of column labels over values as a table though OCR misread one label into a value', () => {
+    // `Flight` read as `art`: alone the row reads `PASSENGER NAME` → `art` across the gap.
+    const reading = read([
+      {
+        y: 0.3,
+        runs: [
+          { text: 'PASSENGER NAME', x: 0.03, size: 0.016 },
+          { text: 'art', x: 0.35, size: 0.016 },
+          { text: 'Date', x: 0.55, size: 0.016 },
+          { text: 'From', x: 0.75, size: 0.016 },
+        ],
+      },
+      {
+        y: 0.325,
+        runs: [
+          { text: 'PETROV/CHLOE MRS', x: 0.03 },
+          { text: 'AC 6869', x: 0.35 },
+          { text: '19-FEB-2024', x: 0.55 },
+          { text: 'CDG', x: 0.75 },
+        ],
+      },
+    ]);
+    expect(pairsOf(reading)).toEqual([
+      { label: 'PASSENGER NAME', value: 'PETROV/CHLOE MRS', style: 'table' },
+      { label: 'art', value: 'AC 6869', style: 'table' },
+      { label: 'Date', value: '19-FEB-2024', style: 'table' },
+      { label: 'From', value: 'CDG', style: 'table' },
+    ]);
+  });
+
+  it('keeps colon-less pairs of a row whose right-hand texts are values, not labels over a row', () => {
+    const reading = read([
+      {
+        y: 0.3,
+        runs: [
+          { text: 'Seat', x: 0.03 },
+          { text: '12A', x: 0.2 },
+          { text: 'Gate', x: 0.5 },
+          { text: 'B7', x: 0.7 },
+        ],
+      },
+      {
+        y: 0.33,
+        runs: [
+          { text: 'Window', x: 0.03 },
+          { text: 'Economy', x: 0.2 },
+          { text: 'Terminal', x: 0.5 },
+          { text: 'North', x: 0.7 },
+        ],
+      },
+    ]);
+    expect(pairsOf(reading).slice(0, 2)).toEqual([
+      { label: 'Seat', value: '12A', style: 'gap' },
+      { label: 'Gate', value: 'B7', style: 'gap' },
+    ]);
+  });
+
+  it('takes a known label OCR misread by a letter or two under its own name, and leaves labels read right', () => {
+    const reading = read([
+      {
+        y: 0.3,
+        runs: [
+          { text: 'Suttota’', x: 0.5 },
+          { text: '827,46 EUR', x: 0.75 },
+        ],
+      },
+      { y: 0.34, runs: [{ text: 'Booking Ret: ERVLAM', x: 0.05 }] },
+      {
+        y: 0.38,
+        runs: [
+          { text: 'Receipt', x: 0.05 },
+          { text: '4765-384', x: 0.75 },
+        ],
+      },
+    ]);
+    expect(pairsOf(reading)).toEqual([
+      { label: 'Subtotal', value: '827,46 EUR', style: 'gap' },
+      { label: 'Booking Ref', value: 'ERVLAM', style: 'colon' },
+      { label: 'Receipt', value: '4765-384', style: 'gap' },
+    ]);
+  });
+
+  it('does not split a row by size for words OCR did not read overlapping it', () => {
+    // One OCR line: the label, then a dotted leader read as a tall unsure word reaching back over it.
+    const page = pageOf([{ y: 0.3, runs: [{ text: 'Date of Expiry', x: 0.05 }] }]);
+    const [line] = page.lines;
+    line.words.push({
+      text: 'BE',
+      box: { left: 0.1, top: 0.29, width: 0.6, height: 0.04 },
+      confidence: 0.02,
+    });
+    expect(pageRows([page]).map((row) => row.words.map((word) => word.text).join(' '))).toEqual([
+      'Date of BE Expiry',
+    ]);
+  });
+
   it('takes no pairs from the header of a list of items, nor from two label rows with no values', () => {
     const reading = read([
       {

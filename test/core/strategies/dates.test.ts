@@ -30,6 +30,9 @@ describe('date normalisation to MMM DD, YYYY', () => {
     ['Thurs. 7 March 2024', 'Mar 07, 2024'],
     ['Sat 2024-03-09', 'Mar 09, 2024'],
     ['05.03.2024', 'Mar 05, 2024'],
+    // A weekday OCR misread on a photo cannot be checked, but the date after it reads.
+    ['Towiday. 15 December 2026', 'Dec 15, 2026'],
+    ['sday, 21 October 2025', 'Oct 21, 2025'],
   ])('rewrites %s as %s', (input, expected) => {
     expect(parseDate(input)).toBe(expected);
   });
@@ -48,6 +51,7 @@ describe('date normalisation to MMM DD, YYYY', () => {
     ['Tue, 05/03/2024', 'a weekday does not settle an ambiguous order'],
     ['05-03-2024', 'ambiguous with dashes too'],
     ['Tuesday', 'a weekday alone'],
+    ['Paid 5 March 2024', 'a word that is no weekday before the date'],
   ])('leaves %s alone (%s)', (input) => {
     expect(parseDate(input)).toBeUndefined();
     expect(normaliseDate(input)).toBe(input);

@@ -109,15 +109,15 @@ export function summariseProfile(profile: Profile): ProfileSummary {
   const ran = (file: string) => urls.some((url) => url.endsWith(file));
   const thread = ran('local/queue-poller.ts')
     ? 'worker pool'
-    : ran('local/http-api.ts')
+    : ran('local/http-api.ts') || ran('local/api-thread.ts')
       ? 'API'
-      : urls.some((url) => url.includes('node_modules/dynalite/'))
+      : urls.some((url) => /node_modules\/(dynalite|s3rver|fauxqs)\//.test(url))
         ? 'emulators'
         : 'other';
   return { busyMs, byCategory, thread };
 }
 
-/** Every profile in `dir` (one per thread), each summarised. */
+/** Every profile in `dir` (one per thread), each summarised; the API and emulator threads are several. */
 export async function summariseProfiles(dir: string): Promise<ProfileSummary[]> {
   const files = (await readdir(dir)).filter((file) => file.endsWith('.cpuprofile')).sort();
   return Promise.all(

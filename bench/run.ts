@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { ROUTES } from '../lambdas/handlers/route-table';
 import { HANDLER_NODE_OPTIONS } from '../lib/handler-function';
 import { type BundleResult, bundleHandler, HANDLER_NAMES, inputsFrom, type SdkPlacement } from './bundle';
 
@@ -45,6 +46,9 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 const rows: string[] = [];
 const totals: Record<Variant, number[]> = { traced: [], untraced: [], runtime: [] };
+/** The same medians over the HTTP routes alone (v1 and compat): the functions a client waits on. */
+const apiTotals: Record<Variant, number[]> = { traced: [], untraced: [], runtime: [] };
+let largestApiBundle = { name: '', bytes: 0 };
 for (const name of HANDLER_NAMES) {
   const builds: Record<SdkPlacement, BundleResult> = {
     bundled: await bundleHandler(name, { sdk: 'bundled' }),
@@ -57,8 +61,14 @@ for (const name of HANDLER_NAMES) {
     times.untraced.push(coldImportMs(builds.bundled.outfile, false));
     times.runtime.push(coldImportMs(builds.runtime.outfile, true));
   }
-  for (const variant of ['traced', 'untraced', 'runtime'] as const)
+  const isRoute = name in ROUTES;
+  for (const variant of ['traced', 'untraced', 'runtime'] as const) {
     totals[variant].push(median(times[variant]));
+    if (isRoute) apiTotals[variant].push(median(times[variant]));
+  }
+  if (isRoute && builds.bundled.bytes > largestApiBundle.bytes) {
+    largestApiBundle = { name, bytes: builds.bundled.bytes };
+  }
   const paid = ['@aws-sdk/client-textract', '@aws-sdk/client-bedrock-runtime']
     .filter((pkg) => inputsFrom(builds.bundled.metafile, pkg).length > 0)
     .map((pkg) => pkg.replace('@aws-sdk/client-', ''));
@@ -71,11 +81,12 @@ for (const name of HANDLER_NAMES) {
 const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
 const section = [
   '<!-- bench:handlers:start -->',
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, ${cpus().length} × ${cpu}, Node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at the end, by \`npm run bench\`: every handler of \`lib/handler-entries.ts\`, bundled with the stack's own options (\`BUNDLING\` in \`lib/handler-function.ts\`: node24, ESM, minified, source maps, the credential alias). Sizes are the code file (\`index.mjs\`) without its source map; cold import is a fresh \`node ${HANDLER_NODE_OPTIONS}\` importing the bundle as on Lambda (\`AWS_EXECUTION_ENV\` set: Powertools Tracer loaded and initialised), module initialisation only, no invocation, median of ${RUNS}; "untraced" is the same bundle with \`POWERTOOLS_TRACE_ENABLED=false\`. "SDK from runtime" leaves \`@aws-sdk/*\` external, resolved from the project's \`node_modules\` as a deployed function would resolve the runtime's copy.`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, ${cpus().length} × ${cpu}, Node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at the end, by \`npm run bench\`: every handler of \`lib/handler-entries.ts\`, bundled with the stack's own options (\`BUNDLING\` in \`lib/handler-function.ts\`: node24, ESM, minified, source maps, the credential alias). Sizes are the code file (\`index.mjs\`) without its source map; cold import is a fresh \`node ${HANDLER_NODE_OPTIONS}\` importing the bundle as on Lambda (\`AWS_EXECUTION_ENV\` set: the background handlers load and initialise Powertools Tracer; the HTTP routes carry no tracer), module initialisation only, no invocation, median of ${RUNS}; "untraced" is the same bundle with \`POWERTOOLS_TRACE_ENABLED=false\`. "SDK from runtime" leaves \`@aws-sdk/*\` external, resolved from the project's \`node_modules\` as a deployed function would resolve the runtime's copy.`,
   '',
   '| handler | bundle (SDK bundled) | bundle (SDK from runtime) | cold import | cold import untraced | cold import (SDK from runtime) | Textract / Bedrock clients |',
   '|---|---|---|---|---|---|---|',
   ...rows,
+  `| **median of the HTTP routes** (largest: ${largestApiBundle.name}, ${kb(largestApiBundle.bytes)}) | | | **${ms(median(apiTotals.traced))}** | **${ms(median(apiTotals.untraced))}** | **${ms(median(apiTotals.runtime))}** | |`,
   `| **median of all handlers** | | | **${ms(median(totals.traced))}** | **${ms(median(totals.untraced))}** | **${ms(median(totals.runtime))}** | |`,
   '<!-- bench:handlers:end -->',
 ].join('\n');

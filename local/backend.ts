@@ -1,3 +1,4 @@
+import { startApiThreads } from './api-environments';
 import { issueLocalToken } from './auth';
 import { LOCAL_ENV_DEFAULTS, type LocalConfig, parseLocalConfig } from './config';
 import { resolveDeveloperCredentials, usesRealAws } from './developer-credentials';
@@ -132,8 +133,14 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       );
     }
 
+    // Lambda gives each concurrent request an environment of its own: a first POST does not wait behind
+    // the polls and other POSTs of one event loop (docs/performance.md).
+    const routeOptions = { compat: config.compat };
+    const environments = await startApiThreads(config.apiConcurrency, routeOptions);
+    stops.push(() => environments.stop());
     const httpApi = await startHttpApi({
-      routes: localRoutes({ compat: config.compat }),
+      routes: localRoutes(routeOptions),
+      environments,
       tokenSecret: keys.tokenSecret,
       host: HOST,
       port: config.port,

@@ -10,6 +10,7 @@ const LocalEnvironment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DOCUSNAP_HOME: z.string().min(1).default('.docusnap'),
   DOCUSNAP_WORKER_CONCURRENCY: z.coerce.number().int().min(2).default(4),
+  DOCUSNAP_API_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   DOCUSNAP_WORKER_TIMEOUT_S: seconds.default(DEFAULT_WORKER_TIMEOUT_SECONDS),
   /** Unset means the deployed ratio: VISIBILITY_TIMEOUT_FACTOR times the worker timeout (DESIGN §8). */
   DOCUSNAP_VISIBILITY_TIMEOUT_S: seconds.optional(),
@@ -23,6 +24,8 @@ export interface LocalConfig {
   /** Absolute directory holding keys, DynamoDB and S3 state. */
   home: string;
   workerConcurrency: number;
+  /** API threads, each one environment of every API function. */
+  apiConcurrency: number;
   workerTimeoutSeconds: number;
   visibilityTimeoutSeconds: number;
   sweepIntervalSeconds: number;
@@ -41,6 +44,7 @@ export function parseLocalConfig(env: Record<string, string | undefined>): Local
     port: settings.PORT,
     home: path.resolve(settings.DOCUSNAP_HOME),
     workerConcurrency: settings.DOCUSNAP_WORKER_CONCURRENCY,
+    apiConcurrency: settings.DOCUSNAP_API_CONCURRENCY,
     workerTimeoutSeconds: settings.DOCUSNAP_WORKER_TIMEOUT_S,
     visibilityTimeoutSeconds:
       settings.DOCUSNAP_VISIBILITY_TIMEOUT_S ??

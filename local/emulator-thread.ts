@@ -1,6 +1,6 @@
 /**
- * The emulator thread (`startEmulators({ inThread: true })`): starts dynalite, s3rver and fauxqs with the
- * options it was given, posts their endpoints, and stops them (and so itself) when told.
+ * An emulator thread (`startEmulators({ inThread: true })`): starts the servers of its options (one of
+ * dynalite, s3rver and fauxqs), posts their endpoints, and stops them (and so itself) when told.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EmulatorServerOptions, startEmulatorServers } from './emulators';

@@ -57,7 +57,7 @@ export interface EmulatorOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** AWS_REGION in `env`; the emulators serve any region. @default LOCAL_REGION */
   region?: string;
-  /** Run the three servers on a worker thread of their own, so they use another core. @default false */
+  /** Run each of the three servers on a worker thread of its own, so they use other cores. @default false */
   inThread?: boolean;
 }
 
@@ -140,11 +140,15 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     },
   };
   const servers = options.inThread
-    ? await startEmulatorServersInThread(serverOptions)
+    ? await startEmulatorServersInThreads(serverOptions)
     : await startEmulatorServers(serverOptions);
 
   try {
-    const { dynamodb: dynamoEndpoint, s3: s3Endpoint, sqs: sqsEndpoint } = servers.endpoints;
+    const {
+      dynamodb: dynamoEndpoint,
+      s3: s3Endpoint,
+      sqs: sqsEndpoint,
+    } = servers.endpoints as Record<EmulatedService, string>;
     await ensureTable(dynamoEndpoint);
     const queues = await ensureQueues(sqsEndpoint, options.visibilityTimeoutSeconds ?? 30);
 
@@ -173,21 +177,27 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   }
 }
 
-/** What the three servers need; plain data, so that it can be posted to the emulator thread. */
+type EmulatedService = 'dynamodb' | 's3' | 'sqs';
+const SERVICES: readonly EmulatedService[] = ['dynamodb', 's3', 'sqs'];
+
+/** What the servers need; plain data, so that it can be posted to an emulator thread. */
 export interface EmulatorServerOptions {
   host: string;
   dataDir?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Which servers to start. @default all three */
+  services?: readonly EmulatedService[];
 }
 
 export interface EmulatorServers {
-  endpoints: { dynamodb: string; s3: string; sqs: string };
+  endpoints: Partial<Record<EmulatedService, string>>;
   stop(): Promise<void>;
 }
 
-/** dynalite, s3rver and fauxqs listening on free ports of `host`, in this thread. */
+/** dynalite, s3rver and fauxqs (or those of `services`) listening on free ports of `host`, in this thread. */
 export async function startEmulatorServers(options: EmulatorServerOptions): Promise<EmulatorServers> {
   const { host } = options;
+  const services = new Set(options.services ?? SERVICES);
   const urlHost = isIP(host) === 6 ? `[${host}]` : host;
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -195,11 +205,15 @@ export async function startEmulatorServers(options: EmulatorServerOptions): Prom
     stops.length = 0;
   };
   try {
-    const dynamodb = await startDynamoDb(host, urlHost, options.dataDir, stops);
-    if (options.credentials) acceptInS3(options.credentials, stops);
-    const s3 = await startS3(host, urlHost, options.dataDir, stops);
-    const sqs = await startSqs(host, urlHost, stops);
-    return { endpoints: { dynamodb, s3, sqs }, stop };
+    const endpoints: EmulatorServers['endpoints'] = {};
+    if (services.has('dynamodb'))
+      endpoints.dynamodb = await startDynamoDb(host, urlHost, options.dataDir, stops);
+    if (services.has('s3')) {
+      if (options.credentials) acceptInS3(options.credentials, stops);
+      endpoints.s3 = await startS3(host, urlHost, options.dataDir, stops);
+    }
+    if (services.has('sqs')) endpoints.sqs = await startSqs(host, urlHost, stops);
+    return { endpoints, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -207,11 +221,27 @@ export async function startEmulatorServers(options: EmulatorServerOptions): Prom
 }
 
 /**
- * The same servers on a worker thread of their own (`emulator-thread.ts`): the emulators parse, store and
- * answer every SDK call of the handlers, about a third of the local runtime's CPU under load, and on the
- * main thread that work queued behind the handlers' own. On their own thread they use the second core.
+ * The same servers, each on a worker thread of its own (`emulator-thread.ts`): the emulators parse, store
+ * and answer every SDK call of the handlers, as much CPU under load as the handlers themselves, and dynalite
+ * the most (docs/performance.md). Beside the handlers, or beside each other, their work would queue.
  */
-async function startEmulatorServersInThread(options: EmulatorServerOptions): Promise<EmulatorServers> {
+async function startEmulatorServersInThreads(options: EmulatorServerOptions): Promise<EmulatorServers> {
+  const started = await Promise.allSettled(
+    SERVICES.map((service) => startEmulatorThread({ ...options, services: [service] })),
+  );
+  const servers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const stop = async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+  };
+  const failure = started.find((outcome) => outcome.status === 'rejected');
+  if (failure) {
+    await stop();
+    throw failure.reason;
+  }
+  return { endpoints: Object.assign({}, ...servers.map((server) => server.endpoints)), stop };
+}
+
+async function startEmulatorThread(options: EmulatorServerOptions): Promise<EmulatorServers> {
   const worker = new Worker(new URL('./typescript-thread.mjs', import.meta.url), {
     workerData: { entry: new URL('./emulator-thread.ts', import.meta.url).href, options },
   });

@@ -1,21 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_REQUEST_BODY_BYTES } from '../lambdas/core/shared-facts';
+import { type ApiEnvironments, apiOnThisThread } from './api-environments';
 import { fromHandlerResult, type HttpResponse, toApiGatewayEvent } from './api-gateway-event';
 import { bearerToken, verifyLocalToken } from './auth';
-import { lambdaContext } from './lambda-context';
-import { type HandlerModule, matchRoute, type Route } from './routes';
+import { matchRoute, type Route } from './routes';
 
 /** API Gateway's integration timeout. */
 const API_HANDLER_TIMEOUT_MS = 30_000;
-
-type ApiHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
 export interface HttpApiOptions {
   routes: readonly Route[];
   tokenSecret: Uint8Array;
   host: string;
   port: number;
+  /** Where the handlers run (`startApiThreads`; the caller stops them). @default this thread (`apiOnThisThread`) */
+  environments?: ApiEnvironments;
   log?: (message: string) => void;
 }
 
@@ -55,20 +55,7 @@ function writeResponse(response: ServerResponse, result: HttpResponse): void {
 /** The local stand-in for API Gateway: HTTP requests in, payload 2.0 events to the same handler modules. */
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const log = options.log ?? ((message: string) => console.error(message));
-  const loaded = new Map<Route, Promise<ApiHandler>>();
-  const handlerOf = (route: Route) => {
-    let handler = loaded.get(route);
-    if (!handler) {
-      handler = route.load().then((module: HandlerModule) => {
-        if (typeof module.handler !== 'function') throw new Error(`${route.path} has no handler export`);
-        return module.handler as ApiHandler;
-      });
-      // A failed import is retried on the next request rather than cached (a handler may be mid-edit).
-      handler.catch(() => loaded.delete(route));
-      loaded.set(route, handler);
-    }
-    return handler;
-  };
+  const environments = options.environments ?? apiOnThisThread(options.routes);
 
   const respond = async (request: IncomingMessage): Promise<HttpResponse> => {
     const body = await readBody(request);
@@ -92,9 +79,11 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       match,
       claims,
     );
-    const handler = await handlerOf(match.route);
     const functionName = `docusnap-api${match.route.path.replace(/[^\w]+/g, '-')}`;
-    return fromHandlerResult(await handler(event, lambdaContext(functionName, API_HANDLER_TIMEOUT_MS)));
+    const routeIndex = options.routes.indexOf(match.route);
+    return fromHandlerResult(
+      await environments.invoke(routeIndex, event, functionName, API_HANDLER_TIMEOUT_MS),
+    );
   };
 
   const server: Server = createServer((request, response) => {

@@ -25,6 +25,7 @@ import {
   ListWebhooksResponse,
   WebhookView,
 } from '../lambdas/core/schemas/webhooks';
+import { IDEMPOTENCY_KEY_MAX } from '../lambdas/core/shared-facts';
 import * as z from '../lambdas/core/zod';
 import { API_ERROR_STATUS } from '../lambdas/handlers/api/api-handler';
 import { ROUTES, type RouteName, type RouteRow } from '../lambdas/handlers/route-table';
@@ -71,7 +72,7 @@ const idempotencyKey = {
   in: 'header',
   required: false,
   description: 'Same key and body from the same user returns the first task; another body is 409.',
-  schema: { type: 'string', minLength: 1, maxLength: 128 },
+  schema: { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX },
 };
 const taskIdParam = { name: 'taskId', in: 'path', required: true, schema: { type: 'string' } };
 const webhookIdParam = { name: 'webhookId', in: 'path', required: true, schema: { type: 'string' } };

@@ -85,6 +85,21 @@ describe('Lambda bundles', () => {
     if (inputsFrom(metafile, 'zod/v4/mini').length > 0) expect(locales).toEqual(['en.js']);
   });
 
+  // A package that pins another SDK version gets its own copy of that client (~70 KB of S3 schemas for the
+  // presigned-POST signer before package.json's override).
+  it.each(HANDLER_NAMES)('%s carries one copy of each AWS SDK package', async (name) => {
+    const { metafile } = await bundle(name);
+    const nested = Object.values(metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(
+          ([file, input]) => input.bytesInOutput > 0 && /\/node_modules\/@(aws-sdk|smithy)\//.test(file),
+        )
+        .map(([file]) => file)
+        .filter((file) => (file.match(/node_modules\//g) ?? []).length > 1),
+    );
+    expect(nested).toEqual([]);
+  });
+
   // They end tasks without running them: provider names come from configuration, not from clients.
   it.each(['deadLetter', 'sweeper'] as const)(
     '%s carries neither the Textract nor the Bedrock client',
@@ -141,6 +156,19 @@ describe('Lambda bundles', () => {
         expect(inputsFrom(metafile, pkg), pkg).toEqual([]);
       }
       expect(inputsFrom(metafile, '@aws-sdk/client-dynamodb').length).toBeGreaterThan(0);
+    },
+  );
+
+  it.each(['getTask', 'listTasks'] as const)(
+    '%s carries no S3 client: it only reads results, by signed GETs (S3ObjectReader)',
+    async (name) => {
+      const { metafile } = await bundle(name);
+      expect(inputsFrom(metafile, '@aws-sdk/client-s3')).toEqual([]);
+      expect(inputsFrom(metafile, '@smithy/signature-v4').length).toBeGreaterThan(0);
+      // deleteTask deletes keys, so it keeps the client.
+      expect(inputsFrom((await bundle('deleteTask')).metafile, '@aws-sdk/client-s3').length).toBeGreaterThan(
+        0,
+      );
     },
   );
 

@@ -86,10 +86,14 @@ export interface PresignedPost {
   expiresAt: string;
 }
 
-export interface BlobStore {
-  put(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
+/** What the routes that only show stored results take of the blob store. */
+export interface BlobReader {
   /** Undefined when the key does not exist. */
   get(key: string): Promise<Uint8Array | undefined>;
+}
+
+export interface BlobStore extends BlobReader {
+  put(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
   /** The first `length` bytes (for type detection from magic numbers). */
   getPrefix(key: string, length: number): Promise<Uint8Array | undefined>;
   head(key: string): Promise<BlobHead | undefined>;

@@ -59,6 +59,9 @@ export const DEFAULT_BEDROCK_MODEL_ID = 'us.amazon.nova-lite-v1:0';
 /** Lambda's synchronous payload limit, so the largest request body API Gateway can hand a handler. */
 export const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
 
+/** The longest `Idempotency-Key` header a task submission takes (DESIGN §3: 1..128 characters). */
+export const IDEMPOTENCY_KEY_MAX = 128;
+
 // ── Queue messages ───────────────────────────────────────────────────────────
 
 /** A task queue message (`{"taskId":"…"}`): ids only, the worker reads everything else from the task store. */

@@ -1,4 +1,4 @@
-import type { BlobStore } from './ports';
+import type { BlobReader } from './ports';
 import type { TaskSummary, TaskView } from './schemas/tasks';
 import type { Task } from './task';
 
@@ -29,7 +29,7 @@ export function toTaskView(task: Task, result: unknown = task.result, evidence =
 }
 
 /** A task's view with its result and evidence, read back from the blob store when too large for the record. */
-export async function viewWithResult(blobs: BlobStore, task: Task): Promise<TaskView> {
+export async function viewWithResult(blobs: BlobReader, task: Task): Promise<TaskView> {
   if (task.resultKey === undefined) return toTaskView(task);
   const [result, evidence] = await Promise.all([
     readJson(blobs, task.resultKey),
@@ -38,7 +38,7 @@ export async function viewWithResult(blobs: BlobStore, task: Task): Promise<Task
   return toTaskView(task, result, evidence as Task['evidence']);
 }
 
-async function readJson(blobs: BlobStore, key: string): Promise<unknown> {
+async function readJson(blobs: BlobReader, key: string): Promise<unknown> {
   const stored = await blobs.get(key);
   return stored && JSON.parse(new TextDecoder().decode(stored));
 }

@@ -51,6 +51,10 @@ export interface Config {
   masterKeyFile?: string;
   /** Emulators serve buckets by path, not by virtual host (set when `AWS_ENDPOINT_URL_S3` is). */
   s3ForcePathStyle: boolean;
+  /** `AWS_ENDPOINT_URL_S3`, which the SDK clients read themselves, for the object reader that is no client. */
+  s3Endpoint?: string;
+  /** `AWS_REGION` (Lambda always sets it), likewise. */
+  region?: string;
   webhooks: {
     /** The delivery queue; without it no webhook is delivered (deliveries are not enqueued). */
     queueUrl?: string;
@@ -111,6 +115,7 @@ const Environment = z.object({
   DOCUSNAP_KMS_KEY_ID: optional,
   DOCUSNAP_MASTER_KEY_FILE: optional,
   AWS_ENDPOINT_URL_S3: optional,
+  AWS_REGION: optional,
   DOCUSNAP_WEBHOOK_QUEUE_URL: optional,
   DOCUSNAP_WEBHOOK_KEY_ID: optional,
   DOCUSNAP_WEBHOOK_ALLOW_LOOPBACK: flag,
@@ -199,6 +204,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     kmsKeyId: e.DOCUSNAP_KMS_KEY_ID,
     masterKeyFile: e.DOCUSNAP_MASTER_KEY_FILE,
     s3ForcePathStyle: e.AWS_ENDPOINT_URL_S3 !== undefined,
+    s3Endpoint: e.AWS_ENDPOINT_URL_S3,
+    region: e.AWS_REGION,
     webhooks: {
       queueUrl: e.DOCUSNAP_WEBHOOK_QUEUE_URL,
       kmsKeyId: e.DOCUSNAP_WEBHOOK_KEY_ID,

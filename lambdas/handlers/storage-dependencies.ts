@@ -9,9 +9,11 @@ import { DynamoDbIdempotencyStore } from '../adapters/dynamodb-idempotency';
 import { DynamoDbTaskStore } from '../adapters/dynamodb-task-store';
 import { DynamoDbUploadClaims } from '../adapters/dynamodb-upload-claims';
 import { S3BlobStore } from '../adapters/s3-blob-store';
+import { S3ObjectReader } from '../adapters/s3-object-reader';
 import { S3UploadSigner } from '../adapters/s3-upload-signer';
 import { SqsTaskQueue } from '../adapters/sqs-task-queue';
 import type {
+  BlobReader,
   BlobStore,
   Cache,
   Clock,
@@ -21,7 +23,7 @@ import type {
   UploadClaims,
   UploadSigner,
 } from '../core/ports';
-import { documentClient, s3Client, sqsClient } from './aws-clients';
+import { CLIENT_TIMEOUTS, documentClient, s3Client, sqsClient } from './aws-clients';
 import type { Config } from './config';
 
 export interface StorageDependencies {
@@ -49,6 +51,16 @@ export const idempotencyStore = (config: Config, doc: TableClient = documentClie
 export const uploadClaims = (config: Config, doc: TableClient = documentClient()): UploadClaims =>
   new DynamoDbUploadClaims(doc, config.table);
 export const blobStore = (config: Config): BlobStore => new S3BlobStore(s3Client(config), config.bucket);
+/** For the routes that only read results: signed GETs, without the S3 client in their bundles. */
+export function blobReader(config: Config): BlobReader {
+  if (!config.region) throw new Error('AWS_REGION must be set');
+  return new S3ObjectReader({
+    bucket: config.bucket,
+    region: config.region,
+    endpoint: config.s3Endpoint,
+    timeouts: CLIENT_TIMEOUTS.s3,
+  });
+}
 export const uploadSigner = (config: Config): UploadSigner =>
   new S3UploadSigner(s3Client(config), config.bucket);
 export const taskQueue = (config: Config): TaskQueue => new SqsTaskQueue(sqsClient(), config.queueUrls);

@@ -312,6 +312,42 @@ describe('claim', () => {
       store.claim(randomUUID(), { now: at(1), leaseUntil: at(2), claimId: 'claim-1' }),
     ).rejects.toBeInstanceOf(TaskConflictError);
   });
+
+  it('refuses a finished task, even one whose lease ran out long ago', async () => {
+    for (const status of ['completed', 'error'] as const) {
+      const task = newTask();
+      await store.create(task);
+      await store.claim(task.taskId, { now: at(1), leaseUntil: at(2), claimId: 'claim-1' });
+      await store.transition(
+        task.taskId,
+        { from: ['processing'], attempts: 1 },
+        { status, updatedAt: at(2) },
+      );
+      await expect(
+        store.claim(task.taskId, { now: at(9), leaseUntil: at(10), claimId: 'claim-2' }),
+      ).rejects.toBeInstanceOf(TaskConflictError);
+      expect(await store.get(task.taskId)).toMatchObject({ status, attempts: 1 });
+    }
+  });
+
+  it('takes a pending task whatever lease it names (only a processing task’s lease counts)', async () => {
+    const task = newTask({ leaseUntil: at(90) });
+    await store.create(task);
+    const claimed = await store.claim(task.taskId, { now: at(1), leaseUntil: at(3), claimId: 'claim-1' });
+    expect(claimed).toMatchObject({ status: 'processing', attempts: 1, leaseUntil: at(3) });
+  });
+
+  it('takes a processing task that holds no lease (written before leases)', async () => {
+    const task = { ...newTask(), status: 'processing' as const };
+    await store.create(task);
+    const claimed = await store.claim(task.taskId, { now: at(1), leaseUntil: at(3), claimId: 'claim-1' });
+    expect(claimed).toMatchObject({
+      status: 'processing',
+      attempts: 1,
+      leaseUntil: at(3),
+      claimId: 'claim-1',
+    });
+  });
 });
 
 describe('listStale (status index)', () => {

@@ -5,7 +5,10 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3BlobStore } from '../../lambdas/adapters/s3-blob-store';
+import { evidenceKey, resultKey } from '../../lambdas/core/blob-keys';
 import { handler as createUpload } from '../../lambdas/handlers/api/create-upload';
 import { handler as deleteTask } from '../../lambdas/handlers/api/delete-task';
 import { handler as getTask } from '../../lambdas/handlers/api/get-task';
@@ -14,7 +17,7 @@ import { handler as submitDocument } from '../../lambdas/handlers/api/submit-doc
 import { handler as worker } from '../../lambdas/handlers/worker';
 import { toSqsEvent } from '../../local/sqs-event';
 import { applyEnv, useEmulators } from '../support/emulators';
-import { apiEvent, pngImage } from '../support/events';
+import { apiEvent, base64, pngImage } from '../support/events';
 
 const emulators = useEmulators();
 let restore: () => void = () => {};
@@ -90,6 +93,63 @@ describe('API and worker over the emulators', () => {
     expect(
       (await getTask(apiEvent('GET /v1/tasks/{taskId}', { pathParameters: { taskId } }))).statusCode,
     ).toBe(404);
+  });
+
+  it('reads a result too large for the task record back from the bucket, by getTask and listTasks', async () => {
+    const submitted = await submitDocument(
+      apiEvent('POST /v1/tasks/document', {
+        sub: 'user-big',
+        body: { images: [{ data: base64(pngImage(24, 16)) }] },
+      }),
+    );
+    const { taskId } = json(submitted);
+    const sqs = emulators.sqs();
+    const queueUrl = emulators.env.DOCUSNAP_QUEUE_URL;
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    await worker(toSqsEvent(received.Messages ?? [], 'arn:aws:sqs:us-east-1:000000000000:q', 'us-east-1'));
+    for (const message of received.Messages ?? []) {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    }
+    expect(
+      json(await getTask(apiEvent('GET /v1/tasks/{taskId}', { sub: 'user-big', pathParameters: { taskId } })))
+        .status,
+    ).toBe('completed');
+
+    // As the worker stores a result over 300 KB: in the bucket, the record pointing at it.
+    const kv = Object.fromEntries(Array.from({ length: 4000 }, (_, n) => [`Line ${n} (€)`, 'x'.repeat(80)]));
+    const big = {
+      title: 'A very long ledger',
+      tags: ['ledger'],
+      description: 'Many lines.',
+      kv,
+      related: [],
+    };
+    const evidence = { pages: [{ page: 1, width: 10, height: 10 }] };
+    const blobs = new S3BlobStore(emulators.s3(), emulators.env.DOCUSNAP_BUCKET);
+    await blobs.put(resultKey('user-big', taskId), JSON.stringify(big), 'application/json');
+    await blobs.put(evidenceKey('user-big', taskId), JSON.stringify(evidence), 'application/json');
+    await emulators.documentClient().send(
+      new UpdateCommand({
+        TableName: emulators.env.DOCUSNAP_TABLE,
+        Key: { pk: `TASK#${taskId}`, sk: 'TASK' },
+        UpdateExpression: 'REMOVE resultJson, evidence SET resultKey = :result, evidenceKey = :evidence',
+        ExpressionAttributeValues: {
+          ':result': resultKey('user-big', taskId),
+          ':evidence': evidenceKey('user-big', taskId),
+        },
+      }),
+    );
+
+    const read = json(
+      await getTask(apiEvent('GET /v1/tasks/{taskId}', { sub: 'user-big', pathParameters: { taskId } })),
+    );
+    expect(JSON.stringify(read.result).length).toBeGreaterThan(300_000);
+    expect(read.result).toEqual(big);
+    expect(read.evidence).toEqual(evidence);
+    const listed = json(await listTasks(apiEvent('GET /v1/tasks', { sub: 'user-big' })));
+    expect(listed.items[0].result).toEqual(big);
   });
 
   it('binds a task to the upload it checked: a second POST to the upload neither changes it nor makes a task', async () => {

@@ -11,6 +11,7 @@ import { parseDate } from '../../core/strategies/dates';
 import { CANONICAL_FIELDS } from '../../core/strategies/field-names';
 import { MAX_TAGS } from '../../core/strategies/normalise';
 import { keywordTags } from './document-keywords';
+import { misreadLabel } from './field-names';
 import {
   colonPairs,
   isLabelText,
@@ -412,6 +413,13 @@ export function formTypeOf(title: string): string {
   return kind.join(' ');
 }
 
+/** A blank's label as the known label OCR misread (`Mars al Status`); one made of field words as printed. */
+function knownFormLabel(label: string): string {
+  const words = plainWords(label);
+  if (words.every((word) => isLabelWord(word) || STOP_WORDS.has(word))) return label;
+  return misreadLabel(label) ?? label;
+}
+
 export function readForm(context: StrategyContext) {
   const pages = context.pages.length > 0 ? context.pages : textPages(context.ocrText);
   const rows = pageRows(pages);
@@ -422,7 +430,7 @@ export function readForm(context: StrategyContext) {
   const lines = rows.map((row) => textOf(row.words));
   const kv = { 'Form Type': formTypeOf(heading ?? ''), ...keyValues(pairs, false) };
   const filled = new Set(Object.keys(kv));
-  const fields = [...new Set(blanks)].filter((label) => !filled.has(label));
+  const fields = [...new Set(blanks.map(knownFormLabel))].filter((label) => !filled.has(label));
   const tags = keywordTags(context.ocrText).slice(0, MAX_TAGS);
   const formTitle = titleFrom(lines, heading, pairs);
   const blankSentence =

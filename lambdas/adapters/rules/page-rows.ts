@@ -433,6 +433,19 @@ function endsLabel(word: LayoutWord): boolean {
   );
 }
 
+/** `DATE.`, `Gate;`: a label word whose colon OCR read as a stop or a semicolon (not `No.`, which is printed so). */
+function endsLabelWithPeriod(word: LayoutWord): boolean {
+  const match = /^(\p{L}+)[.;]$/u.exec(word.text);
+  return (
+    match !== null &&
+    LABEL_WORDS.has(match[1].toLowerCase()) &&
+    !NUMBER_ABBREVIATIONS.has(match[1].toLowerCase())
+  );
+}
+
+/** Abbreviations printed with their stop inside a label (`Invoice No.: 42`, `Acct. 123`). */
+const NUMBER_ABBREVIATIONS = new Set(['no', 'nr', 'ref', 'acct', 'tel', 'dep', 'doc', 'trans']);
+
 /** A word that holds a label and its value glued (`Date:14/03/2024`), split into the two. */
 function unglue(word: LayoutWord): LayoutWord[] {
   const match = /^(\p{L}[\p{L}.#]*[:：])([^:：/].*)$/u.exec(word.text);
@@ -463,7 +476,8 @@ export function colonPairs(segment: Segment): InlinePair[] | undefined {
   const pairs: InlinePair[] = [];
   let start = 0;
   for (let end = 0; end < words.length; end++) {
-    if (!endsLabel(words[end])) continue;
+    const period = !endsLabel(words[end]) && end + 1 < words.length && endsLabelWithPeriod(words[end]);
+    if (!endsLabel(words[end]) && !period) continue;
     let from = end;
     if (pairs.length === 0) from = 0;
     else {
@@ -473,6 +487,11 @@ export function colonPairs(segment: Segment): InlinePair[] | undefined {
       if (from < start) continue;
     }
     const labelWords = words.slice(from, end + 1);
+    if (period) {
+      // `DATE. 4 March 2025`: a label whose colon OCR read as a stop, made of label words alone.
+      if (labelWords.length > 3 || !labelWords.every((word) => isLabelWordToken(word.text))) continue;
+      labelWords[labelWords.length - 1] = { ...words[end], text: words[end].text.slice(0, -1) };
+    }
     // Not a label ("Open daily at: ..."): the colon stays part of the text.
     if (!isLabelText(cleanLabel(textOf(labelWords)))) {
       if (pairs.length === 0) return undefined;
@@ -600,7 +619,7 @@ function readRow(row: PageRow): RowReading {
       i++;
       continue;
     }
-    const split = labelThenAmount(segment);
+    const split = labelThenAmount(segment) ?? labelThenCode(segment);
     if (split) {
       reading.pairs.push(pairOf(row, split.labelWords, split.valueWords, 'gap'));
       continue;
@@ -634,6 +653,25 @@ function labelThenAmount(segment: Segment): InlinePair | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/** A short code a field holds: a seat, row, gate or platform (`12A`, `AA`, `B7`, `4`). */
+const CODE_VALUE = /^(?:\p{Lu}{1,3}|[\p{Lu}\d]*\d[\p{Lu}\d]*)$/u;
+
+/**
+ * `ROW AA`, `Gate B7`: label words and one short code in one segment, the colon or the gap lost on a photo.
+ * Marks OCR read before the label (`| ROW AA`) are left out.
+ */
+function labelThenCode(segment: Segment): InlinePair | undefined {
+  const words = segment.words.filter((word, n) => n > 0 || /[\p{L}\p{N}]/u.test(word.text));
+  if (words.length < 2 || words.length > 3) return undefined;
+  const value = words.at(-1) as LayoutWord;
+  const label = words.slice(0, -1);
+  if (!CODE_VALUE.test(value.text) || !isOnlyLabelWords(textOf(label))) return undefined;
+  // `BOOKING REF` is one label; `NR 5517` a flight (a code's prefix is no label of its own).
+  if (isLabelWordToken(value.text) || !plainWords(textOf(label)).some((word) => word.length >= 3))
+    return undefined;
+  return { labelWords: label, valueWords: [value] };
 }
 
 // ── pairs across rows ────────────────────────────────────────────────────────

@@ -36,8 +36,6 @@ export const SubmitFormFillingRequest = z.strictObject({
 });
 export type SubmitFormFillingRequest = z.infer<typeof SubmitFormFillingRequest>;
 
-export const IDEMPOTENCY_KEY_MAX = 128;
-
 /** The answer to a task submission (its `Location` is the task's `getTask` path). */
 export const TaskSummary = z.object({
   taskId: z.string(),

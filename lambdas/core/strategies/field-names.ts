@@ -272,6 +272,21 @@ export const PRINTED_LABELS: readonly string[] = [
   'Date of Issue',
   'Passport No',
   'Card Number',
+  // Forms
+  'Marital Status',
+  'Emergency Contact',
+  'Signature',
+  'Occupation',
+  'Reference Number',
+  'Application Number',
+  'Member Number',
+  'Membership Type',
+  'Patient ID',
+  'Date of Incident',
+  'Description of Loss',
+  'Preferred Contact',
+  'Consent to Contact',
+  'Years of Experience',
 ];
 
 const printedForm = (name: string) =>

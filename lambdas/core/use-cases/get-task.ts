@@ -1,12 +1,12 @@
 import { findOwnTask } from '../own-task';
-import type { BlobStore, Clock, TaskStore } from '../ports';
+import type { BlobReader, Clock, TaskStore } from '../ports';
 import type { TaskView } from '../schemas/tasks';
 import { isTerminal } from '../task';
 import { viewWithResult } from '../task-view';
 
 export interface GetTaskDependencies {
   tasks: TaskStore;
-  blobs: BlobStore;
+  blobs: BlobReader;
 }
 
 /** What a long poll needs beyond a plain read: the time, and a way to let it pass. */

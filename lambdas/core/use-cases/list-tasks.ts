@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { BlobStore, TaskStore } from '../ports';
+import type { BlobReader, TaskStore } from '../ports';
 import type { ListTasksQuery, ListTasksResponse, TaskView } from '../schemas/tasks';
 import { viewWithResult } from '../task-view';
 
@@ -8,7 +8,7 @@ const RESULT_READS_IN_PARALLEL = 8;
 
 export interface ListTasksDependencies {
   tasks: TaskStore;
-  blobs: BlobStore;
+  blobs: BlobReader;
 }
 
 export interface ListTasksOptions {

@@ -171,13 +171,12 @@ export async function processTask(deps: ProcessTaskDependencies, taskId: string)
     : { outcome: 'completed', type: claimed.type, usage: ending.usage, ungroundedValues };
 }
 
+/**
+ * The claim is conditional on the task being pending or its lease over, and answers the task: a delivery
+ * costs one write, and the read that tells "finished" from "busy" happens only when the claim is refused.
+ */
 async function claimTask(deps: ProcessTaskDependencies, taskId: string): Promise<Task | ProcessOutcome> {
-  const task = await deps.tasks.get(taskId);
-  if (!task || isTerminal(task.status)) return { outcome: 'skipped' };
   const now = deps.clock.now();
-  if (task.status === 'processing' && task.leaseUntil !== undefined && task.leaseUntil > now.toISOString()) {
-    return { outcome: 'busy' };
-  }
   const leaseUntil = new Date(now.getTime() + deps.workerTimeoutSeconds * 1000).toISOString();
   const claimId = randomUUID();
   try {
@@ -187,7 +186,7 @@ async function claimTask(deps: ProcessTaskDependencies, taskId: string): Promise
     const current = await deps.tasks.get(taskId);
     // Our claim landed but its reply was lost, and the retry found our own lease: the task is ours.
     if (current?.status === 'processing' && current.claimId === claimId) return current;
-    // Someone moved it between our read and our claim: finished (duplicate) or taken (busy).
+    // Missing or finished (a duplicate delivery), or another worker's lease is live (busy).
     return !current || isTerminal(current.status) ? { outcome: 'skipped' } : { outcome: 'busy' };
   }
 }

@@ -15,8 +15,7 @@ import {
   DependencyUnavailableError,
   ValidationError,
 } from '../../core/errors';
-import { IDEMPOTENCY_KEY_MAX } from '../../core/schemas/tasks';
-import { MAX_REQUEST_BODY_BYTES } from '../../core/shared-facts';
+import { IDEMPOTENCY_KEY_MAX, MAX_REQUEST_BODY_BYTES } from '../../core/shared-facts';
 import type * as z from '../../core/zod';
 import { logger } from '../powertools';
 import { ROUTES } from '../route-table';

@@ -26,13 +26,17 @@ export function useApiDependencies(dependencies: ApiDependencies | undefined): v
   replaced = dependencies;
 }
 
-/** A route's dependencies: the replaced ones, else those `build` makes from the environment, once. */
-export function routeDependencies<Route extends keyof ApiDependencies>(
-  build: (config: Config) => Pick<ApiDependencies, Route>,
-): () => Pick<ApiDependencies, Route> {
-  let built: Pick<ApiDependencies, Route> | undefined;
+/**
+ * A route's dependencies: the replaced ones, else those `build` makes from the environment, once. A route
+ * may build less than ApiDependencies holds under a name (`getTask`'s blobs only read), never another name.
+ */
+export function routeDependencies<
+  Route extends { [Name in keyof Route]: Name extends keyof ApiDependencies ? unknown : never },
+>(build: (config: Config) => Route): () => Route {
+  let built: Route | undefined;
   return () => {
-    if (replaced) return replaced;
+    // ApiDependencies is every route's dependencies at once, so it is each route's too.
+    if (replaced) return replaced as unknown as Route;
     built ??= build(environmentConfig());
     return built;
   };

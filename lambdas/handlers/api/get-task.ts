@@ -1,14 +1,14 @@
 import { GetTaskQuery } from '../../core/schemas/tasks';
 import { isTerminal } from '../../core/task';
 import { getTask } from '../../core/use-cases/get-task';
-import { blobStore, systemClock, taskStore } from '../storage-dependencies';
+import { blobReader, systemClock, taskStore } from '../storage-dependencies';
 import { apiHandler, ownerOf, pathParameter, validate } from './api-handler';
 import { pause, routeDependencies } from './dependencies';
 
 const dependencies = routeDependencies((config) => ({
   tasks: taskStore(config),
   // A result too large for the task record is read from the bucket.
-  blobs: blobStore(config),
+  blobs: blobReader(config),
   clock: systemClock,
   pause,
 }));

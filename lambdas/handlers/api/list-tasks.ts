@@ -1,12 +1,12 @@
 import { ListTasksQuery } from '../../core/schemas/tasks';
 import { listTasks } from '../../core/use-cases/list-tasks';
-import { blobStore, taskStore } from '../storage-dependencies';
+import { blobReader, taskStore } from '../storage-dependencies';
 import { apiHandler, MAX_LIST_PAGE_BYTES, ownerOf, validate } from './api-handler';
 import { routeDependencies } from './dependencies';
 
 const dependencies = routeDependencies((config) => ({
   tasks: taskStore(config),
-  blobs: blobStore(config),
+  blobs: blobReader(config),
 }));
 
 /** Route `listTasks` (handlers/route-table.ts), `?limit=&cursor=`: the caller's tasks, newest first. */

@@ -173,4 +173,13 @@ describe('readForm: blank fields from the row geometry', () => {
     expect(result.fields).toEqual(['Case Number', 'Postal Code', 'Patient ID', 'Allergies', 'New Address']);
     expect(result.kv).toEqual({ 'Form Type': 'Change of Address', Nationality: 'Irish' });
   });
+
+  it('names a blank whose label OCR misread after the known label, and leaves a label of field words', () => {
+    const page = pageOf([
+      { y: 0.05, runs: [{ text: 'PATIENT REGISTRATION FORM', x: 0.3, size: 0.03 }] },
+      { y: 0.12, runs: [{ text: 'Mars al Status: [ ] Single [ ] Married', x: 0.08 }] },
+      { y: 0.16, runs: [{ text: 'Contact Number:', x: 0.08 }] },
+    ]);
+    expect(read(page).fields).toEqual(['Marital Status', 'Contact Number']);
+  });
 });

@@ -291,6 +291,23 @@ describe('page rows', () => {
     ]);
   });
 
+  it('reads a label whose colon OCR lost or read as a stop: `DATE. 4 March 2025`, `| ROW AA`', () => {
+    const reading = read([
+      { y: 0.3, runs: [{ text: 'DATE. 4 March 2025', x: 0.05 }] },
+      { y: 0.34, runs: [{ text: '| ROW AA', x: 0.05 }] },
+      { y: 0.38, runs: [{ text: 'Invoice No. 42', x: 0.05 }] },
+      // A label of two label words, and a code whose prefix is a label word: neither is split.
+      { y: 0.5, runs: [{ text: 'BOOKING REF', x: 0.05 }] },
+      { y: 0.7, runs: [{ text: 'NR 5517', x: 0.05 }] },
+    ]);
+    expect(pairsOf(reading)).toEqual([
+      { label: 'DATE', value: '4 March 2025', style: 'colon' },
+      { label: 'ROW', value: 'AA', style: 'gap' },
+      { label: 'Invoice No.', value: '42', style: 'gap' },
+    ]);
+    expect(looseOf(reading)).toEqual(['BOOKING REF', 'NR 5517']);
+  });
+
   it('takes no pairs from the header of a list of items, nor from two label rows with no values', () => {
     const reading = read([
       {

@@ -111,6 +111,22 @@ describe('processTask', () => {
     expect(await world.tasks.get(taskId)).toMatchObject({ status: 'completed', attempts: 1 });
   });
 
+  it('claims a pending task without reading it first, and reads it only when the claim is refused', async () => {
+    const world = memoryWorld();
+    const taskId = await submit(world, 'user-a', [1]);
+    const get = world.tasks.get.bind(world.tasks);
+    const reads: string[] = [];
+    world.tasks.get = async (id) => {
+      reads.push(id);
+      return get(id);
+    };
+    expect((await processTask(world, taskId)).outcome).toBe('completed');
+    expect(reads).toEqual([]);
+    // A duplicate delivery: the refused claim is followed by the one read that tells it finished.
+    expect(await processTask(world, taskId)).toEqual({ outcome: 'skipped' });
+    expect(reads).toEqual([taskId]);
+  });
+
   it('lets only one of two workers racing for a pending task process it', async () => {
     const world = memoryWorld();
     const taskId = await submit(world, 'user-a', [1]);

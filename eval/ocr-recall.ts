@@ -18,8 +18,11 @@ const VARIANTS: Record<string, PhotoCleanUp> = {
   deskew: { ...NO_CLEAN_UP, deskew: true },
   upscale: { ...NO_CLEAN_UP, upscale: true },
   'deskew+upscale': { ...NO_CLEAN_UP, deskew: true, upscale: true },
-  'deskew+upscale+contrast': { deskew: true, upscale: true, contrast: true },
+  'deskew+upscale+contrast': { ...NO_CLEAN_UP, deskew: true, upscale: true, contrast: true },
+  'page+deskew+upscale': { ...NO_CLEAN_UP, flattenPage: true, deskew: true, upscale: true },
+  'lighting+deskew+upscale': { ...NO_CLEAN_UP, evenLighting: true, deskew: true, upscale: true },
   measured: MEASURED_CLEAN_UP,
+  'measured+upscale3': { ...MEASURED_CLEAN_UP, maxUpscale: 3 },
 };
 
 const words = (text: string) =>

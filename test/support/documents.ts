@@ -4,6 +4,7 @@
  */
 import * as mupdf from 'mupdf';
 import { degrees, PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
+import { type Homography, homographyBetween, mapPoint } from '../../lambdas/core/homography';
 
 /** A PDF whose pages carry these lines as real text (a text layer), A5 portrait. */
 export async function textPdf(pages: string[][], options: { rotate?: number } = {}): Promise<Uint8Array> {
@@ -200,4 +201,88 @@ export async function textStrip(words: string[], pixelsWide: number): Promise<Ui
   const [picture] = renderPages(await document.save(), dpi);
   if (!picture) throw new Error('no page rendered');
   return picture.asPNG();
+}
+
+/**
+ * The lines of a text PDF as a phone photographs the page: at `dpi`, warped so its corners land on `corners`
+ * (fractions of a `width` × `height` photo: turned, in perspective) on a brown table, a shadow darkening
+ * one side, as a JPEG. Each word's place comes from the PDF's text layer sent through the same warp.
+ */
+export async function photographedPage(
+  lines: string[],
+  options: { dpi: number; width: number; height: number; corners: [number, number][]; shadow: number },
+): Promise<SkewedScan> {
+  const document = mupdf.Document.openDocument(await textPdf([lines]), 'application/pdf');
+  const page = document.loadPage(0);
+  const scale = options.dpi / 72;
+  const flat = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceGray, false, true);
+  const [pw, ph] = [flat.getWidth(), flat.getHeight()];
+  const source = flat.getPixels();
+  const { width, height } = options;
+  const to = options.corners.map(([x, y]) => [x * width, y * height] as const);
+  const toPage = homographyBetween(to, [
+    [0, 0],
+    [pw, 0],
+    [pw, ph],
+    [0, ph],
+  ]) as Homography;
+  const toPhoto = homographyBetween(
+    [
+      [0, 0],
+      [pw, 0],
+      [pw, ph],
+      [0, ph],
+    ],
+    to,
+  ) as Homography;
+  const photo = new mupdf.Pixmap(mupdf.ColorSpace.DeviceRGB, [0, 0, width, height], false);
+  const pixels = photo.getPixels();
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [u, v] = mapPoint(toPage, x + 0.5, y + 0.5);
+      const light = 1 - options.shadow * Math.max(0, 1 - (2 * x) / width);
+      const o = (y * width + x) * 3;
+      if (u < 0 || v < 0 || u >= pw || v >= ph) {
+        pixels.set([120 * light, 98 * light, 76 * light], o);
+      } else {
+        const value = (source[Math.floor(v) * pw + Math.floor(u)] ?? 0) * light;
+        pixels.set([value, value, value], o);
+      }
+    }
+  }
+  const bytes = photo.asJPEG(85, false);
+  const words: { text: string; x: number; y: number }[] = [];
+  let text = '';
+  let xs: number[] = [];
+  let ys: number[] = [];
+  const endWord = () => {
+    if (text) {
+      const [x, y] = mapPoint(
+        toPhoto,
+        ((Math.min(...xs) + Math.max(...xs)) / 2) * scale,
+        ((Math.min(...ys) + Math.max(...ys)) / 2) * scale,
+      );
+      words.push({ text, x: x / width, y: y / height });
+    }
+    [text, xs, ys] = ['', [], []];
+  };
+  page.toStructuredText('preserve-whitespace').walk({
+    onChar(c, _origin, _font, _size, quad) {
+      if (/\s/.test(c)) return endWord();
+      text += c;
+      xs.push(quad[0], quad[2], quad[4], quad[6]);
+      ys.push(quad[1], quad[3], quad[5], quad[7]);
+    },
+    endLine: endWord,
+  });
+  return {
+    bytes,
+    width,
+    height,
+    centreOf(word) {
+      const found = words.find((candidate) => candidate.text === word);
+      if (!found) throw new Error(`"${word}" is not on the page`);
+      return { x: found.x, y: found.y };
+    },
+  };
 }

@@ -87,6 +87,79 @@ describe('machine-readable zones', () => {
     expect(zone).toMatchObject({ expiryDate: 'Apr 15, 2012', guessed: ['dateOfBirth', 'expiryDate'] });
   });
 
+  it('realigns fields when OCR shortens filler runs: short rows, check digits back at the line end', () => {
+    // A hard photo of a card: `<<<<<<<<<<<<<<<` read as `<`, the `5` of the number as `S`, `B` of BEL as `8`.
+    expect(readZone(['IDBELBMSX947342<', '0007261F28122108EL<<', 'NOVAK<<PRIYA<'], today)).toEqual({
+      format: 'TD1',
+      documentNumber: 'BM5X94734',
+      documentNumberCheckDigit: '2',
+      dateOfBirth: 'Jul 26, 2000',
+      expiryDate: 'Dec 21, 2028',
+      sex: 'F',
+      nationality: 'BEL',
+      issuingState: 'BEL',
+      fullName: 'PRIYA NOVAK',
+      surname: 'NOVAK',
+      givenNames: 'PRIYA',
+    });
+    // The composite check digit after a shortened run goes back to the end: the zone holds, nothing guessed.
+    expect(readZone([TD1[0], '7408122F1204159UTO<<6', 'ERIKSSON<<ANNA<MARIA<<'], today)).toEqual({
+      format: 'TD1',
+      documentNumber: 'D23145890',
+      documentNumberCheckDigit: '7',
+      issuingState: 'UTO',
+      ...ERIKSSON,
+    });
+  });
+
+  it('reads a passport zone whose rows OCR shortened to an ID card line length', () => {
+    // The expiry's 0 read as 8: its check digit fails and it is left out; the rest holds.
+    const zone = readZone(['P<AUTTURNER<<DANIEL<', 'SK1B470139AUT7704237F3008841<<<'], today);
+    expect(zone).toMatchObject({
+      format: 'TD3',
+      documentNumber: 'SK1B47013',
+      dateOfBirth: 'Apr 23, 1977',
+      fullName: 'DANIEL TURNER',
+      nationality: 'AUT',
+    });
+    expect(zone?.expiryDate).toBeUndefined();
+  });
+
+  it('reads the dates and name of a card whose first zone line OCR lost, and no number or issuer', () => {
+    expect(readZone(['7408122F1204159UTO<<<<6', 'ERIKSSON<<ANNA<MARIA<<<'], today)).toEqual({
+      format: 'TD1',
+      ...ERIKSSON,
+    });
+  });
+
+  it('gives no shifted document number the page or the composite does not confirm', () => {
+    // A stray `8` before the line and the 0 of the number read as 6: a dropped character keeps the number's
+    // check digit by chance, the dates' hold wherever it was dropped.
+    const rows = ['P<UTOMOREAU<<FELIX', '8 XU2D516929UT07212284M321 1027<'];
+    const zone = readZone(rows, today);
+    expect(zone).toMatchObject({
+      dateOfBirth: 'Dec 28, 1972',
+      expiryDate: 'Nov 02, 2032',
+      fullName: 'FELIX MOREAU',
+      sex: 'M',
+    });
+    expect(zone?.documentNumber).toBeUndefined();
+  });
+
+  it('tells no name from a name line no checked fact of its zone vouches for, nor one without `<<`', () => {
+    // The dates line misread past repair, then the name line: no check digit holds.
+    expect(readZone(['BOSA2B2F351POSIPRT<<', 'OKAFOR<<OSCAR<<<'], today)?.fullName).toBeUndefined();
+    // The code line's number misread twice (`I` for `J`, `O` for `Q`): only a chance variant holds.
+    const lost = readZone(['IDPRYIGO0096901<<<', 'TURNER<<GRALE<EMMA<<<<'], today);
+    expect(lost?.fullName).toBeUndefined();
+    expect(lost?.documentNumber).toBeUndefined();
+    // Surname and given names run together with one filler: which is which is unknown.
+    const passport = readZone(['P<BELPETROV<KENC<', 'XFOKS77121BEL6203227TM3404126<<OB R'], today);
+    expect(passport?.dateOfBirth).toBe('Mar 22, 1962');
+    expect(passport?.fullName).toBeUndefined();
+    expect(passport?.surname).toBeUndefined();
+  });
+
   it('finds no zone in ordinary text', () => {
     expect(readZone(['Given names', 'Surname', 'INVOICE <<2024>>'], today)).toBeUndefined();
     expect(zoneLine('Thank you for shopping with us')).toBeUndefined();
@@ -94,5 +167,10 @@ describe('machine-readable zones', () => {
     expect(zoneLine('Sales Tax (20%)   15,34 EUR')).toBeUndefined();
     expect(zoneLine('Access scenes: 2 x 4 seats 12,50 EUR')).toBeUndefined();
     expect(zoneLine('OUR SUCCESSES 2024 IN REVIEW successes')).toBeUndefined();
+    // A short row is a zone line only as one token of zone characters.
+    expect(zoneLine('NOVAK<<PRIYA<')).toBe('NOVAK<<PRIYA<');
+    expect(zoneLine('Ref <<A12>> total')).toBeUndefined();
+    expect(zoneLine('AB<CD')).toBeUndefined();
+    expect(readZone(['NOVAK<<PRIYA<', 'SMITH<<JOHN<<'], today)).toBeUndefined();
   });
 });

@@ -398,7 +398,7 @@ function layouts(group: readonly string[]): Layout[] {
 }
 
 function factsOf(
-  { result, lines: repairedLines }: Repair,
+  { result, lines: repairedLines, guessed }: Repair,
   lines: string[],
   layout: Layout,
   today: Date,
@@ -423,8 +423,13 @@ function factsOf(
     /^[A-Z0-9]+<*$/.test(repairedLines[number.line].slice(number.start, number.end));
   const checks =
     validChecks(result, undefined, lost) - (checked('documentNumberCheckDigit') && !numberHolds ? 1 : 0);
-  // Sex and nationality carry no check digit of their own: told when two of the zone's checks hold.
-  const trusted = checks >= 2;
+  // Sex and nationality carry no check digit of their own: told when two of the zone's checks hold, or a
+  // date's on their own line, read without a shift, which holds them at their fixed columns.
+  const sexLine = detailOf(result, 'sex')?.line ?? -1;
+  const datesHold = ['birthDateCheckDigit', 'expirationDateCheckDigit'].some(
+    (field) => checked(field) && detailOf(result, field)?.line === sexLine,
+  );
+  const trusted = checks >= 2 || (datesHold && !guessed.has(sexLine));
   if (numberHolds && fields.documentNumber) {
     facts.documentNumber = result.documentNumber ?? fields.documentNumber;
     facts.documentNumberCheckDigit = fields.documentNumberCheckDigit ?? undefined;

@@ -132,6 +132,22 @@ describe('machine-readable zones', () => {
     });
   });
 
+  it('tells sex and nationality beside one date whose check digit holds on their line', () => {
+    // The number's two 8s read as B, the birth date's 0 as 6: only the expiry (`280B02`, B for 8) holds.
+    const zone = readZone(
+      ['IDBELBABFB45128<<<', '5768275F280B026BEL<<<<', 'HADDAD<<OMAR<OMAR<<<<<<<'],
+      today,
+    );
+    expect(zone).toMatchObject({
+      expiryDate: 'Aug 02, 2028',
+      sex: 'F',
+      nationality: 'BEL',
+      fullName: 'OMAR OMAR HADDAD',
+    });
+    expect(zone?.dateOfBirth).toBeUndefined();
+    expect(zone?.documentNumber).toBeUndefined();
+  });
+
   it('gives no shifted document number the page or the composite does not confirm', () => {
     // A stray `8` before the line and the 0 of the number read as 6: a dropped character keeps the number's
     // check digit by chance, the dates' hold wherever it was dropped.

@@ -15,17 +15,26 @@ import { MupdfDocumentReader } from '../adapters/mupdf-document-reader';
 import { OpenAiLlm } from '../adapters/openai-llm';
 import { RulesLlm } from '../adapters/rules/rules-llm';
 import { SimulatedOcr } from '../adapters/simulated-ocr';
+import { type ReceivedMessage, SqsMessageRetries } from '../adapters/sqs-message-retries';
 import { TextractOcr } from '../adapters/textract-ocr';
 import { createResultSealer } from '../core/compat/seal-result';
 import type { LlmClient, OcrEngine } from '../core/ports';
 import type { ProcessTaskDependencies, ResultSealer } from '../core/use-cases/process-task';
-import { CLIENT_TIMEOUTS, requestHandler } from './aws-clients';
+import { CLIENT_TIMEOUTS, requestHandler, sqsClient } from './aws-clients';
 import { type Config, environmentConfig } from './config';
 import { storageFromConfig } from './storage-dependencies';
 import { taskEventsFrom } from './task-events';
 import { tracedClient } from './tracing';
 
-export type WorkerDependencies = ProcessTaskDependencies;
+/** Brings a received message back after `seconds` instead of its queue's visibility timeout. */
+export interface MessageRetries {
+  postpone(message: ReceivedMessage, seconds: number): Promise<void>;
+}
+
+export type WorkerDependencies = ProcessTaskDependencies & {
+  /** @default none: a failed record comes back after the visibility timeout */
+  retries?: MessageRetries;
+};
 
 /** Shares of the worker timeout one OCR call and one LLM call may spend, retries included. */
 const OCR_BUDGET_SHARE = 0.2;
@@ -76,6 +85,8 @@ export async function fromConfig(config: Config): Promise<WorkerDependencies> {
     resultSealer: await resultSealer(config),
     // Every task the worker ends is announced (webhooks, EventBridge).
     events: taskEventsFrom(config),
+    // The queues the worker's event sources read (their ChangeMessageVisibility is granted with them).
+    retries: new SqsMessageRetries(sqsClient(), [config.queueUrls.normal, config.queueUrls.high]),
   };
 }
 

@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { DependencyThrottledError, DependencyUnavailableError } from '../core/errors';
 import { processTask } from '../core/use-cases/process-task';
 import { TASK_METRICS } from './metric-names';
 import { countForType, recordUsage } from './metrics';
@@ -10,6 +11,22 @@ import { dependencies, type WorkerDependencies } from './worker-dependencies';
 
 /** A record that fails comes back after the visibility timeout; the others in its batch are done. */
 export const handler = tracedHandler(processBatch);
+
+/**
+ * A record whose task met a passing outage (a DynamoDB, S3 or model call that timed out or was throttled)
+ * comes back once the lease its attempt may hold has run out, not after the visibility timeout (6 × the
+ * worker timeout): on its first receives only, so that a long outage still has the later, longer waits
+ * before the dead-letter queue.
+ */
+export const EARLY_RETRY_RECEIVES = 2;
+const EARLY_RETRY_JITTER_SECONDS = 10;
+
+function earlyRetrySeconds(deps: WorkerDependencies, record: SQSRecord, error: unknown): number | undefined {
+  const transient = error instanceof DependencyUnavailableError || error instanceof DependencyThrottledError;
+  const receives = Number(record.attributes.ApproximateReceiveCount);
+  if (!transient || !(receives <= EARLY_RETRY_RECEIVES)) return undefined;
+  return deps.workerTimeoutSeconds + 1 + Math.floor(Math.random() * EARLY_RETRY_JITTER_SECONDS);
+}
 
 async function processBatch(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   const deps = await dependencies();
@@ -31,7 +48,13 @@ async function processRecord(deps: WorkerDependencies, record: SQSRecord): Promi
   try {
     outcome = await traceTask(taskId, () => processTask(deps, taskId));
   } catch (error) {
-    log.error('processing failed; the message will be retried', { error });
+    const retryInSeconds = earlyRetrySeconds(deps, record, error);
+    log.error('processing failed; the message will be retried', { error, retryInSeconds });
+    if (retryInSeconds !== undefined && deps.retries) {
+      await deps.retries.postpone(record, retryInSeconds).catch((postponeError: unknown) => {
+        log.warn('could not bring the message back early', { error: postponeError });
+      });
+    }
     throw error;
   }
   switch (outcome.outcome) {

@@ -79,4 +79,47 @@ describe('worker handler', () => {
     expect(await world.tasks.get(taskId)).toEqual(after);
     expect(world.llm.calls).toHaveLength(1);
   });
+  it('brings a message back after the lease its attempt holds when a dependency failed passingly, on its first two receives only', async () => {
+    const postponed: { messageId: string; seconds: number }[] = [];
+    const records = [1, 2, 3].map((receiveCount) => sqsRecord(message('t'), 'docusnap-normal', receiveCount));
+    const retries = {
+      postpone: async (received: { receiptHandle: string }, seconds: number) => {
+        const record = records.find((candidate) => candidate.receiptHandle === received.receiptHandle);
+        postponed.push({ messageId: record?.messageId ?? '?', seconds });
+      },
+    };
+    useWorkerDependencies({ ...world, retries });
+    const taskIds = await Promise.all([1, 2, 3].map((seed) => submit(seed)));
+    records.forEach((record, n) => {
+      record.body = message(taskIds[n] as string);
+    });
+    world.tasks.claim = async (taskId) => {
+      throw new DependencyUnavailableError('DynamoDB', { cause: new Error(`timed out claiming ${taskId}`) });
+    };
+
+    const response = await handler(sqsEvent(records));
+
+    expect(response.batchItemFailures).toHaveLength(3);
+    expect(postponed.map((entry) => entry.messageId)).toEqual([records[0]?.messageId, records[1]?.messageId]);
+    for (const { seconds } of postponed) {
+      // Past the 90 s lease a claim that did land holds, well before the 540 s visibility timeout.
+      expect(seconds).toBeGreaterThan(world.workerTimeoutSeconds);
+      expect(seconds).toBeLessThanOrEqual(world.workerTimeoutSeconds + 10);
+    }
+  });
+
+  it('leaves a message that failed for another reason to the visibility timeout', async () => {
+    const postponed: number[] = [];
+    useWorkerDependencies({
+      ...world,
+      retries: { postpone: async (_message, seconds) => void postponed.push(seconds) },
+    });
+    const taskId = await submit(1);
+    world.tasks.claim = async () => {
+      throw new Error('a bug');
+    };
+    const response = await handler(sqsEvent([sqsRecord(message(taskId))]));
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect(postponed).toEqual([]);
+  });
 });

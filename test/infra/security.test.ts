@@ -157,6 +157,19 @@ describe('least privilege', () => {
     );
   });
 
+  it('lets the worker bring the messages of both work queues back early (ChangeMessageVisibility)', () => {
+    const worker = synth.stack.taskProcessing.worker;
+    const queues = t
+      .roleStatements(worker)
+      .filter((statement) => actionsOf(statement).includes('sqs:ChangeMessageVisibility'))
+      .flatMap((statement) => [statement.Resource].flat().map(flatten));
+    expect(queues).toEqual(
+      expect.arrayContaining(
+        [synth.stack.queues.normal, synth.stack.queues.high].map((q) => flatten(t.arnOf(q))),
+      ),
+    );
+  });
+
   it('lets DELETE /v1/tasks/{taskId} delete the task’s cache entries from the table', () => {
     const deleteTask = synth.stack.api.functions.get('deleteTask');
     if (!deleteTask) throw new Error('missing handler');

@@ -6,10 +6,10 @@
  * own work, not an engine's.
  *
  * Scenarios (each on a fresh backend and state directory):
- * - `compat` / `v1`: 20 clients, 200 jobs, one 290 KB photo each, 20 workers. A client runs one job at a
- *   time (the app's JobPollingService): its first POST, then polls until the job ends, then the next job.
- *   The app polls every 1.5 s; here every 100 ms (compat) or by long poll (`?waitSeconds=20`, v1), so that
- *   a completion is seen within a tenth of a second of happening.
+ * - `compat` / `v1`: 20 clients, 200 jobs, one 290 KB photo each, 20 workers. A client sends its jobs one
+ *   after another (the next first POST as soon as the last is answered) and waits for each as the app's
+ *   JobPollingService does, a poll every 1.5 s (compat), or by long poll (`?waitSeconds=20`, v1); the
+ *   completion time is the task's own `completedAt`, so the poll interval does not blur it.
  * - `compat-big` / `v1-big`: one client, 3 × 0.9 MB images per job, 40 first POSTs one after another.
  * Every job has its own client id (compat) or user (v1): caches are per owner, and a hit would skip the
  * simulated OCR and LLM. Before the measured jobs each client runs one job, unmeasured (warm handlers).

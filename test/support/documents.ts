@@ -118,6 +118,41 @@ export async function sidewaysPhoto(lines: string[]): Promise<Uint8Array> {
   return new Uint8Array([...jpeg.slice(0, 2), ...app1, ...jpeg.slice(2)]);
 }
 
+interface PlacedWord {
+  text: string;
+  x: number;
+  y: number;
+}
+
+/** Every word of a PDF page's text layer at its centre (page points), sent through `place`. */
+function wordCentres(page: mupdf.Page, place: (x: number, y: number) => [number, number]): PlacedWord[] {
+  const words: PlacedWord[] = [];
+  let [text, xs, ys] = ['', [] as number[], [] as number[]];
+  const endWord = () => {
+    if (text) {
+      const [x, y] = place((Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2);
+      words.push({ text, x, y });
+    }
+    [text, xs, ys] = ['', [], []];
+  };
+  page.toStructuredText('preserve-whitespace').walk({
+    onChar(c, _origin, _font, _size, quad) {
+      if (/\s/.test(c)) return endWord();
+      text += c;
+      xs.push(quad[0], quad[2], quad[4], quad[6]);
+      ys.push(quad[1], quad[3], quad[5], quad[7]);
+    },
+    endLine: endWord,
+  });
+  return words;
+}
+
+const centreIn = (words: readonly PlacedWord[]) => (word: string) => {
+  const found = words.find((candidate) => candidate.text === word);
+  if (!found) throw new Error(`"${word}" is not on the page`);
+  return { x: found.x, y: found.y };
+};
+
 /** A page of text photographed at an angle, with where each of its words really is on the picture. */
 export interface SkewedScan {
   bytes: Uint8Array;
@@ -148,41 +183,11 @@ export async function skewedScan(
     picture.getX(),
     picture.getY(),
   ];
-  const words: { text: string; x: number; y: number }[] = [];
-  let text = '';
-  let xs: number[] = [];
-  let ys: number[] = [];
-  const endWord = () => {
-    if (text) {
-      const [x, y] = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
-      words.push({
-        text,
-        x: (x * matrix[0] + y * matrix[2] + matrix[4] - originX) / width,
-        y: (x * matrix[1] + y * matrix[3] + matrix[5] - originY) / height,
-      });
-    }
-    [text, xs, ys] = ['', [], []];
-  };
-  page.toStructuredText('preserve-whitespace').walk({
-    onChar(c, _origin, _font, _size, quad) {
-      if (/\s/.test(c)) return endWord();
-      text += c;
-      xs.push(quad[0], quad[2], quad[4], quad[6]);
-      ys.push(quad[1], quad[3], quad[5], quad[7]);
-    },
-    endLine: endWord,
-  });
-  const bytes = picture.asPNG();
-  return {
-    bytes,
-    width,
-    height,
-    centreOf(word) {
-      const found = words.find((candidate) => candidate.text === word);
-      if (!found) throw new Error(`"${word}" is not on the page`);
-      return { x: found.x, y: found.y };
-    },
-  };
+  const words = wordCentres(page, (x, y) => [
+    (x * matrix[0] + y * matrix[2] + matrix[4] - originX) / width,
+    (x * matrix[1] + y * matrix[3] + matrix[5] - originY) / height,
+  ]);
+  return { bytes: picture.asPNG(), width, height, centreOf: centreIn(words) };
 }
 
 /**
@@ -251,38 +256,9 @@ export async function photographedPage(
     }
   }
   const bytes = photo.asJPEG(85, false);
-  const words: { text: string; x: number; y: number }[] = [];
-  let text = '';
-  let xs: number[] = [];
-  let ys: number[] = [];
-  const endWord = () => {
-    if (text) {
-      const [x, y] = mapPoint(
-        toPhoto,
-        ((Math.min(...xs) + Math.max(...xs)) / 2) * scale,
-        ((Math.min(...ys) + Math.max(...ys)) / 2) * scale,
-      );
-      words.push({ text, x: x / width, y: y / height });
-    }
-    [text, xs, ys] = ['', [], []];
-  };
-  page.toStructuredText('preserve-whitespace').walk({
-    onChar(c, _origin, _font, _size, quad) {
-      if (/\s/.test(c)) return endWord();
-      text += c;
-      xs.push(quad[0], quad[2], quad[4], quad[6]);
-      ys.push(quad[1], quad[3], quad[5], quad[7]);
-    },
-    endLine: endWord,
+  const words = wordCentres(page, (x, y) => {
+    const [px, py] = mapPoint(toPhoto, x * scale, y * scale);
+    return [px / width, py / height];
   });
-  return {
-    bytes,
-    width,
-    height,
-    centreOf(word) {
-      const found = words.find((candidate) => candidate.text === word);
-      if (!found) throw new Error(`"${word}" is not on the page`);
-      return { x: found.x, y: found.y };
-    },
-  };
+  return { bytes, width, height, centreOf: centreIn(words) };
 }
